@@ -1,0 +1,138 @@
+//! Where raw data lives: `--data-dir DIR`, then `$ALLYWAR_DATA`, then `./data/raw`.
+
+use crate::catalog::Dataset;
+use std::path::{Path, PathBuf};
+
+/// Name of the environment variable that points at the raw data directory.
+pub const DATA_ENV: &str = "ALLYWAR_DATA";
+
+/// How the data directory was chosen (reported by `allywar data status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// `--data-dir` on the command line (or given by the caller of the library).
+    Flag,
+    /// The `ALLYWAR_DATA` environment variable.
+    Env,
+    /// The default `./data/raw`.
+    Default,
+}
+
+impl Origin {
+    /// How to say it in a report.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Origin::Flag => "--data-dir",
+            Origin::Env => "$ALLYWAR_DATA",
+            Origin::Default => "default ./data/raw",
+        }
+    }
+}
+
+/// A raw data directory and the policy for files whose checksum the catalog does not know.
+#[derive(Debug, Clone)]
+pub struct DataDir {
+    /// The directory holding `<dataset folder>/<file>` as in the catalog.
+    pub root: PathBuf,
+    /// How it was chosen.
+    pub origin: Origin,
+    /// Load files whose sha256 differs from the catalog (a newer release, say) instead of
+    /// refusing them. Reported as unverified.
+    pub allow_unverified: bool,
+}
+
+impl DataDir {
+    /// A data directory at an explicit path.
+    pub fn new(root: impl Into<PathBuf>) -> DataDir {
+        DataDir { root: root.into(), origin: Origin::Flag, allow_unverified: false }
+    }
+
+    /// Resolves `--data-dir`, then `$ALLYWAR_DATA`, then `./data/raw`.
+    pub fn resolve(flag: Option<&Path>) -> DataDir {
+        let (root, origin) = match (flag, std::env::var_os(DATA_ENV)) {
+            (Some(p), _) => (p.to_path_buf(), Origin::Flag),
+            (None, Some(env)) if !env.is_empty() => (PathBuf::from(env), Origin::Env),
+            _ => (PathBuf::from("data/raw"), Origin::Default),
+        };
+        DataDir { root, origin, allow_unverified: false }
+    }
+
+    /// Same directory, with the unverified-file policy set.
+    pub fn allow_unverified(mut self, allow: bool) -> DataDir {
+        self.allow_unverified = allow;
+        self
+    }
+
+    /// Where a dataset's file is (or would be) in this directory.
+    pub fn path_of(&self, d: &Dataset) -> PathBuf {
+        self.root.join(&d.path)
+    }
+}
+
+/// One catalog file as found in a data directory.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Catalog name.
+    pub name: String,
+    /// Catalog version.
+    pub version: String,
+    /// Where it is (or would be).
+    pub path: PathBuf,
+    /// Verified, mismatch or missing.
+    pub verification: crate::verify::Verification,
+    /// Rows in the verified file (unknown for a mismatch or a missing file).
+    pub rows: Option<u64>,
+}
+
+/// What a data directory holds, checked against the catalog.
+#[derive(Debug, Clone)]
+pub struct Inventory {
+    /// Every catalog file, in catalog order.
+    pub entries: Vec<Entry>,
+    /// Files in the directory that the catalog does not list (relative paths, sorted).
+    pub not_in_catalog: Vec<String>,
+}
+
+impl DataDir {
+    /// Hashes every catalog file present and lists the files the catalog does not know.
+    pub fn inventory(&self) -> std::io::Result<Inventory> {
+        use crate::verify::{check_file, Verification};
+        let cat = crate::catalog::catalog();
+        let mut entries = Vec::with_capacity(cat.datasets.len());
+        for d in &cat.datasets {
+            let path = self.path_of(d);
+            let verification = check_file(d, &path)?;
+            let rows = (verification == Verification::Verified).then_some(d.rows);
+            entries.push(Entry { name: d.name.clone(), version: d.version.clone(), path, verification, rows });
+        }
+        let known: std::collections::HashSet<&str> = cat.datasets.iter().map(|d| d.path.as_str()).collect();
+        let mut not_in_catalog = Vec::new();
+        if self.root.is_dir() {
+            walk(&self.root, &self.root, &mut |rel| {
+                if !known.contains(rel) {
+                    not_in_catalog.push(rel.to_string());
+                }
+            })?;
+        }
+        not_in_catalog.sort();
+        Ok(Inventory { entries, not_in_catalog })
+    }
+}
+
+/// Calls `f` with the `/`-separated path of every regular, non-hidden file below `dir`.
+fn walk(root: &Path, dir: &Path, f: &mut dyn FnMut(&str)) -> std::io::Result<()> {
+    let mut items: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    items.sort_by_key(|e| e.file_name());
+    for item in items {
+        if item.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = item.path();
+        if item.file_type()?.is_dir() {
+            walk(root, &path, f)?;
+        } else if let Ok(rel) = path.strip_prefix(root) {
+            let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            f(&rel.join("/"));
+        }
+    }
+    Ok(())
+}

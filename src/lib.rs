@@ -1,0 +1,27 @@
+//! allywar: quantitative research on alliances and war.
+//!
+//! The crate loads the standard conflict and alliance datasets (COW MID 5.0, GML MID, ATOP, NMC,
+//! contiguity, system membership, democracy, capitals, rivalries, peacekeeping missions, Tago's
+//! US uses of force, ...) into typed polars frames. The flow is
+//! catalog → fetch/verify → [`sources`] (one loader per dataset family).
+//!
+//! ```no_run
+//! use allywar::{DataDir, sources};
+//! let dir = DataDir::resolve(None); // --data-dir, then $ALLYWAR_DATA, then ./data/raw
+//! let nmc = sources::capabilities::nmc(&dir)?;
+//! println!("{}", nmc.head(Some(3)));
+//! # Ok::<(), allywar::sources::LoadError>(())
+//! ```
+//!
+//! COW Formal Alliances are deliberately not supported (their maintainer asked that software
+//! not facilitate their use): ATOP is the alliance source.
+#![warn(missing_docs)]
+
+pub mod catalog;
+pub mod datadir;
+pub mod fetch;
+pub mod sources;
+pub mod verify;
+
+pub use catalog::{catalog, Catalog, Dataset};
+pub use datadir::DataDir;

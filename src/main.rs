@@ -1,0 +1,337 @@
+//! The `allywar` command line: parse, call the library, print.
+
+use allywar::catalog::{catalog, Dataset, Format};
+use allywar::datadir::Inventory;
+use allywar::fetch::{FetchOptions, Fetcher, Mirror, Outcome};
+use allywar::verify::Verification;
+use allywar::{sources, DataDir};
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use polars::prelude::*;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Quantitative research on alliances and war: COW and GML MIDs, ATOP, NMC and more as typed
+/// frames.
+#[derive(Parser)]
+#[command(name = "allywar", version, about, long_about = None)]
+struct Cli {
+    /// No progress bars or notes on stderr.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Raw datasets: status, fetch, describe, cite, show.
+    #[command(subcommand)]
+    Data(DataCommand),
+}
+
+#[derive(Args)]
+struct DirArgs {
+    /// Raw data directory (default: $ALLYWAR_DATA, then ./data/raw).
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum DataCommand {
+    /// Every catalog dataset: present or missing, verified or not, rows, path.
+    Status {
+        #[command(flatten)]
+        dir: DirArgs,
+        /// Machine-readable output on stdout.
+        #[arg(long)]
+        json: bool,
+        /// Exit with status 1 unless every catalog dataset is present and verified.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Download (or copy from a mirror) and verify datasets; all of them by default.
+    Fetch {
+        /// Dataset names (see `allywar data status`).
+        names: Vec<String>,
+        /// A directory or http(s) address laid out like the data directory.
+        #[arg(long, value_name = "DIR|URL")]
+        mirror: Option<String>,
+        #[command(flatten)]
+        dir: DirArgs,
+        /// Accept files whose sha256 differs from the catalog (reported as unverified).
+        #[arg(long)]
+        allow_unverified: bool,
+    },
+    /// Codebook of a dataset: columns, types, meanings, missing codes, coverage, citation.
+    Describe {
+        /// Dataset name.
+        name: String,
+        /// Machine-readable output on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// BibTeX entries for the datasets (all of them, or the ones named).
+    Cite {
+        /// Dataset names.
+        names: Vec<String>,
+    },
+    /// A quick look at a loaded frame.
+    Show {
+        /// Dataset name.
+        name: String,
+        /// Rows to print.
+        #[arg(long, default_value_t = 10)]
+        head: usize,
+        /// Keep rows where COLUMN equals VALUE (repeatable), e.g. --filter year=1914.
+        #[arg(long, value_name = "COLUMN=VALUE")]
+        filter: Vec<String>,
+        #[command(flatten)]
+        dir: DirArgs,
+        /// Load a file whose sha256 differs from the catalog.
+        #[arg(long)]
+        allow_unverified: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let progress = !cli.quiet && std::io::stderr().is_terminal();
+    match cli.command {
+        Command::Data(cmd) => match cmd {
+            DataCommand::Status { dir, json, check } => status(dir, json, check),
+            DataCommand::Fetch { names, mirror, dir, allow_unverified } => {
+                fetch(names, mirror, dir, allow_unverified, progress, cli.quiet)
+            }
+            DataCommand::Describe { name, json } => describe(&name, json),
+            DataCommand::Cite { names } => cite(&names),
+            DataCommand::Show { name, head, filter, dir, allow_unverified } => {
+                show(&name, head, &filter, dir, allow_unverified, cli.quiet)
+            }
+        },
+    }
+}
+
+fn status(dir: DirArgs, json: bool, check: bool) -> Result<ExitCode> {
+    let dir = DataDir::resolve(dir.data_dir.as_deref());
+    let inv = dir.inventory().with_context(|| format!("reading {}", dir.root.display()))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&status_json(&dir, &inv))?);
+    } else {
+        print_status(&dir, &inv);
+    }
+    let all_verified = inv.entries.iter().all(|e| e.verification == Verification::Verified);
+    Ok(if check && !all_verified { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn status_json(dir: &DataDir, inv: &Inventory) -> serde_json::Value {
+    let datasets: Vec<serde_json::Value> = inv
+        .entries
+        .iter()
+        .map(|e| {
+            let mut v = serde_json::json!({
+                "name": e.name,
+                "version": e.version,
+                "status": e.verification.as_str(),
+                "rows": e.rows,
+                "path": e.path.display().to_string(),
+            });
+            if let Verification::Mismatch { bytes, sha256 } = &e.verification {
+                v["found_bytes"] = (*bytes).into();
+                v["found_sha256"] = sha256.clone().into();
+            }
+            v
+        })
+        .collect();
+    serde_json::json!({
+        "data_dir": dir.root.display().to_string(),
+        "data_dir_from": dir.origin.describe(),
+        "datasets": datasets,
+        "not_in_catalog": inv.not_in_catalog,
+    })
+}
+
+fn print_status(dir: &DataDir, inv: &Inventory) {
+    println!("data directory: {} ({})", dir.root.display(), dir.origin.describe());
+    let w = inv.entries.iter().map(|e| e.name.len()).max().unwrap_or(4).max(7);
+    println!("{:<w$}  {:<12}  {:<8}  {:>9}  path", "dataset", "version", "status", "rows");
+    for e in &inv.entries {
+        let rows = e.rows.map_or_else(|| "-".to_string(), |r| r.to_string());
+        let version: String = e.version.chars().take(12).collect();
+        println!("{:<w$}  {:<12}  {:<8}  {:>9}  {}", e.name, version, e.verification.as_str(), rows, e.path.display());
+    }
+    let count = |s: &str| inv.entries.iter().filter(|e| e.verification.as_str() == s).count();
+    println!(
+        "{} datasets: {} verified, {} mismatch, {} missing",
+        inv.entries.len(),
+        count("verified"),
+        count("mismatch"),
+        count("missing")
+    );
+    if !inv.not_in_catalog.is_empty() {
+        println!("not in catalog ({}): {}", inv.not_in_catalog.len(), inv.not_in_catalog.join(", "));
+    }
+}
+
+fn fetch(
+    names: Vec<String>,
+    mirror: Option<String>,
+    dir: DirArgs,
+    allow_unverified: bool,
+    progress: bool,
+    quiet: bool,
+) -> Result<ExitCode> {
+    let dir = DataDir::resolve(dir.data_dir.as_deref());
+    let chosen = chosen_datasets(&names)?;
+    let mut fetcher = Fetcher::new(FetchOptions { mirror: mirror.as_deref().map(Mirror::parse), allow_unverified, progress });
+    let mut failures = 0;
+    for d in chosen {
+        match fetcher.fetch(&dir, d) {
+            Ok(outcome) if !quiet => {
+                let what = match outcome {
+                    Outcome::AlreadyVerified => "already present, verified",
+                    Outcome::Fetched => "fetched, verified",
+                    Outcome::FetchedUnverified => "fetched, UNVERIFIED (sha256 differs from the catalog)",
+                };
+                eprintln!("{:<22} {what}", d.name);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                failures += 1;
+                eprintln!("error: {e}");
+            }
+        }
+    }
+    if failures > 0 {
+        bail!("{failures} dataset(s) could not be fetched");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn chosen_datasets(names: &[String]) -> Result<Vec<&'static Dataset>> {
+    let cat = catalog();
+    if names.is_empty() {
+        return Ok(cat.datasets.iter().collect());
+    }
+    names.iter().map(|n| cat.get(n).map_err(Into::into)).collect()
+}
+
+fn describe(name: &str, json: bool) -> Result<ExitCode> {
+    let d = catalog().get(name)?;
+    let mut na: Vec<String> = vec!["empty cell".into(), "NA".into()];
+    na.extend(d.na.iter().cloned());
+    if json {
+        let cols: Vec<serde_json::Value> = d
+            .columns
+            .iter()
+            .map(|c| serde_json::json!({"name": c.name, "type": c.ty.as_str(), "source": c.src, "meaning": c.desc}))
+            .collect();
+        let v = serde_json::json!({
+            "name": d.name, "title": d.title, "version": d.version, "unit": d.unit, "rows": d.rows,
+            "years": d.years, "path": d.path, "format": format!("{:?}", d.format).to_lowercase(),
+            "key": d.key, "missing_to_null": na, "homepage": d.homepage, "url": d.url,
+            "cite": d.cite, "provenance": d.provenance, "columns": cols,
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{} — {}", d.name, d.title);
+    println!("version      {}", d.version);
+    println!("one row per  {}", d.unit);
+    println!("rows         {}{}", d.rows, if d.drop_blank_rows { " in the file (blank rows are dropped when loading)" } else { "" });
+    if let Some([a, b]) = d.years {
+        println!("years        {a}–{b}");
+    }
+    println!("file         {} ({:?}, {} bytes, sha256 {})", d.path, d.format, d.bytes, d.sha256);
+    if !d.key.is_empty() {
+        println!("unique key   {}", d.key.join(", "));
+    }
+    println!("null codes   {}", na.join(", "));
+    println!("producer     {}", d.homepage);
+    if let Some(url) = &d.url {
+        let member = if d.zip_member.is_empty() { String::new() } else { format!(" (member {})", d.zip_member.join(" → ")) };
+        println!("download     {url}{member}");
+    }
+    println!("provenance   {}", d.provenance);
+    println!("cite         {} (allywar data cite {})", d.cite.join(", "), d.name);
+    if matches!(d.format, Format::Rda | Format::Dta) {
+        println!("\nThis file is verified and fetched but read through its CSV export.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!();
+    let w = d.columns.iter().map(|c| c.name.len()).max().unwrap_or(6).max(6);
+    println!("{:<w$}  {:<4}  {:<w$}  meaning", "column", "type", "source");
+    for c in &d.columns {
+        let meaning = if c.desc.is_empty() { "(see the producer's codebook)" } else { &c.desc };
+        println!("{:<w$}  {:<4}  {:<w$}  {meaning}", c.name, c.ty.as_str(), c.src.trim());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cite(names: &[String]) -> Result<ExitCode> {
+    let cat = catalog();
+    let mut keys: Vec<&str> = Vec::new();
+    for d in chosen_datasets(names)? {
+        for k in &d.cite {
+            if !keys.contains(&k.as_str()) {
+                keys.push(k);
+            }
+        }
+    }
+    let entries: Vec<&str> = keys.iter().filter_map(|k| cat.citation(k)).map(|c| c.bibtex.as_str()).collect();
+    println!("{}", entries.join("\n\n"));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show(name: &str, head: usize, filters: &[String], dir: DirArgs, allow_unverified: bool, quiet: bool) -> Result<ExitCode> {
+    let dir = DataDir::resolve(dir.data_dir.as_deref()).allow_unverified(allow_unverified);
+    let loaded = sources::load_table(&dir, name)?;
+    if loaded.verification != Verification::Verified && !quiet {
+        eprintln!("note: {name} is UNVERIFIED: its sha256 differs from the catalog");
+    }
+    let mut lf = loaded.frame.lazy();
+    for f in filters {
+        let (col_name, value) = f.split_once('=').with_context(|| format!("--filter {f:?}: expected COLUMN=VALUE"))?;
+        let d = catalog().get(name)?;
+        let Some(c) = d.column(col_name) else {
+            let hint = allywar::catalog::nearest(col_name, d.columns.iter().map(|c| c.name.as_str()))
+                .map_or_else(String::new, |s| format!(" (did you mean `{s}`?)"));
+            bail!("--filter {f:?}: `{name}` has no column `{col_name}`{hint}");
+        };
+        let rhs = match c.ty {
+            allywar::catalog::ColumnType::I32 | allywar::catalog::ColumnType::I64 => {
+                lit(value.parse::<i64>().with_context(|| format!("--filter {f:?}: `{col_name}` holds integers"))?)
+            }
+            allywar::catalog::ColumnType::F64 => {
+                lit(value.parse::<f64>().with_context(|| format!("--filter {f:?}: `{col_name}` holds numbers"))?)
+            }
+            _ => lit(value.to_string()),
+        };
+        let lhs = match c.ty {
+            allywar::catalog::ColumnType::I32 | allywar::catalog::ColumnType::I64 => col(col_name).cast(DataType::Int64),
+            allywar::catalog::ColumnType::Date => col(col_name).cast(DataType::String),
+            _ => col(col_name),
+        };
+        lf = lf.filter(lhs.eq(rhs));
+    }
+    let df = lf.collect()?;
+    // SAFETY of set_var: single-threaded at this point, before polars formats anything.
+    std::env::set_var("POLARS_FMT_MAX_COLS", "16");
+    std::env::set_var("POLARS_FMT_MAX_ROWS", head.to_string());
+    println!("{}", df.head(Some(head)));
+    if !quiet {
+        eprintln!("{} rows × {} columns (of {} rows loaded)", df.height(), df.width(), catalog().get(name)?.rows);
+    }
+    Ok(ExitCode::SUCCESS)
+}

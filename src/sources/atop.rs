@@ -1,0 +1,26 @@
+//! Alliance Treaty Obligations and Provisions (Leeds et al. 2002): ATOP 5.1 directed dyad-years,
+//! ATOP 4.01 alliance and member files, and Benson's (2011) typology.
+
+use super::{load, LoadError};
+use crate::datadir::DataDir;
+use polars::prelude::DataFrame;
+
+/// ATOP 5.1 directed dyad-year obligations (273,296 rows, 1815-2018): `atop_defense` etc. read as "ccode1 promised X to ccode2 in year"; key (ccode1, ccode2, year).
+pub fn ddy(dir: &DataDir) -> Result<DataFrame, LoadError> {
+    load(dir, "atop_ddy")
+}
+
+/// ATOP 4.01 alliance-level file (745 alliances) with provisions, conditions and `mem1..` members; key `atopid`.
+pub fn alliances(dir: &DataDir) -> Result<DataFrame, LoadError> {
+    load(dir, "atop_alliance_4.01")
+}
+
+/// ATOP 4.01 member-level file (2,398 alliance-phase members) with obligations and their conditions (`defcoadv`, ...); key (atopid, phase, member). `yrexit` = 0 means still in force.
+pub fn members(dir: &DataDir) -> Result<DataFrame, LoadError> {
+    load(dir, "atop_member_4.01")
+}
+
+/// Benson (2011) deterrent/compellent typology per ATOP 4.01 alliance phase (799 phases); key `atopidphase`.
+pub fn benson(dir: &DataDir) -> Result<DataFrame, LoadError> {
+    load(dir, "benson_types")
+}

@@ -1,0 +1,20 @@
+//! COW Direct Contiguity 3.2 (Stinnett et al. 2002).
+
+use super::{load, LoadError};
+use crate::datadir::DataDir;
+use polars::prelude::DataFrame;
+
+/// Directed contiguous dyad-years (82,498): `state1no`, `state2no`, `year`, `conttype` 1-5; non-contiguous dyads are absent.
+pub fn directed(dir: &DataDir) -> Result<DataFrame, LoadError> {
+    load(dir, "contdird")
+}
+
+/// Master record: one row per dyad-contiguity period (847) with `begin`/`end` as YYYYMM.
+pub fn master(dir: &DataDir) -> Result<DataFrame, LoadError> {
+    load(dir, "contdir")
+}
+
+/// State-year counts of contiguous neighbours (15,951).
+pub fn state_years(dir: &DataDir) -> Result<DataFrame, LoadError> {
+    load(dir, "contdirs")
+}

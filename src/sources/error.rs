@@ -1,0 +1,191 @@
+//! Errors of the loading layer. Every message names the file, and where a cell is at fault the
+//! line (or sheet row), the column and what was expected.
+
+use std::path::PathBuf;
+
+/// Why a dataset could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The catalog has no such dataset.
+    #[error(transparent)]
+    Catalog(#[from] crate::catalog::CatalogError),
+
+    /// The file is not in the data directory.
+    #[error("{}: not found (dataset `{dataset}`); run `allywar data fetch {dataset}` or point --data-dir / $ALLYWAR_DATA at a copy", path.display())]
+    NotFound {
+        /// Expected location.
+        path: PathBuf,
+        /// Dataset name.
+        dataset: String,
+    },
+
+    /// Reading failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// File.
+        path: PathBuf,
+        /// Cause.
+        source: std::io::Error,
+    },
+
+    /// The file differs from the catalog's verified copy.
+    #[error("{}: sha256 {actual} ({actual_bytes} bytes) does not match the catalog ({expected}, {expected_bytes} bytes): the file is corrupted or a release the catalog does not know; pass --allow-unverified to use it anyway", path.display())]
+    Checksum {
+        /// File.
+        path: PathBuf,
+        /// sha256 in the catalog.
+        expected: String,
+        /// sha256 of the file.
+        actual: String,
+        /// Size in the catalog.
+        expected_bytes: u64,
+        /// Size of the file.
+        actual_bytes: u64,
+    },
+
+    /// Bytes that are not valid in the file's declared encoding.
+    #[error("{}:{line}:{column}: byte 0x{byte:02X} is not valid UTF-8; expected UTF-8 text (the catalog declares this file utf-8; cp1252 files must be declared so)", path.display())]
+    Decode {
+        /// File.
+        path: PathBuf,
+        /// 1-based line.
+        line: u64,
+        /// 1-based character column.
+        column: u64,
+        /// Offending byte.
+        byte: u8,
+    },
+
+    /// No header, or a header and no rows.
+    #[error("{}: {what}; expected a header line followed by data rows", path.display())]
+    Empty {
+        /// File.
+        path: PathBuf,
+        /// "the file is empty" or "the file has a header but no rows".
+        what: &'static str,
+    },
+
+    /// A column of the catalog schema is absent from the header.
+    #[error("{}:1: missing column `{column}`; expected it in the header{}", path.display(), missing_hint(.suggestion, .header))]
+    MissingColumn {
+        /// File.
+        path: PathBuf,
+        /// Column as the producer names it.
+        column: String,
+        /// A header name that looks like a rename of it.
+        suggestion: Option<String>,
+        /// The header found.
+        header: Vec<String>,
+    },
+
+    /// A row has fewer or more fields than the header.
+    #[error("{}:{line}:{column}: row has {found} fields, expected {expected} (column `{name}`){}", path.display(), if *.found < *.expected { " — truncated row or file?" } else { " — unquoted comma?" })]
+    FieldCount {
+        /// File.
+        path: PathBuf,
+        /// 1-based line.
+        line: u64,
+        /// 1-based column of the first missing (or extra) field.
+        column: usize,
+        /// Name of that column, or `(extra)`.
+        name: String,
+        /// Fields found.
+        found: usize,
+        /// Fields in the header.
+        expected: usize,
+    },
+
+    /// A cell does not parse as its column's type.
+    #[error("{}:{line}:{column}: column `{name}`: expected {expected}, found {found:?}", path.display())]
+    Value {
+        /// File.
+        path: PathBuf,
+        /// 1-based line (sheet row for Excel files).
+        line: u64,
+        /// 1-based column.
+        column: usize,
+        /// Canonical column name.
+        name: String,
+        /// What the column holds.
+        expected: String,
+        /// The cell text.
+        found: String,
+    },
+
+    /// Two rows share a key that must be unique.
+    #[error("{}:{line}: duplicate key ({key}), first seen on line {first_line}; expected ({columns}) to be unique", path.display())]
+    DuplicateKey {
+        /// File.
+        path: PathBuf,
+        /// Line of the second occurrence.
+        line: u64,
+        /// Line of the first.
+        first_line: u64,
+        /// `ccode=2, year=1816`.
+        key: String,
+        /// `ccode, year`.
+        columns: String,
+    },
+
+    /// A key cell is missing.
+    #[error("{}:{line}:{column}: key column `{name}` is missing; expected a value in every row", path.display())]
+    MissingKey {
+        /// File.
+        path: PathBuf,
+        /// 1-based line.
+        line: u64,
+        /// 1-based column.
+        column: usize,
+        /// Column.
+        name: String,
+    },
+
+    /// The CSV structure itself is broken.
+    #[error("{}:{line}: malformed CSV: {message}", path.display())]
+    Csv {
+        /// File.
+        path: PathBuf,
+        /// 1-based line.
+        line: u64,
+        /// Parser message.
+        message: String,
+    },
+
+    /// The Excel workbook could not be read.
+    #[error("{}: cannot read workbook: {message}", path.display())]
+    Xls {
+        /// File.
+        path: PathBuf,
+        /// Reader message.
+        message: String,
+    },
+
+    /// The dataset is an R or Stata file read through its CSV export.
+    #[error("dataset `{dataset}` is a {format} file that allywar verifies but does not parse; load `{instead}` (its CSV export) instead")]
+    NotLoadable {
+        /// Dataset.
+        dataset: String,
+        /// "R data" or "Stata".
+        format: &'static str,
+        /// The dataset to load instead.
+        instead: String,
+    },
+
+    /// Frame construction failed (a bug, reported rather than panicking).
+    #[error("{}: building the frame: {source}", path.display())]
+    Frame {
+        /// File.
+        path: PathBuf,
+        /// Cause.
+        source: polars::error::PolarsError,
+    },
+}
+
+fn missing_hint(suggestion: &Option<String>, header: &[String]) -> String {
+    let shown: Vec<&str> = header.iter().take(12).map(String::as_str).collect();
+    let more = if header.len() > 12 { ", …" } else { "" };
+    match suggestion {
+        Some(s) => format!(" (renamed to `{s}`?); header: {}{more}", shown.join(", ")),
+        None => format!("; header: {}{more}", shown.join(", ")),
+    }
+}

@@ -1,0 +1,15 @@
+//! Capitals with coordinates and minimum distances (CShapes 2.0), as shipped in peacesciencer.
+
+use super::{load, LoadError};
+use crate::datadir::DataDir;
+use polars::prelude::DataFrame;
+
+/// Capital spells (242): `ccode`, `capital`, `stdate`/`enddate` (dates), `lat`, `lng`.
+pub fn capitals(dir: &DataDir) -> Result<DataFrame, LoadError> {
+    load(dir, "capitals")
+}
+
+/// Minimum distance in km between two states (952,244 directed dyad-years, 1886-2019); 0 = contiguous.
+pub fn mindist(dir: &DataDir) -> Result<DataFrame, LoadError> {
+    load(dir, "mindist")
+}

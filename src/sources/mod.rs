@@ -1,0 +1,90 @@
+//! Loaders: producer files to typed polars frames.
+//!
+//! Every dataset in the catalog loads through [`load`] (or [`load_table`] for the verification
+//! details): the file is read whole, its size and sha256 compared with the catalog, decoded,
+//! parsed against the catalog schema (explicit types, canonical snake_case names, missing codes
+//! to null) and its unique key checked. The family modules below are the typed entry points,
+//! with what each family needs beyond that (dates of membership spells, for instance).
+
+mod error;
+mod table;
+mod text;
+mod xls;
+
+pub mod atop;
+pub mod capabilities;
+pub mod contiguity;
+pub mod democracy;
+pub mod geography;
+pub mod gml;
+pub mod interventions;
+pub mod mid;
+pub mod rivalry;
+pub mod system;
+pub mod war;
+
+pub use error::LoadError;
+pub use table::days_from_civil;
+
+use crate::catalog::{catalog, Format};
+use crate::datadir::DataDir;
+use crate::verify::{compare, sha256_hex, Verification};
+use polars::prelude::DataFrame;
+
+/// A loaded dataset with what was checked on the way.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The typed frame.
+    pub frame: DataFrame,
+    /// Whether the file matched the catalog (a mismatch is only loaded with
+    /// [`DataDir::allow_unverified`]).
+    pub verification: Verification,
+    /// Rows dropped because every cell was empty (datasets marked `drop_blank_rows`).
+    pub blank_rows_dropped: usize,
+}
+
+/// Loads a catalog dataset by name.
+pub fn load(dir: &DataDir, name: &str) -> Result<DataFrame, LoadError> {
+    load_table(dir, name).map(|t| t.frame)
+}
+
+/// Loads a catalog dataset by name, with its verification status.
+pub fn load_table(dir: &DataDir, name: &str) -> Result<Loaded, LoadError> {
+    let cat = catalog();
+    let d = cat.get(name)?;
+    let not_loadable = |format| {
+        let folder = std::path::Path::new(&d.path).parent();
+        let instead = cat
+            .datasets
+            .iter()
+            .find(|o| o.format == Format::Csv && std::path::Path::new(&o.path).parent() == folder)
+            .map_or_else(String::new, |o| o.name.clone());
+        LoadError::NotLoadable { dataset: d.name.clone(), format, instead }
+    };
+    match d.format {
+        Format::Rda => return Err(not_loadable("R data")),
+        Format::Dta => return Err(not_loadable("Stata")),
+        Format::Csv | Format::Xls => {}
+    }
+    let path = dir.path_of(d);
+    let bytes = std::fs::read(&path).map_err(|source| match source.kind() {
+        std::io::ErrorKind::NotFound => LoadError::NotFound { path: path.clone(), dataset: d.name.clone() },
+        _ => LoadError::Io { path: path.clone(), source },
+    })?;
+    let sha = sha256_hex(&bytes);
+    let verification = compare(d, bytes.len() as u64, &sha);
+    if verification != Verification::Verified && !dir.allow_unverified {
+        return Err(LoadError::Checksum {
+            path,
+            expected: d.sha256.clone(),
+            actual: sha,
+            expected_bytes: d.bytes,
+            actual_bytes: bytes.len() as u64,
+        });
+    }
+    let (frame, blank_rows_dropped) = match d.format {
+        Format::Xls => xls::read(d, &path, &bytes)?,
+        _ => text::read(d, &path, &bytes)?,
+    };
+    Ok(Loaded { frame, verification, blank_rows_dropped })
+}

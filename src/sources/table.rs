@@ -1,0 +1,336 @@
+//! Typed tables from producer files: the catalog schema applied cell by cell, missing codes to
+//! null, keys checked, and every failure located by file, line and column.
+
+use super::error::LoadError;
+use crate::catalog::{ColumnType, Dataset};
+use polars::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Values of one column while rows are read.
+enum Values {
+    Int32(Vec<Option<i32>>),
+    Int64(Vec<Option<i64>>),
+    Float64(Vec<Option<f64>>),
+    Text(Vec<Option<String>>),
+    /// Days since 1970-01-01.
+    Date(Vec<Option<i32>>),
+}
+
+/// A cell parsed to its column type; keys are compared through this.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum KeyPart {
+    Int(i64),
+    Text(String),
+    FloatBits(u64),
+}
+
+impl std::fmt::Display for KeyPart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeyPart::Int(i) => write!(f, "{i}"),
+            KeyPart::Text(s) => write!(f, "{s:?}"),
+            KeyPart::FloatBits(b) => write!(f, "{}", f64::from_bits(*b)),
+        }
+    }
+}
+
+/// Builds a typed polars frame from rows of text cells, in the catalog's column order.
+pub(crate) struct TableBuilder<'a> {
+    dataset: &'a Dataset,
+    path: PathBuf,
+    /// For each catalog column, its position in the file's header.
+    positions: Vec<usize>,
+    header_len: usize,
+    values: Vec<Values>,
+    key_cols: Vec<usize>,
+    keys: HashMap<Vec<KeyPart>, u64>,
+    pub(crate) blank_rows: usize,
+}
+
+impl<'a> TableBuilder<'a> {
+    /// Matches the header (trimmed) against the catalog schema.
+    pub(crate) fn new(dataset: &'a Dataset, path: &Path, header: &[String]) -> Result<Self, LoadError> {
+        let trimmed: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+        let mut positions = Vec::with_capacity(dataset.columns.len());
+        for col in &dataset.columns {
+            let src = col.src.trim();
+            match trimmed.iter().position(|h| h == src) {
+                Some(p) => positions.push(p),
+                None => {
+                    let known: Vec<&str> = dataset.columns.iter().map(|c| c.src.trim()).collect();
+                    let unknown = trimmed.iter().map(String::as_str).filter(|h| !known.contains(h));
+                    return Err(LoadError::MissingColumn {
+                        path: path.to_path_buf(),
+                        column: src.to_string(),
+                        suggestion: crate::catalog::nearest(src, unknown),
+                        header: trimmed,
+                    });
+                }
+            }
+        }
+        let values = dataset
+            .columns
+            .iter()
+            .map(|c| match c.ty {
+                ColumnType::I32 => Values::Int32(Vec::new()),
+                ColumnType::I64 => Values::Int64(Vec::new()),
+                ColumnType::F64 => Values::Float64(Vec::new()),
+                ColumnType::Str => Values::Text(Vec::new()),
+                ColumnType::Date => Values::Date(Vec::new()),
+            })
+            .collect();
+        let key_cols = dataset
+            .key
+            .iter()
+            .filter_map(|k| dataset.columns.iter().position(|c| &c.name == k))
+            .collect();
+        Ok(TableBuilder {
+            dataset,
+            path: path.to_path_buf(),
+            positions,
+            header_len: header.len(),
+            values,
+            key_cols,
+            keys: HashMap::new(),
+            blank_rows: 0,
+        })
+    }
+
+    /// Adds one row. `line` is the 1-based line (or sheet row) for messages.
+    pub(crate) fn push<S: AsRef<str>>(&mut self, line: u64, cells: &[S]) -> Result<(), LoadError> {
+        if self.dataset.drop_blank_rows && cells.iter().all(|c| c.as_ref().trim().is_empty()) {
+            self.blank_rows += 1;
+            return Ok(());
+        }
+        if cells.len() != self.header_len {
+            let column = cells.len().min(self.header_len) + 1;
+            let name = self
+                .positions
+                .iter()
+                .position(|&p| p + 1 == column)
+                .map(|i| self.dataset.columns[i].src.trim().to_string())
+                .unwrap_or_else(|| "(extra)".to_string());
+            return Err(LoadError::FieldCount {
+                path: self.path.clone(),
+                line,
+                column,
+                name,
+                found: cells.len(),
+                expected: self.header_len,
+            });
+        }
+        let mut key = Vec::with_capacity(self.key_cols.len());
+        for (i, col) in self.dataset.columns.iter().enumerate() {
+            let pos = self.positions[i];
+            let raw = cells[pos].as_ref().trim();
+            let is_na = raw.is_empty() || raw == "NA" || self.dataset.na.iter().any(|c| c == raw);
+            let bad = || LoadError::Value {
+                path: self.path.clone(),
+                line,
+                column: pos + 1,
+                name: col.name.clone(),
+                expected: expectation(col, &self.dataset.na),
+                found: raw.to_string(),
+            };
+            let part = match &mut self.values[i] {
+                Values::Int32(v) => {
+                    let x = if is_na { None } else { Some(parse_int(raw, col.labelled, col.thousands).and_then(|x| i32::try_from(x).ok()).ok_or_else(bad)?) };
+                    v.push(x);
+                    x.map(|x| KeyPart::Int(x.into()))
+                }
+                Values::Int64(v) => {
+                    let x = if is_na { None } else { Some(parse_int(raw, col.labelled, col.thousands).ok_or_else(bad)?) };
+                    v.push(x);
+                    x.map(KeyPart::Int)
+                }
+                Values::Float64(v) => {
+                    let x = if is_na { None } else { Some(parse_float(raw).ok_or_else(bad)?) };
+                    v.push(x);
+                    x.map(|x| KeyPart::FloatBits(x.to_bits()))
+                }
+                Values::Text(v) => {
+                    let x = if is_na { None } else { Some(raw.to_string()) };
+                    let part = x.clone().map(KeyPart::Text);
+                    v.push(x);
+                    part
+                }
+                Values::Date(v) => {
+                    let x = if is_na { None } else { Some(parse_date(raw).ok_or_else(bad)?) };
+                    v.push(x);
+                    x.map(|x| KeyPart::Int(x.into()))
+                }
+            };
+            if self.key_cols.contains(&i) {
+                match part {
+                    Some(p) => key.push(p),
+                    None => {
+                        return Err(LoadError::MissingKey {
+                            path: self.path.clone(),
+                            line,
+                            column: pos + 1,
+                            name: col.name.clone(),
+                        })
+                    }
+                }
+            }
+        }
+        if !self.key_cols.is_empty() {
+            if let Some(&first_line) = self.keys.get(&key) {
+                let names: Vec<&str> = self.key_cols.iter().map(|&k| self.dataset.columns[k].name.as_str()).collect();
+                let shown: Vec<String> = names.iter().zip(&key).map(|(n, v)| format!("{n}={v}")).collect();
+                return Err(LoadError::DuplicateKey {
+                    path: self.path.clone(),
+                    line,
+                    first_line,
+                    key: shown.join(", "),
+                    columns: names.join(", "),
+                });
+            }
+            self.keys.insert(key, line);
+        }
+        Ok(())
+    }
+
+    /// The frame, columns named canonically, in catalog order.
+    pub(crate) fn finish(self) -> Result<DataFrame, LoadError> {
+        let path = self.path;
+        let height = match self.values.first() {
+            Some(Values::Int32(v)) | Some(Values::Date(v)) => v.len(),
+            Some(Values::Int64(v)) => v.len(),
+            Some(Values::Float64(v)) => v.len(),
+            Some(Values::Text(v)) => v.len(),
+            None => 0,
+        };
+        if height == 0 {
+            return Err(LoadError::Empty { path, what: "the file has a header but no rows" });
+        }
+        let frame_err = |source| LoadError::Frame { path: path.clone(), source };
+        let mut columns = Vec::with_capacity(self.values.len());
+        for (col, vals) in self.dataset.columns.iter().zip(self.values) {
+            let name: PlSmallStr = col.name.as_str().into();
+            let series = match vals {
+                Values::Int32(v) => Series::new(name, v),
+                Values::Int64(v) => Series::new(name, v),
+                Values::Float64(v) => Series::new(name, v),
+                Values::Text(v) => Series::new(name, v),
+                Values::Date(v) => Series::new(name, v).cast(&DataType::Date).map_err(frame_err)?,
+            };
+            columns.push(series.into_column());
+        }
+        DataFrame::new(height, columns).map_err(frame_err)
+    }
+}
+
+fn expectation(col: &crate::catalog::Column, na: &[String]) -> String {
+    let mut s = col.ty.expectation().to_string();
+    if col.labelled {
+        s.push_str(" code (optionally followed by a label)");
+    }
+    if col.thousands {
+        s.push_str(" (thousands separators allowed)");
+    }
+    let mut codes: Vec<String> = vec!["empty".into(), "NA".into()];
+    codes.extend(na.iter().map(|c| format!("{c:?}")));
+    format!("{s} or a missing code ({})", codes.join(", "))
+}
+
+/// Integer cell: `12`, `-9`, `2.0` (integral float), `1,500` with `thousands`, `1 Territory`
+/// with `labelled`.
+pub(crate) fn parse_int(raw: &str, labelled: bool, thousands: bool) -> Option<i64> {
+    let mut s = raw;
+    if labelled {
+        s = s.split_whitespace().next().unwrap_or(s);
+    }
+    let owned;
+    if thousands && s.contains(',') {
+        let groups: Vec<&str> = s.split(',').collect();
+        let well_formed = groups[1..].iter().all(|g| g.len() == 3) && !groups[0].is_empty() && groups[0].len() <= 4;
+        if !well_formed {
+            return None;
+        }
+        owned = groups.concat();
+        s = &owned;
+    }
+    if let Ok(x) = s.parse::<i64>() {
+        return Some(x);
+    }
+    // Exports through floating point write integers as `2.0`.
+    let (int, frac) = s.split_once('.')?;
+    if !frac.is_empty() && frac.bytes().all(|b| b == b'0') {
+        return int.parse::<i64>().ok();
+    }
+    None
+}
+
+/// Float cell; E-notation accepted, `nan`/`inf` spellings refused.
+pub(crate) fn parse_float(raw: &str) -> Option<f64> {
+    let ok = raw.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'));
+    if !ok {
+        return None;
+    }
+    raw.parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+/// ISO date `yyyy-mm-dd` (a trailing ` 00:00:00` time is accepted) to days since 1970-01-01.
+pub(crate) fn parse_date(raw: &str) -> Option<i32> {
+    let date = raw.strip_suffix(" 00:00:00").or_else(|| raw.strip_suffix("T00:00:00")).unwrap_or(raw);
+    let mut it = date.split('-');
+    let (y, m, d) = (it.next()?, it.next()?, it.next()?);
+    if it.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        return None;
+    }
+    Some(days_from_civil(y, m, d))
+}
+
+fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+pub fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = m as i32;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i32 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_in_producer_spellings() {
+        assert_eq!(parse_int("-9", false, false), Some(-9));
+        assert_eq!(parse_int("2.0", false, false), Some(2));
+        assert_eq!(parse_int("2.5", false, false), None);
+        assert_eq!(parse_int("1 Territory", true, false), Some(1));
+        assert_eq!(parse_int("1 Territory", false, false), None);
+        assert_eq!(parse_int("10,480", false, true), Some(10480));
+        assert_eq!(parse_int("1,48", false, true), None);
+        assert_eq!(parse_int("abc", false, false), None);
+    }
+
+    #[test]
+    fn floats_and_dates() {
+        assert_eq!(parse_float("3.5e-05"), Some(3.5e-05));
+        assert_eq!(parse_float("nan"), None);
+        assert_eq!(parse_date("1970-01-01"), Some(0));
+        assert_eq!(parse_date("2000-03-01"), Some(11017));
+        assert_eq!(parse_date("1816-01-01"), Some(-56248));
+        assert_eq!(parse_date("2001-02-29"), None);
+        assert_eq!(parse_date("2003-08-11 00:00:00"), parse_date("2003-08-11"));
+    }
+}
