@@ -15,7 +15,7 @@ pub fn alliances(dir: &DataDir) -> Result<DataFrame, LoadError> {
     load(dir, "atop_alliance_4.01")
 }
 
-/// ATOP 4.01 member-level file (2,398 alliance-phase members) with obligations and their conditions (`defcoadv`, ...); key (atopid, phase, member). `yrexit` = 0 means still in force.
+/// ATOP 4.01 member-level file (2,398 alliance-phase members) with obligations and their conditions (`defcoadv`, ...); key (atopid, phase, member, yrent): a state can leave and rejoin within a phase (Egypt in the Arab League, 1979 and 1989). `yrexit` = 0 means still in force.
 pub fn members(dir: &DataDir) -> Result<DataFrame, LoadError> {
     load(dir, "atop_member_4.01")
 }

@@ -4,7 +4,9 @@ use super::{load, LoadError};
 use crate::datadir::DataDir;
 use polars::prelude::DataFrame;
 
-/// Directed contiguous dyad-years (82,498): `state1no`, `state2no`, `year`, `conttype` 1-5; non-contiguous dyads are absent.
+/// Directed contiguous dyad-years (82,498): `state1no`, `state2no`, `year`, `conttype` 1-5; non-contiguous dyads are absent. A dyad has two rows in a year when its contiguity changed
+/// that year (58 such dyad-years, e.g. Netherlands-France 1830), so the key is (state1no, state2no,
+/// year, conttype); dyad-year frames keep the closest type.
 pub fn directed(dir: &DataDir) -> Result<DataFrame, LoadError> {
     load(dir, "contdird")
 }

@@ -120,10 +120,14 @@ impl<'a> TableBuilder<'a> {
                 expected: self.header_len,
             });
         }
-        let mut key = Vec::with_capacity(self.key_cols.len());
+        let mut key: Vec<Option<KeyPart>> = vec![None; self.key_cols.len()];
         for (i, col) in self.dataset.columns.iter().enumerate() {
             let pos = self.positions[i];
-            let raw = cells[pos].as_ref().trim();
+            let mut raw = cells[pos].as_ref().trim();
+            if col.labelled {
+                // `-9 Missing`, `1 Territory`: the code decides, the label is decoration.
+                raw = raw.split_whitespace().next().unwrap_or(raw);
+            }
             let is_na = raw.is_empty() || raw == "NA" || self.dataset.na.iter().any(|c| c == raw);
             let bad = || LoadError::Value {
                 path: self.path.clone(),
@@ -161,9 +165,9 @@ impl<'a> TableBuilder<'a> {
                     x.map(|x| KeyPart::Int(x.into()))
                 }
             };
-            if self.key_cols.contains(&i) {
+            if let Some(k) = self.key_cols.iter().position(|&c| c == i) {
                 match part {
-                    Some(p) => key.push(p),
+                    Some(p) => key[k] = Some(p),
                     None => {
                         return Err(LoadError::MissingKey {
                             path: self.path.clone(),
@@ -176,6 +180,7 @@ impl<'a> TableBuilder<'a> {
             }
         }
         if !self.key_cols.is_empty() {
+            let key: Vec<KeyPart> = key.into_iter().flatten().collect();
             if let Some(&first_line) = self.keys.get(&key) {
                 let names: Vec<&str> = self.key_cols.iter().map(|&k| self.dataset.columns[k].name.as_str()).collect();
                 let shown: Vec<String> = names.iter().zip(&key).map(|(n, v)| format!("{n}={v}")).collect();
@@ -242,7 +247,7 @@ pub(crate) fn parse_int(raw: &str, labelled: bool, thousands: bool) -> Option<i6
     if labelled {
         s = s.split_whitespace().next().unwrap_or(s);
     }
-    let owned;
+    let owned: String;
     if thousands && s.contains(',') {
         let groups: Vec<&str> = s.split(',').collect();
         let well_formed = groups[1..].iter().all(|g| g.len() == 3) && !groups[0].is_empty() && groups[0].len() <= 4;
@@ -321,6 +326,44 @@ mod tests {
         assert_eq!(parse_int("10,480", false, true), Some(10480));
         assert_eq!(parse_int("1,48", false, true), None);
         assert_eq!(parse_int("abc", false, false), None);
+    }
+
+    #[test]
+    fn duplicate_key_names_values_in_key_order() {
+        let cat = crate::catalog::Catalog::parse(
+            r#"
+            citation = []
+            [[dataset]]
+            name = "t"
+            family = "t"
+            title = "t"
+            version = "1"
+            path = "t.csv"
+            format = "csv"
+            unit = "row"
+            bytes = 0
+            sha256 = ""
+            rows = 0
+            homepage = ""
+            cite = []
+            provenance = ""
+            key = ["b", "a"]
+            na = ["-9"]
+            columns = [
+              { src = "a", name = "a", type = "i32" },
+              { src = "b", name = "b", type = "str", labelled = true },
+            ]
+            "#,
+        )
+        .unwrap();
+        let d = &cat.datasets[0];
+        let header = vec!["a".to_string(), "b".to_string()];
+        let mut t = TableBuilder::new(d, Path::new("t.csv"), &header).unwrap();
+        t.push(2, &["1", "x label"]).unwrap();
+        let err = t.push(3, &["1", "x"]).unwrap_err().to_string();
+        assert!(err.contains("t.csv:3: duplicate key (b=\"x\", a=1), first seen on line 2; expected (b, a)"), "{err}");
+        let err = t.push(4, &["2", "-9 Missing"]).unwrap_err().to_string();
+        assert!(err.contains("key column `b` is missing"), "{err}");
     }
 
     #[test]
