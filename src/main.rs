@@ -8,7 +8,8 @@ use allywar::{sources, DataDir};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use polars::prelude::*;
-use std::io::IsTerminal;
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -97,39 +98,49 @@ enum DataCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let mut out = String::new();
+    let code = match run(cli, &mut out) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
+    };
+    // Output is written once; a reader that went away (`| head`) is not an error.
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: writing to stdout: {e}");
+            ExitCode::FAILURE
+        }
+        _ => code,
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode> {
+fn run(cli: Cli, out: &mut String) -> Result<ExitCode> {
     let progress = !cli.quiet && std::io::stderr().is_terminal();
     match cli.command {
         Command::Data(cmd) => match cmd {
-            DataCommand::Status { dir, json, check } => status(dir, json, check),
+            DataCommand::Status { dir, json, check } => status(out, dir, json, check),
             DataCommand::Fetch { names, mirror, dir, allow_unverified } => {
                 fetch(names, mirror, dir, allow_unverified, progress, cli.quiet)
             }
-            DataCommand::Describe { name, json } => describe(&name, json),
-            DataCommand::Cite { names } => cite(&names),
+            DataCommand::Describe { name, json } => describe(out, &name, json),
+            DataCommand::Cite { names } => cite(out, &names),
             DataCommand::Show { name, head, filter, dir, allow_unverified } => {
-                show(&name, head, &filter, dir, allow_unverified, cli.quiet)
+                show(out, &name, head, &filter, dir, allow_unverified, cli.quiet)
             }
         },
     }
 }
 
-fn status(dir: DirArgs, json: bool, check: bool) -> Result<ExitCode> {
+fn status(out: &mut String, dir: DirArgs, json: bool, check: bool) -> Result<ExitCode> {
     let dir = DataDir::resolve(dir.data_dir.as_deref());
     let inv = dir.inventory().with_context(|| format!("reading {}", dir.root.display()))?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&status_json(&dir, &inv))?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&status_json(&dir, &inv))?)?;
     } else {
-        print_status(&dir, &inv);
+        print_status(out, &dir, &inv)?;
     }
     let all_verified = inv.entries.iter().all(|e| e.verification == Verification::Verified);
     Ok(if check && !all_verified { ExitCode::FAILURE } else { ExitCode::SUCCESS })
@@ -162,26 +173,27 @@ fn status_json(dir: &DataDir, inv: &Inventory) -> serde_json::Value {
     })
 }
 
-fn print_status(dir: &DataDir, inv: &Inventory) {
-    println!("data directory: {} ({})", dir.root.display(), dir.origin.describe());
+fn print_status(out: &mut String, dir: &DataDir, inv: &Inventory) -> std::fmt::Result {
+    writeln!(out, "data directory: {} ({})", dir.root.display(), dir.origin.describe())?;
     let w = inv.entries.iter().map(|e| e.name.len()).max().unwrap_or(4).max(7);
-    println!("{:<w$}  {:<12}  {:<8}  {:>9}  path", "dataset", "version", "status", "rows");
+    writeln!(out, "{:<w$}  {:<12}  {:<8}  {:>9}  path", "dataset", "version", "status", "rows")?;
     for e in &inv.entries {
         let rows = e.rows.map_or_else(|| "-".to_string(), |r| r.to_string());
         let version: String = e.version.chars().take(12).collect();
-        println!("{:<w$}  {:<12}  {:<8}  {:>9}  {}", e.name, version, e.verification.as_str(), rows, e.path.display());
+        writeln!(out, "{:<w$}  {:<12}  {:<8}  {:>9}  {}", e.name, version, e.verification.as_str(), rows, e.path.display())?;
     }
     let count = |s: &str| inv.entries.iter().filter(|e| e.verification.as_str() == s).count();
-    println!(
+    writeln!(out, 
         "{} datasets: {} verified, {} mismatch, {} missing",
         inv.entries.len(),
         count("verified"),
         count("mismatch"),
         count("missing")
-    );
+    )?;
     if !inv.not_in_catalog.is_empty() {
-        println!("not in catalog ({}): {}", inv.not_in_catalog.len(), inv.not_in_catalog.join(", "));
+        writeln!(out, "not in catalog ({}): {}", inv.not_in_catalog.len(), inv.not_in_catalog.join(", "))?;
     }
+    Ok(())
 }
 
 fn fetch(
@@ -227,7 +239,7 @@ fn chosen_datasets(names: &[String]) -> Result<Vec<&'static Dataset>> {
     names.iter().map(|n| cat.get(n).map_err(Into::into)).collect()
 }
 
-fn describe(name: &str, json: bool) -> Result<ExitCode> {
+fn describe(out: &mut String, name: &str, json: bool) -> Result<ExitCode> {
     let d = catalog().get(name)?;
     let mut na: Vec<String> = vec!["empty cell".into(), "NA".into()];
     na.extend(d.na.iter().cloned());
@@ -243,43 +255,43 @@ fn describe(name: &str, json: bool) -> Result<ExitCode> {
             "key": d.key, "missing_to_null": na, "homepage": d.homepage, "url": d.url,
             "cite": d.cite, "provenance": d.provenance, "columns": cols,
         });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{} — {}", d.name, d.title);
-    println!("version      {}", d.version);
-    println!("one row per  {}", d.unit);
-    println!("rows         {}{}", d.rows, if d.drop_blank_rows { " in the file (blank rows are dropped when loading)" } else { "" });
+    writeln!(out, "{} — {}", d.name, d.title)?;
+    writeln!(out, "version      {}", d.version)?;
+    writeln!(out, "one row per  {}", d.unit)?;
+    writeln!(out, "rows         {}{}", d.rows, if d.drop_blank_rows { " in the file (blank rows are dropped when loading)" } else { "" })?;
     if let Some([a, b]) = d.years {
-        println!("years        {a}–{b}");
+        writeln!(out, "years        {a}–{b}")?;
     }
-    println!("file         {} ({:?}, {} bytes, sha256 {})", d.path, d.format, d.bytes, d.sha256);
+    writeln!(out, "file         {} ({}, {} bytes, sha256 {})", d.path, format!("{:?}", d.format).to_lowercase(), d.bytes, d.sha256)?;
     if !d.key.is_empty() {
-        println!("unique key   {}", d.key.join(", "));
+        writeln!(out, "unique key   {}", d.key.join(", "))?;
     }
-    println!("null codes   {}", na.join(", "));
-    println!("producer     {}", d.homepage);
+    writeln!(out, "null codes   {}", na.join(", "))?;
+    writeln!(out, "producer     {}", d.homepage)?;
     if let Some(url) = &d.url {
         let member = if d.zip_member.is_empty() { String::new() } else { format!(" (member {})", d.zip_member.join(" → ")) };
-        println!("download     {url}{member}");
+        writeln!(out, "download     {url}{member}")?;
     }
-    println!("provenance   {}", d.provenance);
-    println!("cite         {} (allywar data cite {})", d.cite.join(", "), d.name);
+    writeln!(out, "provenance   {}", d.provenance)?;
+    writeln!(out, "cite         {} (allywar data cite {})", d.cite.join(", "), d.name)?;
     if matches!(d.format, Format::Rda | Format::Dta) {
-        println!("\nThis file is verified and fetched but read through its CSV export.");
+        writeln!(out, "\nThis file is verified and fetched but read through its CSV export.")?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!();
+    writeln!(out)?;
     let w = d.columns.iter().map(|c| c.name.len()).max().unwrap_or(6).max(6);
-    println!("{:<w$}  {:<4}  {:<w$}  meaning", "column", "type", "source");
+    writeln!(out, "{:<w$}  {:<4}  {:<w$}  meaning", "column", "type", "source")?;
     for c in &d.columns {
         let meaning = if c.desc.is_empty() { "(see the producer's codebook)" } else { &c.desc };
-        println!("{:<w$}  {:<4}  {:<w$}  {meaning}", c.name, c.ty.as_str(), c.src.trim());
+        writeln!(out, "{:<w$}  {:<4}  {:<w$}  {meaning}", c.name, c.ty.as_str(), c.src.trim())?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn cite(names: &[String]) -> Result<ExitCode> {
+fn cite(out: &mut String, names: &[String]) -> Result<ExitCode> {
     let cat = catalog();
     let mut keys: Vec<&str> = Vec::new();
     for d in chosen_datasets(names)? {
@@ -290,16 +302,17 @@ fn cite(names: &[String]) -> Result<ExitCode> {
         }
     }
     let entries: Vec<&str> = keys.iter().filter_map(|k| cat.citation(k)).map(|c| c.bibtex.as_str()).collect();
-    println!("{}", entries.join("\n\n"));
+    writeln!(out, "{}", entries.join("\n\n"))?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn show(name: &str, head: usize, filters: &[String], dir: DirArgs, allow_unverified: bool, quiet: bool) -> Result<ExitCode> {
+fn show(out: &mut String, name: &str, head: usize, filters: &[String], dir: DirArgs, allow_unverified: bool, quiet: bool) -> Result<ExitCode> {
     let dir = DataDir::resolve(dir.data_dir.as_deref()).allow_unverified(allow_unverified);
     let loaded = sources::load_table(&dir, name)?;
     if loaded.verification != Verification::Verified && !quiet {
         eprintln!("note: {name} is UNVERIFIED: its sha256 differs from the catalog");
     }
+    let loaded_rows = loaded.frame.height();
     let mut lf = loaded.frame.lazy();
     for f in filters {
         let (col_name, value) = f.split_once('=').with_context(|| format!("--filter {f:?}: expected COLUMN=VALUE"))?;
@@ -326,12 +339,16 @@ fn show(name: &str, head: usize, filters: &[String], dir: DirArgs, allow_unverif
         lf = lf.filter(lhs.eq(rhs));
     }
     let df = lf.collect()?;
-    // SAFETY of set_var: single-threaded at this point, before polars formats anything.
-    std::env::set_var("POLARS_FMT_MAX_COLS", "16");
+    // Polars reads its table layout from the environment; a pipe gets a wide table.
+    std::env::set_var("POLARS_FMT_MAX_COLS", "24");
     std::env::set_var("POLARS_FMT_MAX_ROWS", head.to_string());
-    println!("{}", df.head(Some(head)));
+    if std::env::var_os("POLARS_TABLE_WIDTH").is_none() {
+        std::env::set_var("POLARS_TABLE_WIDTH", "240");
+    }
+    writeln!(out, "{}", df.head(Some(head)))?;
     if !quiet {
-        eprintln!("{} rows × {} columns (of {} rows loaded)", df.height(), df.width(), catalog().get(name)?.rows);
+        let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+        eprintln!("{} × {} (of {} loaded)", plural(df.height(), "row"), plural(df.width(), "column"), plural(loaded_rows, "row"));
     }
     Ok(ExitCode::SUCCESS)
 }

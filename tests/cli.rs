@@ -1,0 +1,170 @@
+//! The `allywar data` commands end to end.
+
+mod common;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::Path;
+
+fn allywar() -> Command {
+    let mut cmd = Command::cargo_bin("allywar").unwrap();
+    cmd.env_remove("ALLYWAR_DATA");
+    cmd
+}
+
+fn leftovers(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in walk(dir) {
+        let name = e.file_name().unwrap().to_string_lossy().to_string();
+        if name.ends_with(".tmp") || name.starts_with(".allywar-") {
+            out.push(e.display().to_string());
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn fetch_from_mirror_then_status_shows_every_dataset_verified() {
+    let mirror = common::real_data_dir();
+    let dest = tempfile::tempdir().unwrap();
+    allywar()
+        .args(["data", "fetch", "--mirror"])
+        .arg(&mirror)
+        .arg("--data-dir")
+        .arg(dest.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("fetched, verified"));
+    let out = allywar().args(["data", "status", "--json", "--check", "--data-dir"]).arg(dest.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let datasets = v["datasets"].as_array().unwrap();
+    assert_eq!(datasets.len(), allywar::catalog().datasets.len());
+    for d in datasets {
+        assert_eq!(d["status"], "verified", "{d}");
+    }
+    assert_eq!(v["not_in_catalog"].as_array().unwrap().len(), 0);
+    assert!(leftovers(dest.path()).is_empty());
+    // A second run leaves verified files alone.
+    allywar()
+        .args(["data", "fetch", "majors", "--mirror"])
+        .arg(&mirror)
+        .arg("--data-dir")
+        .arg(dest.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("already present, verified"));
+    // The table form says the same.
+    allywar()
+        .args(["data", "status", "--data-dir"])
+        .arg(dest.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!("{} datasets: {} verified, 0 mismatch, 0 missing", datasets.len(), datasets.len())));
+}
+
+#[test]
+fn corrupted_mirror_file_is_refused_and_leaves_nothing_behind() {
+    let real = common::real_data_dir();
+    let mirror = tempfile::tempdir().unwrap();
+    let rel = "cow_system_2016/majors2016.csv";
+    let mut bytes = std::fs::read(real.join(rel)).unwrap();
+    bytes[60] ^= 0x01;
+    std::fs::create_dir_all(mirror.path().join("cow_system_2016")).unwrap();
+    std::fs::write(mirror.path().join(rel), &bytes).unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    allywar()
+        .args(["data", "fetch", "majors", "--mirror"])
+        .arg(mirror.path())
+        .arg("--data-dir")
+        .arg(dest.path())
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("majors2016.csv: sha256").and(predicate::str::contains("does not match the catalog's 6ba42de1")))
+        .stderr(predicate::str::contains("nothing was written"));
+    assert!(!dest.path().join(rel).exists());
+    assert!(leftovers(dest.path()).is_empty(), "{:?}", leftovers(dest.path()));
+    // Accepted on request, and then reported as a mismatch.
+    allywar()
+        .args(["data", "fetch", "majors", "--allow-unverified", "--mirror"])
+        .arg(mirror.path())
+        .arg("--data-dir")
+        .arg(dest.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("UNVERIFIED"));
+    allywar()
+        .args(["data", "status", "--check", "--data-dir"])
+        .arg(dest.path())
+        .assert()
+        .failure()
+        .stdout(predicate::str::is_match(r"majors\s+2016\s+mismatch").unwrap());
+}
+
+#[test]
+fn files_without_a_producer_download_need_a_mirror() {
+    let dest = tempfile::tempdir().unwrap();
+    allywar()
+        .args(["data", "fetch", "atop_ddy", "--data-dir"])
+        .arg(dest.path())
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("`atop_ddy` has no producer download").and(predicate::str::contains("--mirror")));
+}
+
+#[test]
+fn describe_cite_and_show() {
+    allywar()
+        .args(["data", "describe", "nmc"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Composite Index of National Capability"))
+        .stdout(predicate::str::contains("null codes   empty cell, NA, -9"))
+        .stdout(predicate::str::contains("years        1816–2016"))
+        .stdout(predicate::str::contains("unique key   ccode, year"));
+    allywar()
+        .args(["data", "cite", "nmc", "cow_mida"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("@incollection{singer1972").and(predicate::str::contains("@article{palmer2022")));
+    allywar()
+        .args(["data", "show", "nmc", "--filter", "year=1816", "--filter", "ccode=2", "--data-dir"])
+        .arg(common::real_data_dir())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("3823").and(predicate::str::contains("0.039697")))
+        .stderr(predicate::str::contains("1 row × 11 columns"));
+}
+
+#[test]
+fn helpful_errors_on_the_command_line() {
+    allywar().args(["data", "describe", "nmcc"]).assert().failure().stderr(predicate::str::contains("did you mean `nmc`?"));
+    allywar()
+        .args(["data", "show", "nmc", "--filter", "yeer=1816", "--data-dir"])
+        .arg(common::real_data_dir())
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("has no column `yeer` (did you mean `year`?)"));
+    let empty = tempfile::tempdir().unwrap();
+    allywar()
+        .args(["data", "status", "--check", "--data-dir"])
+        .arg(empty.path())
+        .assert()
+        .failure()
+        .stdout(predicate::str::contains("0 verified, 0 mismatch, 41 missing"));
+}
