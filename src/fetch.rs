@@ -5,10 +5,11 @@
 
 use crate::catalog::Dataset;
 use crate::datadir::DataDir;
+use crate::output::write_atomic;
 use crate::verify::{check_file, compare, sha256_hex, Verification};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::HashMap;
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 
 /// Where files come from.
@@ -198,18 +199,6 @@ impl Fetcher {
     }
 }
 
-/// Writes `bytes` to `dest` through a temporary file in the same folder and a rename, so that
-/// readers never see a partial file.
-pub fn write_atomic(dest: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let parent = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let mut tmp = tempfile::Builder::new().prefix(".allywar-").suffix(".tmp").tempfile_in(parent)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(dest).map_err(|e| e.error)?;
-    Ok(())
-}
-
 fn read_with_progress(path: &Path, bar: ProgressBar) -> std::io::Result<Vec<u8>> {
     let file = std::fs::File::open(path)?;
     bar.set_length(file.metadata()?.len());
@@ -266,6 +255,7 @@ fn url_path(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
     #[test]
     fn mirror_kinds_and_url_paths() {

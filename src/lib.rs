@@ -3,7 +3,9 @@
 //! The crate loads the standard conflict and alliance datasets (COW MID 5.0, GML MID, ATOP, NMC,
 //! contiguity, system membership, democracy, capitals, rivalries, peacekeeping missions, Tago's
 //! US uses of force, ...) into typed polars frames. The flow is
-//! catalog → fetch/verify → [`sources`] (one loader per dataset family).
+//! catalog → fetch/verify → [`sources`] (one loader per dataset family) → [`units`] (universes of
+//! observations) → [`vars`] (variables) → [`frame`] (a built frame) → [`output`] (Parquet, Arrow,
+//! CSV).
 //!
 //! ```no_run
 //! use allywar::{DataDir, sources};
@@ -17,10 +19,15 @@
 //! not facilitate their use): ATOP is the alliance source.
 #![warn(missing_docs)]
 
+pub mod bench;
 pub mod catalog;
 pub mod datadir;
 pub mod fetch;
+pub mod frame;
+pub mod output;
 pub mod sources;
+pub mod units;
+pub mod vars;
 pub mod verify;
 
 pub use catalog::{catalog, Catalog, Dataset};

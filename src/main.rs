@@ -4,6 +4,8 @@ use allywar::catalog::{catalog, Dataset, Format};
 use allywar::datadir::Inventory;
 use allywar::fetch::{FetchOptions, Fetcher, Mirror, Outcome};
 use allywar::verify::Verification;
+use allywar::frame::Spec;
+use allywar::units::Unit;
 use allywar::{sources, DataDir};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
@@ -30,6 +32,59 @@ enum Command {
     /// Raw datasets: status, fetch, describe, cite, show.
     #[command(subcommand)]
     Data(DataCommand),
+    /// Build an analysis frame (state-year, dyad-year, joiner, dispute, mission, us-force).
+    Build(BuildArgs),
+    /// Every variable a unit can carry: name, definition, source, years.
+    Vars {
+        /// Unit (all units if omitted).
+        unit: Option<String>,
+        /// Machine-readable output on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Time the full directed dyad-year build (1816–2014, all standard variables).
+    Bench {
+        /// Repetitions.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        #[command(flatten)]
+        dir: DirArgs,
+    },
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    /// Unit of analysis.
+    unit: String,
+    /// Years A:B (default: the dispute source's years where the unit has them).
+    #[arg(long, value_name = "A:B")]
+    years: Option<String>,
+    /// Directed dyad-years, both orders (the default).
+    #[arg(long, conflicts_with = "nondirected")]
+    directed: bool,
+    /// Non-directed dyad-years (ccode1 < ccode2).
+    #[arg(long)]
+    nondirected: bool,
+    /// Politically relevant dyads only (contiguous up to 400 miles of water, or a major power).
+    #[arg(long)]
+    prd: bool,
+    /// Dispute source: gml (GML 2.2.1, 1816–2010) or cow5 (COW MID 5.0, 1816–2014).
+    #[arg(long, default_value = "gml")]
+    mids: String,
+    /// Variables: comma-separated names, or all (see `allywar vars UNIT`).
+    #[arg(long, value_name = "LIST|all", value_delimiter = ',')]
+    vars: Vec<String>,
+    /// Drop dyad-years of ongoing disputes that are not onsets.
+    #[arg(long)]
+    drop_ongoing: bool,
+    /// Output file: .parquet, .arrow or .csv (default: UNIT.parquet).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    dir: DirArgs,
+    /// Use files whose sha256 differs from the catalog.
+    #[arg(long)]
+    allow_unverified: bool,
 }
 
 #[derive(Args)]
@@ -131,7 +186,88 @@ fn run(cli: Cli, out: &mut String) -> Result<ExitCode> {
                 show(out, &name, head, &filter, dir, allow_unverified, cli.quiet)
             }
         },
+        Command::Build(args) => build(out, args, cli.quiet),
+        Command::Vars { unit, json } => list_vars(out, unit.as_deref(), json),
+        Command::Bench { runs, dir } => bench(out, runs, dir),
     }
+}
+
+fn build(out: &mut String, a: BuildArgs, quiet: bool) -> Result<ExitCode> {
+    let unit: Unit = a.unit.parse().map_err(anyhow::Error::msg)?;
+    let mut spec = Spec::new(unit).directed(!a.nondirected).prd(a.prd).drop_ongoing(a.drop_ongoing).vars(&a.vars);
+    spec = spec.mids(a.mids.parse().map_err(anyhow::Error::msg)?);
+    if let Some(y) = &a.years {
+        spec = spec.years(y.parse().map_err(anyhow::Error::msg)?);
+    }
+    let path = a.out.unwrap_or_else(|| PathBuf::from(format!("{}.parquet", unit.name())));
+    // Refuse an unknown format before any work is done.
+    allywar::output::OutputFormat::of(&path)?;
+    let dir = DataDir::resolve(a.dir.data_dir.as_deref()).allow_unverified(a.allow_unverified);
+    let mut built = spec.build(&dir)?;
+    allywar::output::write_frame(&mut built.frame, &path)?;
+    if !quiet {
+        for note in &built.notes {
+            eprintln!("note: {note}");
+        }
+    }
+    let (rows, cols) = built.frame.shape();
+    writeln!(out, "wrote {} ({rows} rows × {cols} columns)", path.display())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list_vars(out: &mut String, unit: Option<&str>, json: bool) -> Result<ExitCode> {
+    let units: Vec<Unit> = match unit {
+        Some(u) => vec![u.parse().map_err(anyhow::Error::msg)?],
+        None => Unit::ALL.to_vec(),
+    };
+    let mut rows = Vec::new();
+    for u in &units {
+        for k in u.keys() {
+            rows.push((*u, *k, "key", "", None));
+        }
+        for v in allywar::vars::for_unit(*u, true) {
+            rows.push((*u, v.name, v.definition, v.source, v.years));
+        }
+    }
+    if json {
+        let list: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(u, n, d, s, y)| serde_json::json!({"unit": u.name(), "name": n, "definition": d, "source": s, "years": y.map(|(a, b)| [a, b])}))
+            .collect();
+        writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for u in &units {
+        writeln!(out, "{u}")?;
+        for (_, n, d, s, y) in rows.iter().filter(|r| r.0 == *u) {
+            let years = y.map_or_else(String::new, |(a, b)| format!(" [{a}–{b}]"));
+            let src = if s.is_empty() { String::new() } else { format!(" ({s})") };
+            writeln!(out, "  {n:<28} {d}{src}{years}")?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench(out: &mut String, runs: usize, dir: DirArgs) -> Result<ExitCode> {
+    let dir = DataDir::resolve(dir.data_dir.as_deref());
+    let r = allywar::bench::run(&dir, runs)?;
+    let mb = |b: u64| b as f64 / (1024.0 * 1024.0);
+    writeln!(out, "directed dyad-years 1816–2014 (COW MID 5, ATOP direct + third party, NMC, majors, contiguity, capital distance, democracy, peace years)")?;
+    writeln!(out, "frame: {} rows × {} columns", r.rows, r.columns)?;
+    let runs: Vec<String> = r.seconds.iter().map(|s| format!("{s:.3}")).collect();
+    writeln!(out, "runs (s): {}", runs.join(" "))?;
+    writeln!(out, "best {:.3} s, median {:.3} s", r.best(), r.median())?;
+    match r.peak_rss {
+        Some(b) => writeln!(out, "peak memory (VmHWM): {:.0} MiB", mb(b))?,
+        None => writeln!(out, "peak memory: not reported by this OS")?,
+    }
+    writeln!(
+        out,
+        "speed-up over peacesciencer's {:.0} s pipeline: {:.1}x (median)",
+        allywar::bench::PEACESCIENCER_SECONDS,
+        allywar::bench::PEACESCIENCER_SECONDS / r.median()
+    )?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn status(out: &mut String, dir: DirArgs, json: bool, check: bool) -> Result<ExitCode> {

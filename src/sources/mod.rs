@@ -24,7 +24,7 @@ pub mod system;
 pub mod war;
 
 pub use error::LoadError;
-pub use table::days_from_civil;
+pub use table::{days_from_civil, year_of_day};
 
 use crate::catalog::{catalog, Format};
 use crate::datadir::DataDir;

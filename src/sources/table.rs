@@ -312,9 +312,27 @@ pub fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
     era * 146_097 + doe - 719_468
 }
 
+/// Calendar year of a day count since 1970-01-01.
+pub fn year_of_day(d: i32) -> i32 {
+    // A lower bound (365-day years before 1970, 366-day years after), then step up.
+    let mut y = 1970 + if d >= 0 { d / 366 } else { d.div_euclid(365) } - 1;
+    while days_from_civil(y + 1, 1, 1) <= d {
+        y += 1;
+    }
+    y
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn years_of_day_counts() {
+        for y in [1816, 1899, 1969, 1970, 1971, 2000, 2016, 2024] {
+            assert_eq!(year_of_day(days_from_civil(y, 1, 1)), y);
+            assert_eq!(year_of_day(days_from_civil(y, 12, 31)), y);
+        }
+    }
 
     #[test]
     fn integers_in_producer_spellings() {

@@ -1,0 +1,84 @@
+//! Disputes: one row per MID with its coalition sizes and escalation (STUDIES.md §1, §5c).
+
+use crate::frame::{select_columns, BuildError, Built, Sources, Spec};
+use crate::units::{Mids, Unit, Years};
+use crate::vars::keyed::{column, ints, keys};
+use crate::vars::Var;
+use polars::prelude::*;
+use std::collections::BTreeMap;
+
+/// Dispute-level attributes.
+#[derive(Debug, Clone, Copy, Default)]
+struct Dispute {
+    styear: Option<i32>,
+    endyear: Option<i32>,
+    numa: Option<i32>,
+    numb: Option<i32>,
+    hostlev: Option<i32>,
+    fatality: Option<i32>,
+    outcome: Option<i32>,
+    settle: Option<i32>,
+}
+
+fn disputes(src: &Sources, mids: Mids) -> Result<BTreeMap<i32, Dispute>, BuildError> {
+    let mut out = BTreeMap::new();
+    match mids {
+        Mids::Cow5 => {
+            let a = src.get("cow_mida")?;
+            let d = keys(&a, "dispnum")?;
+            let cols: Vec<Vec<Option<i32>>> = ["styear", "endyear", "numa", "numb", "hostlev", "fatality", "outcome", "settle"].iter().map(|c| ints(&a, c)).collect::<PolarsResult<_>>()?;
+            for i in 0..d.len() {
+                out.insert(d[i], Dispute { styear: cols[0][i], endyear: cols[1][i], numa: cols[2][i], numb: cols[3][i], hostlev: cols[4][i], fatality: cols[5][i], outcome: cols[6][i], settle: cols[7][i] });
+            }
+        }
+        Mids::Gml => {
+            // GML 2.2.1 ships dispute attributes on every dispute-dyad-year row.
+            let g = src.get("gml_ddy_2.2.1")?;
+            let (d, y) = (keys(&g, "dispnum")?, keys(&g, "year")?);
+            let cols: Vec<Vec<Option<i32>>> = ["numa", "numb", "hostlev", "fatality", "outcome", "settle"].iter().map(|c| ints(&g, c)).collect::<PolarsResult<_>>()?;
+            for i in 0..d.len() {
+                let e = out.entry(d[i]).or_insert(Dispute { numa: cols[0][i], numb: cols[1][i], hostlev: cols[2][i], fatality: cols[3][i], outcome: cols[4][i], settle: cols[5][i], ..Dispute::default() });
+                e.styear = Some(e.styear.map_or(y[i], |s| s.min(y[i])));
+                e.endyear = Some(e.endyear.map_or(y[i], |s| s.max(y[i])));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Builds the dispute frame.
+pub fn build(src: &Sources, spec: &Spec, chosen: &[&'static Var]) -> Result<Built, BuildError> {
+    let cover = spec.mids.coverage();
+    let years = spec.checked_years(cover, cover, &format!("the dispute data (--mids {})", spec.mids.name()))?;
+    let all = disputes(src, spec.mids)?;
+    let rows: Vec<(i32, Dispute)> = all.into_iter().filter(|(_, d)| d.styear.is_some_and(|y| years.contains(y))).collect();
+    let get = |f: &dyn Fn(&Dispute) -> Option<i32>| rows.iter().map(|(_, d)| f(d)).collect::<Vec<Option<i32>>>();
+    let flag = |f: &dyn Fn(&Dispute) -> Option<bool>| rows.iter().map(|(_, d)| f(d).map(i32::from)).collect::<Vec<Option<i32>>>();
+    let cols = vec![
+        column("dispnum", rows.iter().map(|(k, _)| Some(*k)).collect()),
+        column("styear", get(&|d| d.styear)),
+        column("endyear", get(&|d| d.endyear)),
+        column("numa", get(&|d| d.numa)),
+        column("numb", get(&|d| d.numb)),
+        column("coalition_size", get(&|d| Some(d.numa? + d.numb?))),
+        column("hostlev", get(&|d| d.hostlev)),
+        column("war", flag(&|d| d.hostlev.map(|h| h == 5))),
+        column("fatality", get(&|d| d.fatality)),
+        column("fatal", flag(&|d| d.fatality.map(|f| f > 0))),
+        column("outcome", get(&|d| d.outcome)),
+        column("side_a_victory", flag(&|d| d.outcome.map(|o| o == 1))),
+        column("settle", get(&|d| d.settle)),
+    ];
+    let frame = select_columns(DataFrame::new(rows.len(), cols)?, Unit::Dispute, chosen)?;
+    Ok(Built { frame, notes: vec![format!("{} disputes starting {years} (--mids {})", rows.len(), spec.mids.name())] })
+}
+
+/// Start year of every dispute of a source (used by the joiner unit).
+pub fn start_years(src: &Sources, mids: Mids) -> Result<BTreeMap<i32, i32>, BuildError> {
+    Ok(disputes(src, mids)?.into_iter().filter_map(|(k, d)| Some((k, d.styear?))).collect())
+}
+
+/// Years of a source's disputes.
+pub fn coverage(mids: Mids) -> Years {
+    mids.coverage()
+}

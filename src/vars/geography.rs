@@ -1,0 +1,122 @@
+//! Geography (STUDIES.md §4): direct contiguity, capital-to-capital distance with capital
+//! changes honoured by year, and minimum distance.
+
+use super::keyed::{dyad_key, floats, keys, IntMap};
+use crate::sources::year_of_day;
+use polars::prelude::*;
+
+/// Mean Earth radius used for great-circle distances (km).
+pub const EARTH_RADIUS_KM: f64 = 6371.0;
+
+/// Great-circle distance in km between two (lat, lng) points in degrees (haversine).
+pub fn haversine_km(lat1: f64, lng1: f64, lat2: f64, lng2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = p2 - p1;
+    let dl = (lng2 - lng1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_KM * a.sqrt().min(1.0).asin()
+}
+
+/// Direct contiguity by directed dyad-year: the closest type when it changed within a year.
+pub struct Contiguity {
+    rows: IntMap<i32>,
+}
+
+impl Contiguity {
+    /// Indexes the `contdird` frame.
+    pub fn new(contdird: &DataFrame) -> PolarsResult<Contiguity> {
+        let (a, b, y, t) = (keys(contdird, "state1no")?, keys(contdird, "state2no")?, keys(contdird, "year")?, keys(contdird, "conttype")?);
+        let mut rows: IntMap<i32> = IntMap::default();
+        for i in 0..a.len() {
+            let e = rows.entry(dyad_key(a[i], b[i], y[i])).or_insert(t[i]);
+            *e = (*e).min(t[i]);
+        }
+        Ok(Contiguity { rows })
+    }
+
+    /// Contiguity type of the pair: 1-5, or 6 (none).
+    pub fn conttype(&self, a: i32, b: i32, year: i32) -> i32 {
+        self.rows.get(&dyad_key(a, b, year)).copied().unwrap_or(6)
+    }
+}
+
+/// Capital coordinates by state-year.
+pub struct Capitals {
+    by_year: IntMap<(f64, f64, i32)>,
+}
+
+impl Capitals {
+    /// Expands the capital spells of the `capitals` frame to years; when a state's capital moved
+    /// during a year, the capital that took over (the latest start) holds that year.
+    pub fn new(capitals: &DataFrame) -> PolarsResult<Capitals> {
+        let c = keys(capitals, "ccode")?;
+        let st = capitals.column("stdate")?.cast(&DataType::Int32)?;
+        let en = capitals.column("enddate")?.cast(&DataType::Int32)?;
+        let (lat, lng) = (floats(capitals, "lat")?, floats(capitals, "lng")?);
+        let (st, en) = (st.i32()?, en.i32()?);
+        let mut by_year: IntMap<(f64, f64, i32)> = IntMap::default();
+        for i in 0..c.len() {
+            let (Some(s), Some(e), Some(la), Some(lo)) = (st.get(i), en.get(i), lat[i], lng[i]) else { continue };
+            for y in year_of_day(s)..=year_of_day(e) {
+                let slot = by_year.entry(dyad_key(c[i], 0, y)).or_insert((la, lo, s));
+                if s > slot.2 {
+                    *slot = (la, lo, s);
+                }
+            }
+        }
+        Ok(Capitals { by_year })
+    }
+
+    /// (lat, lng) of the capital of `ccode` in `year`.
+    pub fn get(&self, ccode: i32, year: i32) -> Option<(f64, f64)> {
+        self.by_year.get(&dyad_key(ccode, 0, year)).map(|&(a, b, _)| (a, b))
+    }
+
+    /// Capital distance in km between two states in a year.
+    pub fn distance(&self, a: i32, b: i32, year: i32) -> Option<f64> {
+        let ((la1, lo1), (la2, lo2)) = (self.get(a, year)?, self.get(b, year)?);
+        Some(haversine_km(la1, lo1, la2, lo2))
+    }
+}
+
+/// Minimum distance by directed dyad-year.
+pub struct Mindist {
+    rows: IntMap<f64>,
+}
+
+impl Mindist {
+    /// Indexes the `mindist` frame.
+    pub fn new(md: &DataFrame) -> PolarsResult<Mindist> {
+        let (a, b, y) = (keys(md, "ccode1")?, keys(md, "ccode2")?, keys(md, "year")?);
+        let d = floats(md, "mindist")?;
+        let mut rows: IntMap<f64> = IntMap::default();
+        rows.reserve(a.len());
+        for i in 0..a.len() {
+            if let Some(d) = d[i] {
+                rows.insert(dyad_key(a[i], b[i], y[i]), d);
+            }
+        }
+        Ok(Mindist { rows })
+    }
+
+    /// Minimum distance (km), if recorded.
+    pub fn get(&self, a: i32, b: i32, year: i32) -> Option<f64> {
+        self.rows.get(&dyad_key(a, b, year)).copied()
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn haversine_of_known_points() {
+        // One degree of longitude on the equator.
+        assert!((haversine_km(0.0, 0.0, 0.0, 1.0) - 111.195).abs() < 0.01);
+        assert_eq!(haversine_km(10.0, 20.0, 10.0, 20.0), 0.0);
+        assert_eq!(year_of_day(0), 1970);
+        assert_eq!(year_of_day(-1), 1969);
+        assert_eq!(year_of_day(crate::sources::days_from_civil(1816, 12, 31)), 1816);
+    }
+}

@@ -1,0 +1,120 @@
+//! Lookups by state-year and dyad-year keys, and column extraction. Frames are built by
+//! gathering source values through these indexes, so row order never changes and every
+//! variable is a pure function of the keys.
+
+use polars::prelude::*;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Packs a directed dyad-year into one integer key (COW codes and years are below 2^16).
+pub fn dyad_key(c1: i32, c2: i32, year: i32) -> u64 {
+    ((c1 as u64 & 0xFFFF) << 32) | ((c2 as u64 & 0xFFFF) << 16) | (year as u64 & 0xFFFF)
+}
+
+/// Multiply-shift hasher for integer keys (the keys are not adversarial).
+#[derive(Default)]
+pub struct IntHasher(u64);
+
+impl Hasher for IntHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0 ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
+    }
+}
+
+/// A hash map for integer keys.
+pub type IntMap<V> = HashMap<u64, V, BuildHasherDefault<IntHasher>>;
+
+/// Dense (ccode, year) → row table.
+pub struct StateYearIndex {
+    first_year: i32,
+    n_years: usize,
+    rows: Vec<u32>,
+}
+
+const NO_ROW: u32 = u32::MAX;
+
+impl StateYearIndex {
+    /// Indexes rows by (ccode, year); with duplicate keys the last row wins (sources check
+    /// their keys on load).
+    pub fn new(ccodes: &[i32], years: &[i32]) -> StateYearIndex {
+        let first_year = years.iter().copied().min().unwrap_or(0);
+        let last_year = years.iter().copied().max().unwrap_or(0);
+        let n_years = (last_year - first_year + 1).max(1) as usize;
+        let max_code = ccodes.iter().copied().max().unwrap_or(0).max(0) as usize;
+        let mut rows = vec![NO_ROW; (max_code + 1) * n_years];
+        for (i, (&c, &y)) in ccodes.iter().zip(years).enumerate() {
+            if c >= 0 {
+                rows[c as usize * n_years + (y - first_year) as usize] = i as u32;
+            }
+        }
+        StateYearIndex { first_year, n_years, rows }
+    }
+
+    /// The source row of (ccode, year).
+    pub fn get(&self, ccode: i32, year: i32) -> Option<usize> {
+        let dy = year - self.first_year;
+        if ccode < 0 || dy < 0 || dy as usize >= self.n_years {
+            return None;
+        }
+        let at = ccode as usize * self.n_years + dy as usize;
+        self.rows.get(at).copied().filter(|&r| r != NO_ROW).map(|r| r as usize)
+    }
+}
+
+/// Values of a column as `Option<i32>` (cast if needed).
+pub fn ints(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i32>>> {
+    let s = df.column(name)?.cast(&DataType::Int32)?;
+    Ok(s.i32()?.iter().collect())
+}
+
+/// Values of a key column, which must have no nulls.
+pub fn keys(df: &DataFrame, name: &str) -> PolarsResult<Vec<i32>> {
+    let s = df.column(name)?.cast(&DataType::Int32)?;
+    let ca = s.i32()?;
+    polars_ensure!(ca.null_count() == 0, ComputeError: "key column `{}` has nulls", name);
+    Ok(ca.iter().map(|v| v.unwrap_or_default()).collect())
+}
+
+/// Values of a column as `Option<f64>` (cast if needed).
+pub fn floats(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<f64>>> {
+    let s = df.column(name)?.cast(&DataType::Float64)?;
+    Ok(s.f64()?.iter().collect())
+}
+
+/// Gathers `values` at `rows` (None where there is no source row).
+pub fn gather<T: Copy>(values: &[Option<T>], rows: &[Option<usize>]) -> Vec<Option<T>> {
+    rows.iter().map(|r| r.and_then(|r| values[r])).collect()
+}
+
+/// A named column from optional values.
+pub fn column<T>(name: &str, values: Vec<Option<T>>) -> Column
+where
+    Series: NamedFrom<Vec<Option<T>>, [Option<T>]>,
+{
+    Series::new(name.into(), values).into_column()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_year_index_finds_rows_and_misses_cleanly() {
+        let idx = StateYearIndex::new(&[2, 200, 2], &[1816, 1816, 1817]);
+        assert_eq!(idx.get(2, 1816), Some(0));
+        assert_eq!(idx.get(200, 1816), Some(1));
+        assert_eq!(idx.get(2, 1817), Some(2));
+        assert_eq!(idx.get(200, 1817), None);
+        assert_eq!(idx.get(2, 1815), None);
+        assert_eq!(idx.get(999, 1816), None);
+        assert_ne!(dyad_key(2, 200, 1816), dyad_key(200, 2, 1816));
+    }
+}
