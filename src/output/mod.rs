@@ -1,6 +1,8 @@
 //! Writing frames and files: the format follows the extension, and every write is atomic (a
 //! temporary file in the target folder, then a rename), so a failed run leaves no partial file.
 
+mod dta;
+
 use polars::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -14,13 +16,16 @@ pub enum OutputFormat {
     Ipc,
     /// Comma-separated text (`.csv`), nulls as empty cells.
     Csv,
+    /// Stata 14+ data file (`.dta`, format 118): integers as long, floats as double, nulls as
+    /// Stata's `.`, dates as `%td`, text as fixed-width strings (empty for null).
+    Dta,
 }
 
 /// Why a frame could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     /// Unknown extension.
-    #[error("{}: unknown output format; expected .parquet, .arrow (or .ipc/.feather) or .csv", path.display())]
+    #[error("{}: unknown output format; expected .parquet, .arrow (or .ipc/.feather), .csv or .dta", path.display())]
     UnknownFormat {
         /// Path asked for.
         path: PathBuf,
@@ -51,6 +56,7 @@ impl OutputFormat {
             Some("parquet" | "pq") => Ok(OutputFormat::Parquet),
             Some("arrow" | "ipc" | "feather") => Ok(OutputFormat::Ipc),
             Some("csv") => Ok(OutputFormat::Csv),
+            Some("dta") => Ok(OutputFormat::Dta),
             _ => Err(OutputError::UnknownFormat { path: path.to_path_buf() }),
         }
     }
@@ -65,6 +71,7 @@ pub fn encode(df: &mut DataFrame, format: OutputFormat) -> PolarsResult<Vec<u8>>
         }
         OutputFormat::Ipc => IpcWriter::new(&mut buf).finish(df)?,
         OutputFormat::Csv => CsvWriter::new(&mut buf).include_header(true).finish(df)?,
+        OutputFormat::Dta => buf = dta::encode(df)?,
     }
     Ok(buf)
 }
