@@ -168,3 +168,53 @@ fn helpful_errors_on_the_command_line() {
         .failure()
         .stdout(predicate::str::contains("0 verified, 0 mismatch, 41 missing"));
 }
+
+#[test]
+fn vars_lists_every_variable_with_its_source() {
+    allywar()
+        .args(["vars", "dyad-year"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("tgt_def").and(predicate::str::contains("(atop_ddy) [1815–2018]")))
+        .stdout(predicate::str::contains("dyad_id"));
+    let out = allywar().args(["vars", "--json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let units: std::collections::BTreeSet<&str> = v.as_array().unwrap().iter().map(|x| x["unit"].as_str().unwrap()).collect();
+    assert_eq!(units.len(), 6);
+}
+
+#[test]
+fn build_writes_the_frame_and_refuses_bad_requests_without_leaving_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("dy.csv");
+    allywar()
+        .args(["build", "dyad-year", "--years", "1900:1901", "--vars", "mid_onset,tgt_def", "--out"])
+        .arg(&out)
+        .arg("--data-dir")
+        .arg(common::real_data_dir())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("rows × 6 columns"))
+        .stderr(predicate::str::contains("no common day removed"));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("ccode1,ccode2,year,dyad_id,mid_onset,tgt_def\n"), "{}", &text[..80]);
+    let bad: [(&[&str], &str); 5] = [
+        (&["build", "dyad-year", "--years", "1800:1900"], "outside the COW state system (states, v2016), which covers 1816–2016"),
+        (&["build", "dyad-year", "--years", "1900:1800"], "impossible year range 1900:1800"),
+        (&["build", "dyad-year", "--vars", "tgt_deff"], "did you mean `tgt_def`?"),
+        (&["build", "mission", "--vars", "tgt_def"], "not available for mission frames"),
+        (&["build", "dyad-yaer"], "did you mean `dyad-year`?"),
+    ];
+    for (args, msg) in bad {
+        let out = tmp.path().join("bad.parquet");
+        allywar().args(args).arg("--out").arg(&out).arg("--data-dir").arg(common::real_data_dir()).assert().failure().stderr(predicate::str::contains(msg));
+        assert!(!out.exists(), "{args:?} left a file");
+    }
+    allywar()
+        .args(["build", "dispute", "--out"])
+        .arg(tmp.path().join("x.xlsx"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("unknown output format"));
+    assert!(leftovers(tmp.path()).is_empty());
+}
