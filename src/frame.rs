@@ -181,7 +181,7 @@ impl Spec {
         // every year of the dyad).
         let mut keep = vec![true; u.len()];
         if self.prd {
-            let (ct, m1, m2) = (cols.int("conttype"), cols.int("major1"), cols.int("major2"));
+            let (ct, m1, m2) = (cols.int("conttype")?, cols.int("major1")?, cols.int("major2")?);
             for i in 0..u.len() {
                 keep[i] = ct[i].is_some_and(|c| c <= 5) || m1[i] == Some(1) || m2[i] == Some(1);
             }
@@ -189,7 +189,7 @@ impl Spec {
             notes.push(format!("politically relevant dyads only: {dropped} dyad-years dropped"));
         }
         if self.drop_ongoing {
-            let (on, og) = (cols.int("mid_onset"), cols.int("mid_ongoing"));
+            let (on, og) = (cols.int("mid_onset")?, cols.int("mid_ongoing")?);
             let mut dropped = 0;
             for i in 0..u.len() {
                 if keep[i] && og[i] == Some(1) && on[i] == Some(0) {
@@ -233,7 +233,15 @@ impl Spec {
                 ));
                 coverage_note(notes, "conflict variables", years, cover);
                 let py = spells::peace_years(c1, c2, y, &c.mid_onset);
-                cols.ints.extend([
+                cols.floats([
+                    ("peace_years2", spells::power(&py, 2)),
+                    ("peace_years3", spells::power(&py, 3)),
+                    ("peace_spline1", spells::spline(&py, spells::KNOTS[0])),
+                    ("peace_spline2", spells::spline(&py, spells::KNOTS[1])),
+                    ("peace_spline3", spells::spline(&py, spells::KNOTS[2])),
+                ]);
+                cols.ints([
+                    ("peace_years", py),
                     ("mid_onset", c.mid_onset),
                     ("mid_ongoing", c.mid_ongoing),
                     ("init", c.init),
@@ -241,58 +249,52 @@ impl Spec {
                     ("fatality", c.fatality),
                     ("dispnum", c.dispnum),
                 ]);
-                cols.floats.insert("peace_years2", spells::power(&py, 2));
-                cols.floats.insert("peace_years3", spells::power(&py, 3));
-                for (name, knot) in ["peace_spline1", "peace_spline2", "peace_spline3"].into_iter().zip(spells::KNOTS) {
-                    cols.floats.insert(name, spells::spline(&py, knot));
-                }
-                cols.ints.insert("peace_years", py);
             }
             Group::Peace => {} // computed with the conflict group
             Group::AtopDirect | Group::AtopThird => {
-                if cols.ints.contains_key("def_12") {
+                if cols.has("def_12") {
                     return Ok(());
                 }
                 let atop = src.atop()?;
                 coverage_note(notes, "ATOP variables", years, atop.cover);
-                cols.ints.extend(crate::vars::alliances::dyad_columns(&atop, c1, c2, y));
+                cols.ints(crate::vars::alliances::dyad_columns(&atop, c1, c2, y));
             }
             Group::Capabilities => {
                 let nmc = Nmc::new(&src.get("nmc")?)?;
                 coverage_note(notes, "NMC variables", years, Years { first: 1816, last: 2016 });
-                cols.floats.extend(crate::vars::capabilities::dyad_columns(&nmc, c1, c2, y));
+                cols.floats(crate::vars::capabilities::dyad_columns(&nmc, c1, c2, y));
             }
             Group::Majors => {
                 let majors = Majors::new(&src.get("majors")?)?;
-                cols.ints.extend(majors.dyad_columns(c1, c2, y));
+                cols.ints(majors.dyad_columns(c1, c2, y));
             }
             Group::Contiguity => {
                 let cont = Contiguity::new(&src.get("contdird")?)?;
                 let ct: Vec<Option<i32>> = (0..c1.len()).map(|i| Some(cont.conttype(c1[i], c2[i], y[i]))).collect();
-                cols.ints.insert("land_contig", ct.iter().map(|c| c.map(|c| i32::from(c == 1))).collect());
-                cols.ints.insert("contig_any", ct.iter().map(|c| c.map(|c| i32::from(c <= 5))).collect());
-                cols.ints.insert("conttype", ct);
+                let land = ct.iter().map(|c| c.map(|c| i32::from(c == 1))).collect();
+                let any = ct.iter().map(|c| c.map(|c| i32::from(c <= 5))).collect();
+                cols.ints([("land_contig", land), ("contig_any", any), ("conttype", ct)]);
             }
             Group::Capdist => {
                 let caps = Capitals::new(&src.get("capitals")?)?;
                 let d: Vec<Option<f64>> = (0..c1.len()).map(|i| caps.distance(c1[i], c2[i], y[i])).collect();
-                cols.floats.insert("ln_capdist", d.iter().map(|d| d.map(f64::ln_1p)).collect());
-                cols.floats.insert("capdist", d);
+                let ln = d.iter().map(|d| d.map(f64::ln_1p)).collect();
+                cols.floats([("ln_capdist", ln), ("capdist", d)]);
             }
             Group::Mindist => {
                 let md = Mindist::new(&src.get("mindist")?)?;
                 coverage_note(notes, "mindist", years, Years { first: 1886, last: 2019 });
-                cols.floats.insert("mindist", (0..c1.len()).map(|i| md.get(c1[i], c2[i], y[i])).collect());
+                cols.floats([("mindist", (0..c1.len()).map(|i| md.get(c1[i], c2[i], y[i])).collect())]);
             }
             Group::Democracy => {
                 let dem = Democracy::new(&src.get("democracy")?)?;
                 let (i, f) = crate::vars::regime::dyad_columns(&dem, c1, c2, y);
-                cols.ints.extend(i);
-                cols.floats.extend(f);
+                cols.ints(i);
+                cols.floats(f);
             }
             Group::Rivalry => {
                 let riv = Rivalries::new(&src.get("rivalries")?)?;
-                cols.ints.insert("rival", (0..c1.len()).map(|i| riv.rival(c1[i], c2[i], y[i])).collect());
+                cols.ints([("rival", (0..c1.len()).map(|i| riv.rival(c1[i], c2[i], y[i])).collect())]);
             }
             Group::Unit => {}
         }
@@ -306,26 +308,42 @@ fn coverage_note(notes: &mut Vec<String>, what: &str, years: Years, cover: Years
     }
 }
 
-/// Computed dyad-year columns by name, until the frame is assembled.
+/// Computed dyad-year columns by name, converted to polars columns as soon as they are made
+/// (a nullable i32 column takes 4 bytes a row plus a validity bit, against 8 for `Option<i32>`).
 #[derive(Default)]
 struct DyadColumns {
-    ints: HashMap<&'static str, Vec<Option<i32>>>,
-    floats: HashMap<&'static str, Vec<Option<f64>>>,
+    done: HashMap<&'static str, Column>,
 }
 
 impl DyadColumns {
-    fn int(&self, name: &str) -> &[Option<i32>] {
-        self.ints.get(name).map_or(&[], |v| v.as_slice())
+    fn ints(&mut self, cols: impl IntoIterator<Item = (&'static str, Vec<Option<i32>>)>) {
+        for (name, v) in cols {
+            self.done.insert(name, column(name, v));
+        }
+    }
+
+    fn floats(&mut self, cols: impl IntoIterator<Item = (&'static str, Vec<Option<f64>>)>) {
+        for (name, v) in cols {
+            self.done.insert(name, column(name, v));
+        }
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.done.contains_key(name)
+    }
+
+    fn int(&self, name: &str) -> PolarsResult<Vec<Option<i32>>> {
+        match self.done.get(name) {
+            Some(c) => Ok(c.i32()?.iter().collect()),
+            None => polars_bail!(ColumnNotFound: "variable `{}` was not computed", name),
+        }
     }
 
     fn take(&mut self, name: &str) -> PolarsResult<Column> {
-        if let Some(v) = self.ints.remove(name) {
-            return Ok(column(name, v));
+        match self.done.remove(name) {
+            Some(c) => Ok(c),
+            None => polars_bail!(ColumnNotFound: "variable `{}` was not computed", name),
         }
-        if let Some(v) = self.floats.remove(name) {
-            return Ok(column(name, v));
-        }
-        polars_bail!(ColumnNotFound: "variable `{}` was not computed", name)
     }
 }
 
