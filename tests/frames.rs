@@ -92,7 +92,7 @@ fn gml() -> &'static Built {
     static F: OnceLock<Built> = OnceLock::new();
     F.get_or_init(|| {
         build(Spec::new(Unit::DyadYear).vars([
-            "mid_onset", "mid_ongoing", "init", "hostlev", "dispnum", "peace_years", "peace_years2", "peace_spline2", "tgt_def", "chal_def", "n_def_2", "n_def_1", "capdist", "cinc1", "cap_prop",
+            "mid_onset", "mid_ongoing", "init", "hostlev", "dispnum", "peace_years", "peace_years2", "peace_spline2", "tgt_def", "chal_def", "n_def_2", "n_def_1", "capdist", "cinc1", "cap_prop", "mindist",
         ]))
     })
 }
@@ -354,6 +354,24 @@ fn capital_distances_and_capital_moves() {
     assert!((d[rows[&(2, 140, 1959)]].unwrap() - haversine(wash, rio)).abs() < 1.0);
     assert!((d[rows[&(2, 140, 1960)]].unwrap() - haversine(wash, brasilia)).abs() < 1.0);
     assert!((d[rows[&(140, 2, 1961)]].unwrap() - haversine(brasilia, wash)).abs() < 1.0);
+}
+
+#[test]
+fn minimum_distance_covers_both_directions() {
+    // The file lists each pair once (ccode1 < ccode2); directed rows must find it either way.
+    let f = &gml().frame;
+    let rows = rows_of(f);
+    let md = floats_of(f, "mindist");
+    let raw_md: HashMap<(i32, i32, i32), f64> = raw("mindist/cow_mindist.csv").iter().map(|r| ((int(r, "ccode1"), int(r, "ccode2"), int(r, "year")), r["mindist"].parse().unwrap())).collect();
+    assert!(raw_md.keys().all(|k| k.0 < k.1), "the mindist file is non-directed");
+    for (a, b, y) in [(2, 20, 1950), (20, 2, 1950), (2, 365, 1960), (365, 2, 1960), (640, 651, 1990)] {
+        assert_eq!(md[rows[&(a, b, y)]], Some(raw_md[&(a.min(b), a.max(b), y)]), "{a}-{b} {y}");
+    }
+    let years = ints_of(f, "year");
+    let from_1886 = (0..f.height()).filter(|&i| years[i].unwrap() >= 1886).count();
+    let covered = (0..f.height()).filter(|&i| years[i].unwrap() >= 1886 && md[i].is_some()).count();
+    // Measured: 97.5% of directed dyad-years 1886–2010; CShapes lacks some COW state-years.
+    assert!(covered as f64 > 0.97 * from_1886 as f64, "{covered} of {from_1886}");
 }
 
 #[test]

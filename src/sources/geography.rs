@@ -9,7 +9,8 @@ pub fn capitals(dir: &DataDir) -> Result<DataFrame, LoadError> {
     load(dir, "capitals")
 }
 
-/// Minimum distance in km between two states (952,244 directed dyad-years, 1886-2019); 0 = contiguous.
+/// Minimum distance in km between two states (952,244 dyad-years, 1886-2019); 0 = contiguous.
+/// Each pair appears once, with ccode1 < ccode2 (the mirror's README calls the file directed).
 pub fn mindist(dir: &DataDir) -> Result<DataFrame, LoadError> {
     load(dir, "mindist")
 }

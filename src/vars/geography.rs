@@ -79,7 +79,8 @@ impl Capitals {
     }
 }
 
-/// Minimum distance by directed dyad-year.
+/// Minimum distance by dyad-year. The file lists each pair once (ccode1 < ccode2), so lookups
+/// use the unordered pair.
 pub struct Mindist {
     rows: IntMap<f64>,
 }
@@ -93,15 +94,15 @@ impl Mindist {
         rows.reserve(a.len());
         for i in 0..a.len() {
             if let Some(d) = d[i] {
-                rows.insert(dyad_key(a[i], b[i], y[i]), d);
+                rows.insert(dyad_key(a[i].min(b[i]), a[i].max(b[i]), y[i]), d);
             }
         }
         Ok(Mindist { rows })
     }
 
-    /// Minimum distance (km), if recorded.
+    /// Minimum distance (km) between `a` and `b`, in either order, if recorded.
     pub fn get(&self, a: i32, b: i32, year: i32) -> Option<f64> {
-        self.rows.get(&dyad_key(a, b, year)).copied()
+        self.rows.get(&dyad_key(a.min(b), a.max(b), year)).copied()
     }
 }
 
