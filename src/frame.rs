@@ -22,7 +22,7 @@ use crate::vars::alliances::Atop;
 use crate::vars::capabilities::{Majors, Nmc};
 use crate::vars::conflict::{self, DisputeDyadYear};
 use crate::vars::geography::{Capitals, Contiguity, Mindist};
-use crate::vars::keyed::column;
+use crate::vars::keyed::{column, FrameKeys};
 use crate::vars::regime::Democracy;
 use crate::vars::rivalry::Rivalries;
 use crate::vars::{self, spells, Group, Var, VarError};
@@ -165,7 +165,9 @@ impl Spec {
         if self.drop_ongoing || groups.contains(&Group::Peace) {
             groups.insert(Group::Conflict);
         }
+        let t = Stage::start();
         let mut u = dyad_year::universe(&spells, years, self.directed);
+        t.done("universe");
         let mut notes = vec![format!(
             "{} {} dyad-years {years}; {} {} of states that were members in the same year but on no common day removed",
             u.len(),
@@ -175,7 +177,9 @@ impl Spec {
         )];
         let mut cols = DyadColumns::default();
         for g in &groups {
+            let t = Stage::start();
             self.dyad_group(src, *g, &u, years, &mut cols, &mut notes)?;
+            t.done(&format!("{g:?}"));
         }
         // Row filters, after every variable is computed on the full universe (so spells count
         // every year of the dyad).
@@ -204,7 +208,9 @@ impl Spec {
         for v in chosen {
             columns.push(cols.take(v.name)?);
         }
+        let t = Stage::start();
         let mut frame = DataFrame::new(u.len(), columns)?;
+        t.done("assemble");
         if !all_kept {
             let mask = BooleanChunked::from_slice("keep".into(), &keep);
             frame = frame.filter(&mask)?;
@@ -257,12 +263,12 @@ impl Spec {
                 }
                 let atop = src.atop()?;
                 coverage_note(notes, "ATOP variables", years, atop.cover);
-                cols.ints(crate::vars::alliances::dyad_columns(&atop, c1, c2, y));
+                cols.columns(crate::vars::alliances::dyad_columns(&atop, c1, c2, y));
             }
             Group::Capabilities => {
                 let nmc = Nmc::new(&src.get("nmc")?)?;
                 coverage_note(notes, "NMC variables", years, Years { first: 1816, last: 2016 });
-                cols.floats(crate::vars::capabilities::dyad_columns(&nmc, c1, c2, y));
+                cols.columns(crate::vars::capabilities::dyad_columns(&nmc, c1, c2, y));
             }
             Group::Majors => {
                 let majors = Majors::new(&src.get("majors")?)?;
@@ -270,7 +276,7 @@ impl Spec {
             }
             Group::Contiguity => {
                 let cont = Contiguity::new(&src.get("contdird")?)?;
-                let ct: Vec<Option<i32>> = (0..c1.len()).map(|i| Some(cont.conttype(c1[i], c2[i], y[i]))).collect();
+                let ct: Vec<Option<i32>> = cont.for_rows(&FrameKeys::new(c1, c2, y)).into_iter().map(Some).collect();
                 let land = ct.iter().map(|c| c.map(|c| i32::from(c == 1))).collect();
                 let any = ct.iter().map(|c| c.map(|c| i32::from(c <= 5))).collect();
                 cols.ints([("land_contig", land), ("contig_any", any), ("conttype", ct)]);
@@ -284,13 +290,11 @@ impl Spec {
             Group::Mindist => {
                 let md = Mindist::new(&src.get("mindist")?)?;
                 coverage_note(notes, "mindist", years, Years { first: 1886, last: 2019 });
-                cols.floats([("mindist", (0..c1.len()).map(|i| md.get(c1[i], c2[i], y[i])).collect())]);
+                cols.floats([("mindist", md.for_rows(&FrameKeys::new(c1, c2, y)))]);
             }
             Group::Democracy => {
                 let dem = Democracy::new(&src.get("democracy")?)?;
-                let (i, f) = crate::vars::regime::dyad_columns(&dem, c1, c2, y);
-                cols.ints(i);
-                cols.floats(f);
+                cols.columns(crate::vars::regime::dyad_columns(&dem, c1, c2, y));
             }
             Group::Rivalry => {
                 let riv = Rivalries::new(&src.get("rivalries")?)?;
@@ -299,6 +303,21 @@ impl Spec {
             Group::Unit => {}
         }
         Ok(())
+    }
+}
+
+/// Stage timings on stderr when `ALLYWAR_TIMINGS` is set (for profiling builds).
+struct Stage(Option<std::time::Instant>);
+
+impl Stage {
+    fn start() -> Stage {
+        Stage(std::env::var_os("ALLYWAR_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    fn done(self, what: &str) {
+        if let Some(t) = self.0 {
+            eprintln!("timing: {what:<14} {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
+        }
     }
 }
 
@@ -312,19 +331,25 @@ fn coverage_note(notes: &mut Vec<String>, what: &str, years: Years, cover: Years
 /// (a nullable i32 column takes 4 bytes a row plus a validity bit, against 8 for `Option<i32>`).
 #[derive(Default)]
 struct DyadColumns {
-    done: HashMap<&'static str, Column>,
+    done: HashMap<String, Column>,
 }
 
 impl DyadColumns {
     fn ints(&mut self, cols: impl IntoIterator<Item = (&'static str, Vec<Option<i32>>)>) {
         for (name, v) in cols {
-            self.done.insert(name, column(name, v));
+            self.done.insert(name.to_string(), column(name, v));
         }
     }
 
     fn floats(&mut self, cols: impl IntoIterator<Item = (&'static str, Vec<Option<f64>>)>) {
         for (name, v) in cols {
-            self.done.insert(name, column(name, v));
+            self.done.insert(name.to_string(), column(name, v));
+        }
+    }
+
+    fn columns(&mut self, cols: Vec<Column>) {
+        for c in cols {
+            self.done.insert(c.name().to_string(), c);
         }
     }
 
@@ -364,11 +389,13 @@ impl<'a> Sources<'a> {
         if let Some(df) = self.frames.borrow().get(name) {
             return Ok(df.clone());
         }
+        let t = Stage::start();
         let df = match name {
             "states" => sources::system::states(self.dir)?,
             "majors" => sources::system::majors(self.dir)?,
             _ => sources::load(self.dir, name)?,
         };
+        t.done(&format!("load {name}"));
         self.frames.borrow_mut().insert(name, df.clone());
         Ok(df)
     }

@@ -4,7 +4,8 @@
 use super::error::LoadError;
 use crate::catalog::{ColumnType, Dataset};
 use polars::prelude::*;
-use std::collections::HashMap;
+use crate::vars::keyed::{IntHasher, IntMap};
+use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 
 /// Values of one column while rows are read.
@@ -17,20 +18,75 @@ enum Values {
     Date(Vec<Option<i32>>),
 }
 
-/// A cell parsed to its column type; keys are compared through this.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum KeyPart {
-    Int(i64),
-    Text(String),
-    FloatBits(u64),
+/// A row of text cells (a slice, or a CSV record without copying it).
+pub(crate) trait Cells {
+    /// Number of fields.
+    fn count(&self) -> usize;
+    /// Field `i`.
+    fn cell(&self, i: usize) -> &str;
 }
 
-impl std::fmt::Display for KeyPart {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl<S: AsRef<str>> Cells for [S] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn cell(&self, i: usize) -> &str {
+        self[i].as_ref()
+    }
+}
+
+impl Cells for csv::StringRecord {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn cell(&self, i: usize) -> &str {
+        &self[i]
+    }
+}
+
+impl Values {
+    fn is_null(&self, r: usize) -> bool {
         match self {
-            KeyPart::Int(i) => write!(f, "{i}"),
-            KeyPart::Text(s) => write!(f, "{s:?}"),
-            KeyPart::FloatBits(b) => write!(f, "{}", f64::from_bits(*b)),
+            Values::Int32(v) | Values::Date(v) => v[r].is_none(),
+            Values::Int64(v) => v[r].is_none(),
+            Values::Float64(v) => v[r].is_none(),
+            Values::Text(v) => v[r].is_none(),
+        }
+    }
+
+    fn eq_at(&self, a: usize, b: usize) -> bool {
+        match self {
+            Values::Int32(v) | Values::Date(v) => v[a] == v[b],
+            Values::Int64(v) => v[a] == v[b],
+            Values::Float64(v) => v[a].map(f64::to_bits) == v[b].map(f64::to_bits),
+            Values::Text(v) => v[a] == v[b],
+        }
+    }
+
+    fn hash_at(&self, r: usize, h: &mut impl Hasher) {
+        match self {
+            Values::Int32(v) | Values::Date(v) => h.write_u64(v[r].map_or(u64::MAX, |x| x as u64)),
+            Values::Int64(v) => h.write_u64(v[r].map_or(u64::MAX, |x| x as u64)),
+            Values::Float64(v) => h.write_u64(v[r].map_or(u64::MAX, f64::to_bits)),
+            Values::Text(v) => {
+                if let Some(s) = &v[r] {
+                    for chunk in s.as_bytes().chunks(8) {
+                        let mut w = [0u8; 8];
+                        w[..chunk.len()].copy_from_slice(chunk);
+                        h.write_u64(u64::from_le_bytes(w));
+                    }
+                }
+                h.write_u64(v[r].as_ref().map_or(u64::MAX, |s| s.len() as u64));
+            }
+        }
+    }
+
+    fn show(&self, r: usize) -> String {
+        match self {
+            Values::Int32(v) | Values::Date(v) => v[r].map_or("null".into(), |x| x.to_string()),
+            Values::Int64(v) => v[r].map_or("null".into(), |x| x.to_string()),
+            Values::Float64(v) => v[r].map_or("null".into(), |x| x.to_string()),
+            Values::Text(v) => v[r].as_ref().map_or("null".into(), |x| format!("{x:?}")),
         }
     }
 }
@@ -44,7 +100,11 @@ pub(crate) struct TableBuilder<'a> {
     header_len: usize,
     values: Vec<Values>,
     key_cols: Vec<usize>,
-    keys: HashMap<Vec<KeyPart>, u64>,
+    /// Key fingerprint → first row with it; true fingerprint collisions go to `overflow`.
+    keys: IntMap<u32>,
+    overflow: Vec<(u64, u32)>,
+    /// Source line of every kept row.
+    lines: Vec<u64>,
     pub(crate) blank_rows: usize,
 }
 
@@ -92,19 +152,21 @@ impl<'a> TableBuilder<'a> {
             header_len: header.len(),
             values,
             key_cols,
-            keys: HashMap::new(),
+            keys: IntMap::default(),
+            overflow: Vec::new(),
+            lines: Vec::new(),
             blank_rows: 0,
         })
     }
 
     /// Adds one row. `line` is the 1-based line (or sheet row) for messages.
-    pub(crate) fn push<S: AsRef<str>>(&mut self, line: u64, cells: &[S]) -> Result<(), LoadError> {
-        if self.dataset.drop_blank_rows && cells.iter().all(|c| c.as_ref().trim().is_empty()) {
+    pub(crate) fn push<C: Cells + ?Sized>(&mut self, line: u64, cells: &C) -> Result<(), LoadError> {
+        if self.dataset.drop_blank_rows && (0..cells.count()).all(|i| cells.cell(i).trim().is_empty()) {
             self.blank_rows += 1;
             return Ok(());
         }
-        if cells.len() != self.header_len {
-            let column = cells.len().min(self.header_len) + 1;
+        if cells.count() != self.header_len {
+            let column = cells.count().min(self.header_len) + 1;
             let name = self
                 .positions
                 .iter()
@@ -116,14 +178,13 @@ impl<'a> TableBuilder<'a> {
                 line,
                 column,
                 name,
-                found: cells.len(),
+                found: cells.count(),
                 expected: self.header_len,
             });
         }
-        let mut key: Vec<Option<KeyPart>> = vec![None; self.key_cols.len()];
         for (i, col) in self.dataset.columns.iter().enumerate() {
             let pos = self.positions[i];
-            let mut raw = cells[pos].as_ref().trim();
+            let mut raw = cells.cell(pos).trim();
             if col.labelled {
                 // `-9 Missing`, `1 Territory`: the code decides, the label is decoration.
                 raw = raw.split_whitespace().next().unwrap_or(raw);
@@ -137,62 +198,70 @@ impl<'a> TableBuilder<'a> {
                 expected: expectation(col, &self.dataset.na),
                 found: raw.to_string(),
             };
-            let part = match &mut self.values[i] {
+            match &mut self.values[i] {
                 Values::Int32(v) => {
                     let x = if is_na { None } else { Some(parse_int(raw, col.labelled, col.thousands).and_then(|x| i32::try_from(x).ok()).ok_or_else(bad)?) };
                     v.push(x);
-                    x.map(|x| KeyPart::Int(x.into()))
                 }
                 Values::Int64(v) => {
                     let x = if is_na { None } else { Some(parse_int(raw, col.labelled, col.thousands).ok_or_else(bad)?) };
                     v.push(x);
-                    x.map(KeyPart::Int)
                 }
                 Values::Float64(v) => {
                     let x = if is_na { None } else { Some(parse_float(raw).ok_or_else(bad)?) };
                     v.push(x);
-                    x.map(|x| KeyPart::FloatBits(x.to_bits()))
                 }
-                Values::Text(v) => {
-                    let x = if is_na { None } else { Some(raw.to_string()) };
-                    let part = x.clone().map(KeyPart::Text);
-                    v.push(x);
-                    part
-                }
+                Values::Text(v) => v.push(if is_na { None } else { Some(raw.to_string()) }),
                 Values::Date(v) => {
                     let x = if is_na { None } else { Some(parse_date(raw).ok_or_else(bad)?) };
                     v.push(x);
-                    x.map(|x| KeyPart::Int(x.into()))
-                }
-            };
-            if let Some(k) = self.key_cols.iter().position(|&c| c == i) {
-                match part {
-                    Some(p) => key[k] = Some(p),
-                    None => {
-                        return Err(LoadError::MissingKey {
-                            path: self.path.clone(),
-                            line,
-                            column: pos + 1,
-                            name: col.name.clone(),
-                        })
-                    }
                 }
             }
         }
-        if !self.key_cols.is_empty() {
-            let key: Vec<KeyPart> = key.into_iter().flatten().collect();
-            if let Some(&first_line) = self.keys.get(&key) {
-                let names: Vec<&str> = self.key_cols.iter().map(|&k| self.dataset.columns[k].name.as_str()).collect();
-                let shown: Vec<String> = names.iter().zip(&key).map(|(n, v)| format!("{n}={v}")).collect();
-                return Err(LoadError::DuplicateKey {
+        self.lines.push(line);
+        self.check_key(line)
+    }
+
+    /// Checks the unique key of the row just pushed.
+    fn check_key(&mut self, line: u64) -> Result<(), LoadError> {
+        if self.key_cols.is_empty() {
+            return Ok(());
+        }
+        let r = self.lines.len() - 1;
+        let mut h = IntHasher::default();
+        for &k in &self.key_cols {
+            if self.values[k].is_null(r) {
+                return Err(LoadError::MissingKey {
                     path: self.path.clone(),
                     line,
-                    first_line,
-                    key: shown.join(", "),
-                    columns: names.join(", "),
+                    column: self.positions[k] + 1,
+                    name: self.dataset.columns[k].name.clone(),
                 });
             }
-            self.keys.insert(key, line);
+            self.values[k].hash_at(r, &mut h);
+        }
+        let fp = h.finish();
+        let same = |a: usize| self.key_cols.iter().all(|&k| self.values[k].eq_at(a, r));
+        let first = match self.keys.get(&fp) {
+            None => None,
+            Some(&a) if same(a as usize) => Some(a as usize),
+            Some(_) => self.overflow.iter().find(|(f, a)| *f == fp && same(*a as usize)).map(|(_, a)| *a as usize),
+        };
+        if let Some(a) = first {
+            let shown: Vec<String> = self.key_cols.iter().map(|&k| format!("{}={}", self.dataset.columns[k].name, self.values[k].show(r))).collect();
+            let names: Vec<&str> = self.key_cols.iter().map(|&k| self.dataset.columns[k].name.as_str()).collect();
+            return Err(LoadError::DuplicateKey {
+                path: self.path.clone(),
+                line,
+                first_line: self.lines[a],
+                key: shown.join(", "),
+                columns: names.join(", "),
+            });
+        }
+        if self.keys.contains_key(&fp) {
+            self.overflow.push((fp, r as u32));
+        } else {
+            self.keys.insert(fp, r as u32);
         }
         Ok(())
     }
@@ -377,10 +446,10 @@ mod tests {
         let d = &cat.datasets[0];
         let header = vec!["a".to_string(), "b".to_string()];
         let mut t = TableBuilder::new(d, Path::new("t.csv"), &header).unwrap();
-        t.push(2, &["1", "x label"]).unwrap();
-        let err = t.push(3, &["1", "x"]).unwrap_err().to_string();
+        t.push(2, &["1", "x label"][..]).unwrap();
+        let err = t.push(3, &["1", "x"][..]).unwrap_err().to_string();
         assert!(err.contains("t.csv:3: duplicate key (b=\"x\", a=1), first seen on line 2; expected (b, a)"), "{err}");
-        let err = t.push(4, &["2", "-9 Missing"]).unwrap_err().to_string();
+        let err = t.push(4, &["2", "-9 Missing"][..]).unwrap_err().to_string();
         assert!(err.contains("key column `b` is missing"), "{err}");
     }
 

@@ -60,8 +60,7 @@ pub(crate) fn read(d: &Dataset, path: &Path, bytes: &[u8]) -> Result<(DataFrame,
     for rec in records {
         let rec = rec.map_err(csv_err)?;
         let line = rec.position().map_or(0, |p| p.line());
-        let cells: Vec<&str> = rec.iter().collect();
-        table.push(line, &cells)?;
+        table.push(line, &rec)?;
     }
     let blank = table.blank_rows;
     Ok((table.finish()?, blank))

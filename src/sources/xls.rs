@@ -29,7 +29,7 @@ pub(crate) fn read(d: &Dataset, path: &Path, bytes: &[u8]) -> Result<(DataFrame,
     for (i, row) in rows.enumerate() {
         let cells: Vec<String> = row.iter().take(width).map(cell_text).collect();
         // Sheet rows are 1-based and the header is the first.
-        table.push(first_row + i as u64 + 2, &cells)?;
+        table.push(first_row + i as u64 + 2, cells.as_slice())?;
     }
     let blank = table.blank_rows;
     Ok((table.finish()?, blank))

@@ -2,27 +2,28 @@
 //! promises (Leeds 2003; Johnson & Leeds 2011), computed from ATOP 5.1 directed dyad-years by
 //! counting per state-year, never by looping over third states.
 
-use super::keyed::{dyad_key, ints, keys, IntMap};
+use super::keyed::{dyad_key, int_column, ints, keys, FrameKeys, IntMap, StateYearTable};
 use crate::units::Years;
 use polars::prelude::*;
-use std::collections::HashSet;
 
 /// Obligation types, in ATOP order.
 pub const KINDS: [&str; 5] = ["defense", "offense", "neutral", "nonagg", "consul"];
 
 /// ATOP 5.1 directed obligations: "A has promised X to B in year".
 pub struct Atop {
-    rows: IntMap<[bool; 5]>,
+    /// Source rows: (promiser, promisee, year, obligation bits).
+    rows: Vec<(i32, i32, i32, u8)>,
+    by_key: IntMap<u8>,
     /// Per (state, year): how many states promised it each kind.
-    received: IntMap<[u16; 5]>,
+    received: StateYearTable<[u16; 5]>,
     /// Per (state, year): how many states it has any obligation with, either direction.
-    partners: IntMap<u16>,
+    partners: StateYearTable<u16>,
     /// Years covered.
     pub cover: Years,
 }
 
-fn sy_key(c: i32, y: i32) -> u64 {
-    dyad_key(c, 0, y)
+fn bits_of(b: u8) -> [bool; 5] {
+    std::array::from_fn(|k| b & (1 << k) != 0)
 }
 
 impl Atop {
@@ -30,45 +31,54 @@ impl Atop {
     pub fn new(atop: &DataFrame) -> PolarsResult<Atop> {
         let (c1, c2, y) = (keys(atop, "ccode1")?, keys(atop, "ccode2")?, keys(atop, "year")?);
         let cols: Vec<Vec<Option<i32>>> = KINDS.iter().map(|k| ints(atop, &format!("atop_{k}"))).collect::<PolarsResult<_>>()?;
-        let mut rows: IntMap<[bool; 5]> = IntMap::default();
-        let mut received: IntMap<[u16; 5]> = IntMap::default();
-        let mut pairs: HashSet<(i32, i32, i32)> = HashSet::new();
-        for i in 0..c1.len() {
-            let mut ob = [false; 5];
-            for (k, col) in cols.iter().enumerate() {
-                ob[k] = col[i] == Some(1);
-            }
-            rows.insert(dyad_key(c1[i], c2[i], y[i]), ob);
-            let r = received.entry(sy_key(c2[i], y[i])).or_default();
-            for k in 0..5 {
-                r[k] += u16::from(ob[k]);
-            }
-            if ob.iter().any(|&b| b) {
-                pairs.insert((c1[i].min(c2[i]), c1[i].max(c2[i]), y[i]));
-            }
-        }
-        let mut partners: IntMap<u16> = IntMap::default();
-        for (a, b, y) in pairs {
-            *partners.entry(sy_key(a, y)).or_default() += 1;
-            *partners.entry(sy_key(b, y)).or_default() += 1;
-        }
         let cover = Years { first: y.iter().copied().min().unwrap_or(0), last: y.iter().copied().max().unwrap_or(0) };
-        Ok(Atop { rows, received, partners, cover })
+        let mut rows = Vec::with_capacity(c1.len());
+        let mut by_key: IntMap<u8> = IntMap::default();
+        by_key.reserve(c1.len());
+        let mut received: StateYearTable<[u16; 5]> = StateYearTable::new(cover.first, cover.last);
+        let mut pairs: Vec<(i32, i32, i32)> = Vec::new();
+        for i in 0..c1.len() {
+            let mut bits = 0u8;
+            for (k, col) in cols.iter().enumerate() {
+                bits |= u8::from(col[i] == Some(1)) << k;
+            }
+            rows.push((c1[i], c2[i], y[i], bits));
+            by_key.insert(dyad_key(c1[i], c2[i], y[i]), bits);
+            if let Some(r) = received.get_mut(c2[i], y[i]) {
+                for (k, slot) in r.iter_mut().enumerate() {
+                    *slot += u16::from(bits & (1 << k) != 0);
+                }
+            }
+            if bits != 0 {
+                pairs.push((c1[i].min(c2[i]), c1[i].max(c2[i]), y[i]));
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut partners: StateYearTable<u16> = StateYearTable::new(cover.first, cover.last);
+        for (a, b, y) in pairs {
+            for c in [a, b] {
+                if let Some(p) = partners.get_mut(c, y) {
+                    *p += 1;
+                }
+            }
+        }
+        Ok(Atop { rows, by_key, received, partners, cover })
     }
 
     /// Obligations `a` has promised `b` in `year` (all false when none).
     pub fn promised(&self, a: i32, b: i32, year: i32) -> [bool; 5] {
-        self.rows.get(&dyad_key(a, b, year)).copied().unwrap_or_default()
+        bits_of(self.by_key.get(&dyad_key(a, b, year)).copied().unwrap_or(0))
     }
 
     /// How many states promised `c` each kind in `year`.
     pub fn received(&self, c: i32, year: i32) -> [u16; 5] {
-        self.received.get(&sy_key(c, year)).copied().unwrap_or_default()
+        self.received.get(c, year)
     }
 
     /// How many states have any obligation with `c` in `year`.
     pub fn partners(&self, c: i32, year: i32) -> u16 {
-        self.partners.get(&sy_key(c, year)).copied().unwrap_or_default()
+        self.partners.get(c, year)
     }
 
     /// Whether `a` and `b` have any obligation, either direction.
@@ -77,64 +87,52 @@ impl Atop {
     }
 }
 
-/// Direct and third-party columns for dyad-year rows, as (name, values); null outside ATOP's
-/// years.
-pub fn dyad_columns(atop: &Atop, c1: &[i32], c2: &[i32], year: &[i32]) -> Vec<(&'static str, Vec<Option<i32>>)> {
-    const DIRECT: [(&str, &str, &str); 5] = [
-        ("def_12", "def_21", "def_any"),
-        ("off_12", "off_21", "off_any"),
-        ("neu_12", "neu_21", "neu_any"),
-        ("nonagg_12", "nonagg_21", "nonagg_any"),
-        ("consul_12", "consul_21", "consul_any"),
-    ];
+/// Names of the dyad-year columns, in the order [`dyad_columns`] returns them.
+pub const DYAD_NAMES: [&str; 23] = [
+    "def_12", "def_21", "def_any", "off_12", "off_21", "off_any", "neu_12", "neu_21", "neu_any", "nonagg_12", "nonagg_21", "nonagg_any",
+    "consul_12", "consul_21", "consul_any", "ally_any", "tgt_def", "chal_def", "chal_off", "chal_neu", "chal_ally", "n_def_2", "n_def_1",
+];
+
+/// Direct and third-party columns for dyad-year rows sorted by (ccode1, ccode2, year); null
+/// outside ATOP's years.
+pub fn dyad_columns(atop: &Atop, c1: &[i32], c2: &[i32], year: &[i32]) -> Vec<Column> {
     let n = c1.len();
-    let mut direct: Vec<[Vec<Option<i32>>; 3]> = (0..5).map(|_| [Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n)]).collect();
-    let mut ally_any = Vec::with_capacity(n);
-    let names = ["tgt_def", "chal_def", "chal_off", "chal_neu", "chal_ally", "n_def_2", "n_def_1"];
-    let mut third: Vec<Vec<Option<i32>>> = (0..names.len()).map(|_| Vec::with_capacity(n)).collect();
+    // Scatter the source into frame rows: the work follows ATOP's rows, not the frame's.
+    let frame = FrameKeys::new(c1, c2, year);
+    let (mut p12, mut p21) = (vec![0u8; n], vec![0u8; n]);
+    for &(a, b, y, bits) in &atop.rows {
+        if let Some(r) = frame.row(a, b, y) {
+            p12[r] = bits;
+        }
+        if let Some(r) = frame.row(b, a, y) {
+            p21[r] = bits;
+        }
+    }
+    let mut vals: Vec<Vec<i32>> = DYAD_NAMES.iter().map(|_| Vec::with_capacity(n)).collect();
     for i in 0..n {
         let (a, b, y) = (c1[i], c2[i], year[i]);
-        if !atop.cover.contains(y) {
-            for d in direct.iter_mut() {
-                for v in d.iter_mut() {
-                    v.push(None);
-                }
-            }
-            ally_any.push(None);
-            for v in third.iter_mut() {
-                v.push(None);
-            }
-            continue;
-        }
-        let (p12, p21) = (atop.promised(a, b, y), atop.promised(b, a, y));
+        let (o12, o21) = (bits_of(p12[i]), bits_of(p21[i]));
         for k in 0..5 {
-            direct[k][0].push(Some(i32::from(p12[k])));
-            direct[k][1].push(Some(i32::from(p21[k])));
-            direct[k][2].push(Some(i32::from(p12[k] || p21[k])));
+            vals[3 * k].push(i32::from(o12[k]));
+            vals[3 * k + 1].push(i32::from(o21[k]));
+            vals[3 * k + 2].push(i32::from(o12[k] || o21[k]));
         }
-        let any = p12.iter().chain(p21.iter()).any(|&x| x);
-        ally_any.push(Some(i32::from(any)));
+        let any = p12[i] | p21[i] != 0;
         let (to2, to1) = (atop.received(b, y), atop.received(a, y));
-        // Promisers to 2 other than 1 (and 2 cannot promise itself); likewise for 1.
-        let n_def_2 = i32::from(to2[0]) - i32::from(p12[0]);
-        let n_def_1 = i32::from(to1[0]) - i32::from(p21[0]);
-        let chal_off = i32::from(to1[1]) - i32::from(p21[1]) > 0;
-        let chal_neu = i32::from(to1[2]) - i32::from(p21[2]) > 0;
+        // Promisers to 2 other than 1 (2 cannot promise itself); likewise for 1.
+        let n_def_2 = i32::from(to2[0]) - i32::from(o12[0]);
+        let n_def_1 = i32::from(to1[0]) - i32::from(o21[0]);
+        let chal_off = i32::from(to1[1]) - i32::from(o21[1]) > 0;
+        let chal_neu = i32::from(to1[2]) - i32::from(o21[2]) > 0;
         let chal_ally = i32::from(atop.partners(a, y)) - i32::from(any) > 0;
-        let vals = [i32::from(n_def_2 > 0), i32::from(n_def_1 > 0), i32::from(chal_off), i32::from(chal_neu), i32::from(chal_ally), n_def_2, n_def_1];
-        for (v, x) in third.iter_mut().zip(vals) {
-            v.push(Some(x));
+        let rest = [i32::from(any), i32::from(n_def_2 > 0), i32::from(n_def_1 > 0), i32::from(chal_off), i32::from(chal_neu), i32::from(chal_ally), n_def_2, n_def_1];
+        for (k, x) in rest.into_iter().enumerate() {
+            vals[15 + k].push(x);
         }
     }
-    let mut out = Vec::new();
-    for (k, [v12, v21, vany]) in direct.into_iter().enumerate() {
-        out.push((DIRECT[k].0, v12));
-        out.push((DIRECT[k].1, v21));
-        out.push((DIRECT[k].2, vany));
-    }
-    out.push(("ally_any", ally_any));
-    out.extend(names.into_iter().zip(third));
-    out
+    let valid: Vec<bool> = year.iter().map(|&y| atop.cover.contains(y)).collect();
+    let mask = (!valid.iter().all(|&v| v)).then_some(valid.as_slice());
+    DYAD_NAMES.iter().zip(vals).map(|(name, v)| int_column(name, v, mask)).collect()
 }
 
 #[cfg(test)]
@@ -152,8 +150,8 @@ mod tests {
         Atop::new(&df).unwrap()
     }
 
-    fn get<'a>(cols: &'a [(&str, Vec<Option<i32>>)], name: &str) -> &'a [Option<i32>] {
-        &cols.iter().find(|(n, _)| *n == name).unwrap().1
+    fn get(cols: &[Column], name: &str) -> Vec<Option<i32>> {
+        cols.iter().find(|c| c.name() == name).unwrap().i32().unwrap().iter().collect()
     }
 
     #[test]
@@ -167,10 +165,10 @@ mod tests {
             (220, 2, [0, 0, 1, 0, 0]),
             (2, 255, [0, 0, 0, 0, 1]),
         ]);
-        // Rows: 2→20, 20→2, 2→200, 255→20.
-        let cols = dyad_columns(&a, &[2, 20, 2, 255], &[20, 2, 200, 20], &[1900; 4]);
-        assert_eq!(get(&cols, "def_12"), [1, 1, 0, 0].map(Some));
-        assert_eq!(get(&cols, "def_any"), [1, 1, 0, 0].map(Some));
+        // Rows, in frame order: 2→20, 2→200, 20→2, 255→20.
+        let cols = dyad_columns(&a, &[2, 2, 20, 255], &[20, 200, 2, 20], &[1900; 4]);
+        assert_eq!(get(&cols, "def_12"), [1, 0, 1, 0].map(Some));
+        assert_eq!(get(&cols, "def_any"), [1, 0, 1, 0].map(Some));
         // 2→20: 20 is defended by 200 (a third party) as well as by 2.
         assert_eq!(get(&cols, "tgt_def"), [1, 0, 0, 1].map(Some));
         assert_eq!(get(&cols, "n_def_2"), [1, 0, 0, 2].map(Some));
@@ -178,11 +176,11 @@ mod tests {
         // for 2→200, 20 is a third party defending the challenger.
         assert_eq!(get(&cols, "chal_def"), [0, 1, 1, 0].map(Some));
         assert_eq!(get(&cols, "n_def_1"), [0, 1, 1, 0].map(Some));
-        assert_eq!(get(&cols, "chal_neu"), [1, 0, 1, 0].map(Some));
-        assert_eq!(get(&cols, "chal_off"), [0, 1, 0, 0].map(Some));
+        assert_eq!(get(&cols, "chal_neu"), [1, 1, 0, 0].map(Some));
+        assert_eq!(get(&cols, "chal_off"), [0, 0, 1, 0].map(Some));
         // 2 has partners 20, 220, 255: a third party beyond 20 → chal_ally.
         assert_eq!(get(&cols, "chal_ally"), [1, 1, 1, 1].map(Some));
-        assert_eq!(get(&cols, "ally_any"), [1, 1, 0, 0].map(Some));
+        assert_eq!(get(&cols, "ally_any"), [1, 0, 1, 0].map(Some));
         let outside = dyad_columns(&a, &[2], &[20], &[2050]);
         assert_eq!(get(&outside, "tgt_def"), [None]);
     }

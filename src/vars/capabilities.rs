@@ -1,7 +1,7 @@
 //! Capabilities (NMC 6.0) and major-power status (COW majors2016) by state-year, and the dyadic
 //! measures built from them (STUDIES.md §4).
 
-use super::keyed::{floats, ints, keys, StateYearIndex};
+use super::keyed::{float_column, floats, ints, keys, StateYearIndex};
 use polars::prelude::*;
 
 /// NMC values by state-year.
@@ -61,34 +61,40 @@ fn min_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     Some(a?.min(b?))
 }
 
-/// Dyadic capability columns (`cinc1` … `milit_min`).
-pub fn dyad_columns(nmc: &Nmc, c1: &[i32], c2: &[i32], year: &[i32]) -> Vec<(&'static str, Vec<Option<f64>>)> {
-    let names = ["cinc1", "cinc2", "cap_prop", "cap_ratio_ln", "cinc_minmax", "milper1", "milper2", "tpop1", "tpop2", "milit1", "milit2", "milit_min"];
-    let mut cols: Vec<Vec<Option<f64>>> = names.iter().map(|_| Vec::with_capacity(c1.len())).collect();
-    for i in 0..c1.len() {
-        let (a, b) = (nmc.get(c1[i], year[i]), nmc.get(c2[i], year[i]));
-        let (lo, hi) = match (a.cinc, b.cinc) {
-            (Some(x), Some(y)) => (Some(x.min(y)), Some(x.max(y))),
-            _ => (None, None),
-        };
-        let prop = match (a.cinc, b.cinc) {
+/// Dyadic capability columns (`cinc1` … `milit_min`), each built straight into polars.
+pub fn dyad_columns(nmc: &Nmc, c1: &[i32], c2: &[i32], year: &[i32]) -> Vec<Column> {
+    let n = c1.len();
+    let r1: Vec<Option<usize>> = (0..n).map(|i| nmc.index.get(c1[i], year[i])).collect();
+    let r2: Vec<Option<usize>> = (0..n).map(|i| nmc.index.get(c2[i], year[i])).collect();
+    let at = |v: &[Option<f64>], r: Option<usize>| r.and_then(|r| v[r]);
+    let cinc = |i: usize| (at(&nmc.cinc, r1[i]), at(&nmc.cinc, r2[i]));
+    let milit = |r: Option<usize>| match (at(&nmc.milper, r), at(&nmc.tpop, r)) {
+        (Some(m), Some(t)) if t > 0.0 => Some(m / t),
+        _ => None,
+    };
+    vec![
+        float_column("cinc1", n, |i| cinc(i).0),
+        float_column("cinc2", n, |i| cinc(i).1),
+        float_column("cap_prop", n, |i| match cinc(i) {
             (Some(x), Some(y)) if x + y > 0.0 => Some(x / (x + y)),
             _ => None,
-        };
-        let ratio_ln = match (lo, hi) {
-            (Some(l), Some(h)) if l > 0.0 => Some((h / l).ln()),
+        }),
+        float_column("cap_ratio_ln", n, |i| match cinc(i) {
+            (Some(x), Some(y)) if x.min(y) > 0.0 => Some((x.max(y) / x.min(y)).ln()),
             _ => None,
-        };
-        let minmax = match (lo, hi) {
-            (Some(l), Some(h)) if h > 0.0 => Some(l / h),
+        }),
+        float_column("cinc_minmax", n, |i| match cinc(i) {
+            (Some(x), Some(y)) if x.max(y) > 0.0 => Some(x.min(y) / x.max(y)),
             _ => None,
-        };
-        let vals = [a.cinc, b.cinc, prop, ratio_ln, minmax, a.milper, b.milper, a.tpop, b.tpop, a.milit(), b.milit(), min_opt(a.milit(), b.milit())];
-        for (c, v) in cols.iter_mut().zip(vals) {
-            c.push(v);
-        }
-    }
-    names.into_iter().zip(cols).collect()
+        }),
+        float_column("milper1", n, |i| at(&nmc.milper, r1[i])),
+        float_column("milper2", n, |i| at(&nmc.milper, r2[i])),
+        float_column("tpop1", n, |i| at(&nmc.tpop, r1[i])),
+        float_column("tpop2", n, |i| at(&nmc.tpop, r2[i])),
+        float_column("milit1", n, |i| milit(r1[i])),
+        float_column("milit2", n, |i| milit(r2[i])),
+        float_column("milit_min", n, |i| min_opt(milit(r1[i]), milit(r2[i]))),
+    ]
 }
 
 /// Major-power status by state-year (a state is a major power in every year one of its spells

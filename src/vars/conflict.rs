@@ -2,7 +2,7 @@
 //! kept dispute's `hostlev`, `fatality`, `dispnum`, from GML 2.2.1 directed dispute-dyad-years or
 //! from COW MID 5.0 participant spells.
 
-use super::keyed::{dyad_key, ints, keys, IntMap};
+use super::keyed::{ints, keys, FrameKeys};
 use crate::units::Years;
 use polars::prelude::*;
 use std::cmp::Ordering;
@@ -183,19 +183,14 @@ impl DyadConflict {
 
 /// Conflict columns for the frame rows (`c1`, `c2`, `year`); null outside `cover`.
 pub fn dyad_conflict(ddys: &[DisputeDyadYear], c1: &[i32], c2: &[i32], year: &[i32], cover: Years) -> DyadConflict {
-    let mut rows: IntMap<u32> = IntMap::default();
-    rows.reserve(c1.len());
-    for i in 0..c1.len() {
-        rows.insert(dyad_key(c1[i], c2[i], year[i]), i as u32);
-    }
+    let rows = FrameKeys::new(c1, c2, year);
     let (first, last) = (year.iter().copied().min().unwrap_or(0), year.iter().copied().max().unwrap_or(-1));
     let mut kept: Vec<Option<usize>> = vec![None; c1.len()];
     let mut init = vec![false; c1.len()];
     let (mut matched, mut outside) = (0, 0);
     for (j, r) in ddys.iter().enumerate() {
-        match rows.get(&dyad_key(r.ccode1, r.ccode2, r.year)) {
-            Some(&i) => {
-                let i = i as usize;
+        match rows.row(r.ccode1, r.ccode2, r.year) {
+            Some(i) => {
                 matched += 1;
                 init[i] |= r.initiation();
                 if kept[i].is_none_or(|k| r.keep_order(&ddys[k]) == Ordering::Less) {

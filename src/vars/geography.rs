@@ -1,7 +1,7 @@
 //! Geography (STUDIES.md §4): direct contiguity, capital-to-capital distance with capital
 //! changes honoured by year, and minimum distance.
 
-use super::keyed::{dyad_key, floats, keys, IntMap};
+use super::keyed::{dyad_key, floats, keys, FrameKeys, IntMap, StateYearTable};
 use crate::sources::year_of_day;
 use polars::prelude::*;
 
@@ -20,6 +20,7 @@ pub fn haversine_km(lat1: f64, lng1: f64, lat2: f64, lng2: f64) -> f64 {
 /// Direct contiguity by directed dyad-year: the closest type when it changed within a year.
 pub struct Contiguity {
     rows: IntMap<i32>,
+    source: Vec<(i32, i32, i32, i32)>,
 }
 
 impl Contiguity {
@@ -31,7 +32,19 @@ impl Contiguity {
             let e = rows.entry(dyad_key(a[i], b[i], y[i])).or_insert(t[i]);
             *e = (*e).min(t[i]);
         }
-        Ok(Contiguity { rows })
+        let source = (0..a.len()).map(|i| (a[i], b[i], y[i], t[i])).collect();
+        Ok(Contiguity { rows, source })
+    }
+
+    /// `conttype` of every frame row (rows sorted by ccode1, ccode2, year), 6 where none.
+    pub fn for_rows(&self, frame: &FrameKeys) -> Vec<i32> {
+        let mut ct = vec![6; frame.len()];
+        for &(a, b, y, t) in &self.source {
+            if let Some(r) = frame.row(a, b, y) {
+                ct[r] = ct[r].min(t);
+            }
+        }
+        ct
     }
 
     /// Contiguity type of the pair: 1-5, or 6 (none).
@@ -42,7 +55,7 @@ impl Contiguity {
 
 /// Capital coordinates by state-year.
 pub struct Capitals {
-    by_year: IntMap<(f64, f64, i32)>,
+    by_year: StateYearTable<Option<(f64, f64, i32)>>,
 }
 
 impl Capitals {
@@ -54,13 +67,16 @@ impl Capitals {
         let en = capitals.column("enddate")?.cast(&DataType::Int32)?;
         let (lat, lng) = (floats(capitals, "lat")?, floats(capitals, "lng")?);
         let (st, en) = (st.i32()?, en.i32()?);
-        let mut by_year: IntMap<(f64, f64, i32)> = IntMap::default();
+        let first = (0..c.len()).filter_map(|i| st.get(i)).map(year_of_day).min().unwrap_or(0);
+        let last = (0..c.len()).filter_map(|i| en.get(i)).map(year_of_day).max().unwrap_or(0);
+        let mut by_year: StateYearTable<Option<(f64, f64, i32)>> = StateYearTable::new(first, last);
         for i in 0..c.len() {
             let (Some(s), Some(e), Some(la), Some(lo)) = (st.get(i), en.get(i), lat[i], lng[i]) else { continue };
             for y in year_of_day(s)..=year_of_day(e) {
-                let slot = by_year.entry(dyad_key(c[i], 0, y)).or_insert((la, lo, s));
-                if s > slot.2 {
-                    *slot = (la, lo, s);
+                if let Some(slot) = by_year.get_mut(c[i], y) {
+                    if slot.is_none_or(|old| s > old.2) {
+                        *slot = Some((la, lo, s));
+                    }
                 }
             }
         }
@@ -69,7 +85,7 @@ impl Capitals {
 
     /// (lat, lng) of the capital of `ccode` in `year`.
     pub fn get(&self, ccode: i32, year: i32) -> Option<(f64, f64)> {
-        self.by_year.get(&dyad_key(ccode, 0, year)).map(|&(a, b, _)| (a, b))
+        self.by_year.get(ccode, year).map(|(a, b, _)| (a, b))
     }
 
     /// Capital distance in km between two states in a year.
@@ -83,6 +99,7 @@ impl Capitals {
 /// use the unordered pair.
 pub struct Mindist {
     rows: IntMap<f64>,
+    source: Vec<(i32, i32, i32, f64)>,
 }
 
 impl Mindist {
@@ -90,14 +107,22 @@ impl Mindist {
     pub fn new(md: &DataFrame) -> PolarsResult<Mindist> {
         let (a, b, y) = (keys(md, "ccode1")?, keys(md, "ccode2")?, keys(md, "year")?);
         let d = floats(md, "mindist")?;
-        let mut rows: IntMap<f64> = IntMap::default();
-        rows.reserve(a.len());
-        for i in 0..a.len() {
-            if let Some(d) = d[i] {
-                rows.insert(dyad_key(a[i].min(b[i]), a[i].max(b[i]), y[i]), d);
+        let source: Vec<(i32, i32, i32, f64)> = (0..a.len()).filter_map(|i| Some((a[i], b[i], y[i], d[i]?))).collect();
+        let rows = source.iter().map(|&(a, b, y, d)| (dyad_key(a.min(b), a.max(b), y), d)).collect();
+        Ok(Mindist { rows, source })
+    }
+
+    /// Minimum distance for every frame row (rows sorted by ccode1, ccode2, year), either order.
+    pub fn for_rows(&self, frame: &FrameKeys) -> Vec<Option<f64>> {
+        let mut out = vec![None; frame.len()];
+        for &(a, b, y, d) in &self.source {
+            for (p, q) in [(a, b), (b, a)] {
+                if let Some(r) = frame.row(p, q, y) {
+                    out[r] = Some(d);
+                }
             }
         }
-        Ok(Mindist { rows })
+        out
     }
 
     /// Minimum distance (km) between `a` and `b`, in either order, if recorded.

@@ -69,6 +69,67 @@ impl StateYearIndex {
     }
 }
 
+/// The rows of a frame sorted by (ccode1, ccode2, year), found by binary search. Sparse sources
+/// (disputes, alliances, contiguity) are scattered into frame rows through it, so the work is
+/// proportional to the source, not to the frame.
+pub struct FrameKeys {
+    keys: Vec<u64>,
+}
+
+impl FrameKeys {
+    /// Indexes frame rows; they must be sorted by (ccode1, ccode2, year).
+    pub fn new(c1: &[i32], c2: &[i32], year: &[i32]) -> FrameKeys {
+        let keys: Vec<u64> = (0..c1.len()).map(|i| dyad_key(c1[i], c2[i], year[i])).collect();
+        debug_assert!(keys.windows(2).all(|w| w[0] < w[1]), "frame rows are not sorted by key");
+        FrameKeys { keys }
+    }
+
+    /// The row of (a, b, year), if the frame has it.
+    pub fn row(&self, a: i32, b: i32, year: i32) -> Option<usize> {
+        self.keys.binary_search(&dyad_key(a, b, year)).ok()
+    }
+
+    /// Rows.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+/// A dense (ccode, year) table of values, ccodes 0..=999.
+pub struct StateYearTable<T> {
+    first_year: i32,
+    n_years: usize,
+    cells: Vec<T>,
+}
+
+impl<T: Copy + Default> StateYearTable<T> {
+    /// An all-default table for `first..=last`.
+    pub fn new(first: i32, last: i32) -> StateYearTable<T> {
+        let n_years = (last - first + 1).max(1) as usize;
+        StateYearTable { first_year: first, n_years, cells: vec![T::default(); 1000 * n_years] }
+    }
+
+    fn at(&self, c: i32, y: i32) -> Option<usize> {
+        let dy = y - self.first_year;
+        ((0..1000).contains(&c) && dy >= 0 && (dy as usize) < self.n_years).then(|| c as usize * self.n_years + dy as usize)
+    }
+
+    /// The value at (c, y); default outside the table.
+    pub fn get(&self, c: i32, y: i32) -> T {
+        self.at(c, y).map_or_else(T::default, |i| self.cells[i])
+    }
+
+    /// A mutable cell; None outside the table.
+    pub fn get_mut(&mut self, c: i32, y: i32) -> Option<&mut T> {
+        self.at(c, y).map(|i| &mut self.cells[i])
+    }
+}
+
 /// Values of a column as `Option<i32>` (cast if needed).
 pub fn ints(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i32>>> {
     let s = df.column(name)?.cast(&DataType::Int32)?;
@@ -92,6 +153,21 @@ pub fn floats(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<f64>>> {
 /// Gathers `values` at `rows` (None where there is no source row).
 pub fn gather<T: Copy>(values: &[Option<T>], rows: &[Option<usize>]) -> Vec<Option<T>> {
     rows.iter().map(|r| r.and_then(|r| values[r])).collect()
+}
+
+/// A named i32 column from values and where they are valid (`None`: all valid). Columns without
+/// nulls move their buffer into polars without copying.
+pub fn int_column(name: &str, values: Vec<i32>, valid: Option<&[bool]>) -> Column {
+    let ca = match valid {
+        None => Int32Chunked::from_vec(name.into(), values),
+        Some(ok) => Int32Chunked::from_iter_options(name.into(), values.into_iter().zip(ok).map(|(v, &ok)| ok.then_some(v))),
+    };
+    ca.into_series().into_column()
+}
+
+/// A named f64 column computed row by row.
+pub fn float_column(name: &str, n: usize, f: impl Fn(usize) -> Option<f64>) -> Column {
+    Float64Chunked::from_iter_options(name.into(), (0..n).map(f)).into_series().into_column()
 }
 
 /// A named column from optional values.

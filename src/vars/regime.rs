@@ -1,7 +1,7 @@
 //! Democracy by state-year (polity2, V-Dem polyarchy, extended UDS) and the dyadic measures
 //! built from them (STUDIES.md §4).
 
-use super::keyed::{floats, ints, keys, StateYearIndex};
+use super::keyed::{float_column, floats, ints, keys, StateYearIndex};
 use polars::prelude::*;
 
 /// Democracy scores by state-year.
@@ -47,30 +47,24 @@ impl Democracy {
     }
 }
 
-/// Integer columns (`polity2_1`, `polity2_2`, `jdem`, `dem_min`) and float columns (V-Dem, UDS).
-#[allow(clippy::type_complexity)]
-pub fn dyad_columns(dem: &Democracy, c1: &[i32], c2: &[i32], year: &[i32]) -> (Vec<(&'static str, Vec<Option<i32>>)>, Vec<(&'static str, Vec<Option<f64>>)>) {
+/// Dyadic democracy columns, in registry order.
+pub fn dyad_columns(dem: &Democracy, c1: &[i32], c2: &[i32], year: &[i32]) -> Vec<Column> {
     let n = c1.len();
-    let mut ints: Vec<Vec<Option<i32>>> = (0..4).map(|_| Vec::with_capacity(n)).collect();
-    let mut flts: Vec<Vec<Option<f64>>> = (0..6).map(|_| Vec::with_capacity(n)).collect();
-    for i in 0..n {
-        let (a, b) = (dem.get(c1[i], year[i]), dem.get(c2[i], year[i]));
-        let jdem = match (a.polity2, b.polity2) {
-            (Some(x), Some(y)) => Some(i32::from(x >= 6 && y >= 6)),
-            _ => None,
-        };
-        let dmin = match (a.polity2, b.polity2) {
-            (Some(x), Some(y)) => Some(x.min(y)),
-            _ => None,
-        };
-        for (c, v) in ints.iter_mut().zip([a.polity2, b.polity2, jdem, dmin]) {
-            c.push(v);
-        }
-        for (c, v) in flts.iter_mut().zip([a.polyarchy, b.polyarchy, a.euds, b.euds, a.aeuds, b.aeuds]) {
-            c.push(v);
-        }
-    }
-    let int_names = ["polity2_1", "polity2_2", "jdem", "dem_min"];
-    let flt_names = ["v2x_polyarchy1", "v2x_polyarchy2", "euds1", "euds2", "aeuds1", "aeuds2"];
-    (int_names.into_iter().zip(ints).collect(), flt_names.into_iter().zip(flts).collect())
+    let r1: Vec<Option<usize>> = (0..n).map(|i| dem.index.get(c1[i], year[i])).collect();
+    let r2: Vec<Option<usize>> = (0..n).map(|i| dem.index.get(c2[i], year[i])).collect();
+    let p = |r: Option<usize>| r.and_then(|r| dem.polity2[r]);
+    let f = |v: &[Option<f64>], r: Option<usize>| r.and_then(|r| v[r]);
+    let int = |name: &str, g: &dyn Fn(usize) -> Option<i32>| Int32Chunked::from_iter_options(name.into(), (0..n).map(g)).into_series().into_column();
+    vec![
+        int("polity2_1", &|i| p(r1[i])),
+        int("polity2_2", &|i| p(r2[i])),
+        float_column("v2x_polyarchy1", n, |i| f(&dem.polyarchy, r1[i])),
+        float_column("v2x_polyarchy2", n, |i| f(&dem.polyarchy, r2[i])),
+        float_column("euds1", n, |i| f(&dem.euds, r1[i])),
+        float_column("euds2", n, |i| f(&dem.euds, r2[i])),
+        float_column("aeuds1", n, |i| f(&dem.aeuds, r1[i])),
+        float_column("aeuds2", n, |i| f(&dem.aeuds, r2[i])),
+        int("jdem", &|i| Some(i32::from(p(r1[i])? >= 6 && p(r2[i])? >= 6))),
+        int("dem_min", &|i| Some(p(r1[i])?.min(p(r2[i])?))),
+    ]
 }
