@@ -15,7 +15,11 @@ fn main() {
             if let Some(b) = r.peak_rss {
                 println!("peak memory (VmHWM): {:.0} MiB", b as f64 / 1048576.0);
             }
-            println!("speed-up over peacesciencer ({} s): {:.1}x", allywar::bench::PEACESCIENCER_SECONDS, allywar::bench::PEACESCIENCER_SECONDS / r.median());
+            println!(
+                "speed-up over peacesciencer ({} s): {:.1}x",
+                allywar::bench::PEACESCIENCER_SECONDS,
+                allywar::bench::PEACESCIENCER_SECONDS / r.median()
+            );
         }
         Err(e) => {
             eprintln!("error: {e}");

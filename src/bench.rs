@@ -42,7 +42,17 @@ impl Report {
 
 /// The spec the benchmark builds.
 pub fn spec() -> Spec {
-    let groups = [Group::Conflict, Group::Peace, Group::AtopDirect, Group::AtopThird, Group::Capabilities, Group::Majors, Group::Contiguity, Group::Capdist, Group::Democracy];
+    let groups = [
+        Group::Conflict,
+        Group::Peace,
+        Group::AtopDirect,
+        Group::AtopThird,
+        Group::Capabilities,
+        Group::Majors,
+        Group::Contiguity,
+        Group::Capdist,
+        Group::Democracy,
+    ];
     let names: Vec<&str> = vars::for_unit(Unit::DyadYear, true).filter(|v| groups.contains(&v.group)).map(|v| v.name).collect();
     Spec::new(Unit::DyadYear).years(Years { first: 1816, last: 2014 }).mids(Mids::Cow5).vars(names)
 }

@@ -224,10 +224,7 @@ impl Catalog {
         for d in &cat.datasets {
             for key in &d.cite {
                 if cat.citation(key).is_none() {
-                    return Err(CatalogError::UnknownCitation {
-                        dataset: d.name.clone(),
-                        key: key.clone(),
-                    });
+                    return Err(CatalogError::UnknownCitation { dataset: d.name.clone(), key: key.clone() });
                 }
             }
         }
@@ -236,11 +233,9 @@ impl Catalog {
 
     /// The dataset with this name, or an error suggesting the nearest name.
     pub fn get(&self, name: &str) -> Result<&Dataset, CatalogError> {
-        self.datasets.iter().find(|d| d.name == name).ok_or_else(|| {
-            CatalogError::UnknownDataset {
-                name: name.to_string(),
-                suggestion: nearest(name, self.datasets.iter().map(|d| d.name.as_str())),
-            }
+        self.datasets.iter().find(|d| d.name == name).ok_or_else(|| CatalogError::UnknownDataset {
+            name: name.to_string(),
+            suggestion: nearest(name, self.datasets.iter().map(|d| d.name.as_str())),
         })
     }
 
@@ -269,8 +264,7 @@ pub fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
             best = Some((d, c));
         }
     }
-    best.filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(2) || c.contains(name))
-        .map(|(_, c)| c.to_string())
+    best.filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(2) || c.contains(name)).map(|(_, c)| c.to_string())
 }
 
 fn levenshtein(a: &str, b: &str) -> usize {

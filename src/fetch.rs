@@ -151,10 +151,8 @@ impl Fetcher {
             Some(Mirror::Dir(root)) => {
                 let path = root.join(&d.path);
                 let name = path.display().to_string();
-                let bytes = read_with_progress(&path, self.bar(&d.name)).map_err(|e| FetchError::Source {
-                    source_name: name.clone(),
-                    message: e.to_string(),
-                })?;
+                let bytes = read_with_progress(&path, self.bar(&d.name))
+                    .map_err(|e| FetchError::Source { source_name: name.clone(), message: e.to_string() })?;
                 Ok((name, bytes))
             }
             Some(Mirror::Url(base)) => {
@@ -163,10 +161,8 @@ impl Fetcher {
                 Ok((url, bytes))
             }
             None => {
-                let url = d.url.clone().ok_or_else(|| FetchError::NoProducerUrl {
-                    dataset: d.name.clone(),
-                    provenance: d.provenance.clone(),
-                })?;
+                let url =
+                    d.url.clone().ok_or_else(|| FetchError::NoProducerUrl { dataset: d.name.clone(), provenance: d.provenance.clone() })?;
                 if d.zip_member.is_empty() {
                     let bytes = download(&url, self.bar(&d.name))?;
                     return Ok((url, bytes));

@@ -157,7 +157,8 @@ impl Spec {
     fn dyad_years(&self, src: &Sources, chosen: &[&'static Var]) -> Result<Built, BuildError> {
         let spells = dyad_year::spells(&src.get("states")?)?;
         let cover = dyad_year::coverage(&spells);
-        let years = self.checked_years(self.mids.coverage().clamp_to(cover).unwrap_or(cover), cover, "the COW state system (states, v2016)")?;
+        let years =
+            self.checked_years(self.mids.coverage().clamp_to(cover).unwrap_or(cover), cover, "the COW state system (states, v2016)")?;
         let mut groups: BTreeSet<Group> = chosen.iter().map(|v| v.group).collect();
         if self.prd {
             groups.extend([Group::Contiguity, Group::Majors]);
@@ -219,13 +220,24 @@ impl Spec {
         Ok(Built { frame, notes })
     }
 
-    fn dyad_group(&self, src: &Sources, g: Group, u: &DyadUniverse, years: Years, cols: &mut DyadColumns, notes: &mut Vec<String>) -> Result<(), BuildError> {
+    fn dyad_group(
+        &self,
+        src: &Sources,
+        g: Group,
+        u: &DyadUniverse,
+        years: Years,
+        cols: &mut DyadColumns,
+        notes: &mut Vec<String>,
+    ) -> Result<(), BuildError> {
         let (c1, c2, y) = (&u.ccode1[..], &u.ccode2[..], &u.year[..]);
         match g {
             Group::Conflict => {
                 let cover = self.mids.coverage();
                 if years.clamp_to(cover).is_none() {
-                    return Err(BuildError::Years(format!("years {years} are outside the dispute data (--mids {}: {cover})", self.mids.name())));
+                    return Err(BuildError::Years(format!(
+                        "years {years} are outside the dispute data (--mids {}: {cover})",
+                        self.mids.name()
+                    )));
                 }
                 let ddys = src.dispute_dyad_years(self.mids)?;
                 let c = conflict::dyad_conflict(&ddys, c1, c2, y, cover);

@@ -3,9 +3,9 @@
 use allywar::catalog::{catalog, Dataset, Format};
 use allywar::datadir::Inventory;
 use allywar::fetch::{FetchOptions, Fetcher, Mirror, Outcome};
-use allywar::verify::Verification;
 use allywar::frame::Spec;
 use allywar::units::Unit;
+use allywar::verify::Verification;
 use allywar::{sources, DataDir};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
@@ -177,9 +177,7 @@ fn run(cli: Cli, out: &mut String) -> Result<ExitCode> {
     match cli.command {
         Command::Data(cmd) => match cmd {
             DataCommand::Status { dir, json, check } => status(out, dir, json, check),
-            DataCommand::Fetch { names, mirror, dir, allow_unverified } => {
-                fetch(names, mirror, dir, allow_unverified, progress, cli.quiet)
-            }
+            DataCommand::Fetch { names, mirror, dir, allow_unverified } => fetch(names, mirror, dir, allow_unverified, progress, cli.quiet),
             DataCommand::Describe { name, json } => describe(out, &name, json),
             DataCommand::Cite { names } => cite(out, &names),
             DataCommand::Show { name, head, filter, dir, allow_unverified } => {
@@ -319,7 +317,8 @@ fn print_status(out: &mut String, dir: &DataDir, inv: &Inventory) -> std::fmt::R
         writeln!(out, "{:<w$}  {:<12}  {:<8}  {:>9}  {}", e.name, version, e.verification.as_str(), rows, e.path.display())?;
     }
     let count = |s: &str| inv.entries.iter().filter(|e| e.verification.as_str() == s).count();
-    writeln!(out, 
+    writeln!(
+        out,
         "{} datasets: {} verified, {} mismatch, {} missing",
         inv.entries.len(),
         count("verified"),
@@ -442,7 +441,15 @@ fn cite(out: &mut String, names: &[String]) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn show(out: &mut String, name: &str, head: usize, filters: &[String], dir: DirArgs, allow_unverified: bool, quiet: bool) -> Result<ExitCode> {
+fn show(
+    out: &mut String,
+    name: &str,
+    head: usize,
+    filters: &[String],
+    dir: DirArgs,
+    allow_unverified: bool,
+    quiet: bool,
+) -> Result<ExitCode> {
     let dir = DataDir::resolve(dir.data_dir.as_deref()).allow_unverified(allow_unverified);
     let loaded = sources::load_table(&dir, name)?;
     if loaded.verification != Verification::Verified && !quiet {

@@ -84,9 +84,6 @@ pub fn check_file(d: &Dataset, path: &Path) -> std::io::Result<Verification> {
 mod tests {
     #[test]
     fn sha256_of_known_input() {
-        assert_eq!(
-            super::sha256_hex(b"abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(super::sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 }

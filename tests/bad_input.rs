@@ -60,7 +60,10 @@ fn empty_file_and_header_only() {
 #[test]
 fn duplicate_key() {
     let (err, path) = load_nmc(format!("{HEADER}{USA_1816}{UKG_1816}{USA_1816}").as_bytes());
-    assert_mentions(&err, &[&format!("{path}:4:"), "duplicate key (ccode=2, year=1816)", "first seen on line 2", "(ccode, year) to be unique"]);
+    assert_mentions(
+        &err,
+        &[&format!("{path}:4:"), "duplicate key (ccode=2, year=1816)", "first seen on line 2", "(ccode, year) to be unique"],
+    );
 }
 
 #[test]

@@ -70,12 +70,11 @@ fn fetch_from_mirror_then_status_shows_every_dataset_verified() {
         .success()
         .stderr(predicate::str::contains("already present, verified"));
     // The table form says the same.
-    allywar()
-        .args(["data", "status", "--data-dir"])
-        .arg(dest.path())
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(format!("{} datasets: {} verified, 0 mismatch, 0 missing", datasets.len(), datasets.len())));
+    allywar().args(["data", "status", "--data-dir"]).arg(dest.path()).assert().success().stdout(predicate::str::contains(format!(
+        "{} datasets: {} verified, 0 mismatch, 0 missing",
+        datasets.len(),
+        datasets.len()
+    )));
 }
 
 #[test]
@@ -207,7 +206,15 @@ fn build_writes_the_frame_and_refuses_bad_requests_without_leaving_files() {
     ];
     for (args, msg) in bad {
         let out = tmp.path().join("bad.parquet");
-        allywar().args(args).arg("--out").arg(&out).arg("--data-dir").arg(common::real_data_dir()).assert().failure().stderr(predicate::str::contains(msg));
+        allywar()
+            .args(args)
+            .arg("--out")
+            .arg(&out)
+            .arg("--data-dir")
+            .arg(common::real_data_dir())
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(msg));
         assert!(!out.exists(), "{args:?} left a file");
     }
     allywar()

@@ -92,7 +92,22 @@ fn gml() -> &'static Built {
     static F: OnceLock<Built> = OnceLock::new();
     F.get_or_init(|| {
         build(Spec::new(Unit::DyadYear).vars([
-            "mid_onset", "mid_ongoing", "init", "hostlev", "dispnum", "peace_years", "peace_years2", "peace_spline2", "tgt_def", "chal_def", "n_def_2", "n_def_1", "capdist", "cinc1", "cap_prop", "mindist",
+            "mid_onset",
+            "mid_ongoing",
+            "init",
+            "hostlev",
+            "dispnum",
+            "peace_years",
+            "peace_years2",
+            "peace_spline2",
+            "tgt_def",
+            "chal_def",
+            "n_def_2",
+            "n_def_1",
+            "capdist",
+            "cinc1",
+            "cap_prop",
+            "mindist",
         ]))
     })
 }
@@ -153,13 +168,16 @@ fn non_directed_is_half_with_ordered_codes() {
 #[test]
 fn politically_relevant_dyads_match_an_independent_count() {
     let sp = spells();
-    let contig: HashSet<(i32, i32, i32)> = raw("cow_contiguity_3.2/contdird.csv").iter().map(|r| (int(r, "state1no"), int(r, "state2no"), int(r, "year"))).collect();
-    let majors: Vec<(i32, i32, i32)> = raw("cow_system_2016/majors2016.csv").iter().map(|r| (int(r, "ccode"), int(r, "styear"), int(r, "endyear"))).collect();
+    let contig: HashSet<(i32, i32, i32)> =
+        raw("cow_contiguity_3.2/contdird.csv").iter().map(|r| (int(r, "state1no"), int(r, "state2no"), int(r, "year"))).collect();
+    let majors: Vec<(i32, i32, i32)> =
+        raw("cow_system_2016/majors2016.csv").iter().map(|r| (int(r, "ccode"), int(r, "styear"), int(r, "endyear"))).collect();
     let major = |c: i32, y: i32| majors.iter().any(|&(m, s, e)| m == c && s <= y && y <= e);
     let prd = build(Spec::new(Unit::DyadYear).prd(true).years(Years { first: 1816, last: 2016 }).vars(["conttype"]));
     let got = per_year_sum(&prd.frame.clone().lazy().with_column(lit(1).alias("one")).collect().unwrap(), "one");
     for y in [1816, 1870, 1914, 1950, 1990, 2016] {
-        let expected = pairs_in(&sp, y).iter().filter(|&&(a, b)| contig.contains(&(a, b, y)) || major(a, y) || major(b, y)).count() as i64 * 2;
+        let expected =
+            pairs_in(&sp, y).iter().filter(|&&(a, b)| contig.contains(&(a, b, y)) || major(a, y) || major(b, y)).count() as i64 * 2;
         assert_eq!(got[&y], expected, "PRD dyads in {y}");
     }
 }
@@ -194,10 +212,15 @@ fn gml_onsets_ongoing_and_initiations_per_year_match_the_source() {
 
 #[test]
 fn cow5_dyads_from_participant_spells_match_an_independent_derivation() {
-    let f = build(Spec::new(Unit::DyadYear).mids(Mids::Cow5).years(Years { first: 1816, last: 2014 }).vars(["mid_onset", "mid_ongoing", "init"]));
+    let f = build(Spec::new(Unit::DyadYear).mids(Mids::Cow5).years(Years { first: 1816, last: 2014 }).vars([
+        "mid_onset",
+        "mid_ongoing",
+        "init",
+    ]));
     let universe: HashSet<(i32, i32, i32)> = rows_of(&f.frame).into_keys().collect();
     // dispnum -> ccode -> (years, sidea, orig)
-    let mut parts: BTreeMap<i32, BTreeMap<i32, (BTreeSet<i32>, bool, bool)>> = BTreeMap::new();
+    type Participation = (BTreeSet<i32>, bool, bool);
+    let mut parts: BTreeMap<i32, BTreeMap<i32, Participation>> = BTreeMap::new();
     for r in raw("cow_mid_5.0/MIDB 5.0.csv") {
         let p = parts.entry(int(&r, "dispnum")).or_default().entry(int(&r, "ccode")).or_default();
         p.0.extend(int(&r, "styear")..=int(&r, "endyear"));
@@ -240,7 +263,8 @@ fn cow5_dyads_from_participant_spells_match_an_independent_derivation() {
 fn peace_years_follow_the_btscs_convention_on_real_dyads() {
     let f = &gml().frame;
     let rows = rows_of(f);
-    let (on, py, py2, sp2) = (ints_of(f, "mid_onset"), ints_of(f, "peace_years"), floats_of(f, "peace_years2"), floats_of(f, "peace_spline2"));
+    let (on, py, py2, sp2) =
+        (ints_of(f, "mid_onset"), ints_of(f, "peace_years"), floats_of(f, "peace_years2"), floats_of(f, "peace_spline2"));
     let sp = spells();
     for (a, b) in [(2, 200), (2, 365), (365, 2), (2, 710), (640, 651), (2, 20)] {
         // The dyad's years from the independent universe; reset at gaps and after onsets.
@@ -250,7 +274,13 @@ fn peace_years_follow_the_btscs_convention_on_real_dyads() {
         for &y in &years {
             let i = rows[&(a, b, y)];
             expected = Some(match prev {
-                Some((py_, was_onset)) if py_ + 1 == y => if was_onset { 0 } else { expected.unwrap() + 1 },
+                Some((py_, was_onset)) if py_ + 1 == y => {
+                    if was_onset {
+                        0
+                    } else {
+                        expected.unwrap() + 1
+                    }
+                }
                 _ => 0,
             });
             assert_eq!(py[i], expected, "peace_years of {a}-{b} in {y}");
@@ -269,25 +299,34 @@ fn two_disputes_in_one_dyad_year_are_whittled_to_one_row() {
     // USA and Canada have an ongoing war and a new threat in 1925.
     let tmp = tempfile::tempdir().unwrap();
     let fx = common::fixtures_dir();
-    for rel in ["cow_system_2016/states2016.csv"] {
-        std::fs::create_dir_all(tmp.path().join(rel).parent().unwrap()).unwrap();
-        std::fs::copy(fx.join(rel), tmp.path().join(rel)).unwrap();
-    }
+    let states = "cow_system_2016/states2016.csv";
+    std::fs::create_dir_all(tmp.path().join(states).parent().unwrap()).unwrap();
+    std::fs::copy(fx.join(states), tmp.path().join(states)).unwrap();
     let header = std::fs::read_to_string(fx.join("gml_mid/2.2.1/gml-ddy-disputes-2.2.1.csv")).unwrap().lines().next().unwrap().to_string();
     let row = |disp: i32, c1: i32, c2: i32, onset: i32, host: i32, s1: i32| {
         // 39 columns in GML order; only the ones the builder reads differ.
-        format!("{disp},{c1},{c2},1925,1,{onset},{s1},{},1,1,1,0,1,0,0,0,0,0,0,0,0,0,1,1,7,{host},1,30,6,1,0,0,5,5,0,1,1,0,gml-2.2.1", 1 - s1)
+        format!(
+            "{disp},{c1},{c2},1925,1,{onset},{s1},{},1,1,1,0,1,0,0,0,0,0,0,0,0,0,1,1,7,{host},1,30,6,1,0,0,5,5,0,1,1,0,gml-2.2.1",
+            1 - s1
+        )
     };
     let body = [row(100, 2, 20, 0, 5, 1), row(100, 20, 2, 0, 5, 0), row(200, 2, 20, 1, 2, 1), row(200, 20, 2, 1, 2, 0)].join("\n");
     let gml = tmp.path().join("gml_mid/2.2.1/gml-ddy-disputes-2.2.1.csv");
     std::fs::create_dir_all(gml.parent().unwrap()).unwrap();
     std::fs::write(&gml, format!("{header}\n{body}\n")).unwrap();
     let dir = DataDir::new(tmp.path()).allow_unverified(true);
-    let built = Spec::new(Unit::DyadYear).years(Years { first: 1924, last: 1926 }).vars(["mid_onset", "mid_ongoing", "init", "hostlev", "dispnum", "peace_years"]).build(&dir).unwrap();
+    let built = Spec::new(Unit::DyadYear)
+        .years(Years { first: 1924, last: 1926 })
+        .vars(["mid_onset", "mid_ongoing", "init", "hostlev", "dispnum", "peace_years"])
+        .build(&dir)
+        .unwrap();
     let f = &built.frame;
     let rows = rows_of(f);
     let i = rows[&(2, 20, 1925)];
-    assert_eq!((ints_of(f, "mid_onset")[i], ints_of(f, "hostlev")[i], ints_of(f, "dispnum")[i], ints_of(f, "init")[i]), (Some(1), Some(2), Some(200), Some(1)));
+    assert_eq!(
+        (ints_of(f, "mid_onset")[i], ints_of(f, "hostlev")[i], ints_of(f, "dispnum")[i], ints_of(f, "init")[i]),
+        (Some(1), Some(2), Some(200), Some(1))
+    );
     let j = rows[&(2, 20, 1926)];
     assert_eq!((ints_of(f, "mid_ongoing")[j], ints_of(f, "peace_years")[j]), (Some(0), Some(0)));
     assert!(built.notes.iter().any(|n| n.contains("4 dispute-dyad-years on 2 dyad-years; 2 collapsed")), "{:?}", built.notes);
@@ -362,7 +401,10 @@ fn minimum_distance_covers_both_directions() {
     let f = &gml().frame;
     let rows = rows_of(f);
     let md = floats_of(f, "mindist");
-    let raw_md: HashMap<(i32, i32, i32), f64> = raw("mindist/cow_mindist.csv").iter().map(|r| ((int(r, "ccode1"), int(r, "ccode2"), int(r, "year")), r["mindist"].parse().unwrap())).collect();
+    let raw_md: HashMap<(i32, i32, i32), f64> = raw("mindist/cow_mindist.csv")
+        .iter()
+        .map(|r| ((int(r, "ccode1"), int(r, "ccode2"), int(r, "year")), r["mindist"].parse().unwrap()))
+        .collect();
     assert!(raw_md.keys().all(|k| k.0 < k.1), "the mindist file is non-directed");
     for (a, b, y) in [(2, 20, 1950), (20, 2, 1950), (2, 365, 1960), (365, 2, 1960), (640, 651, 1990)] {
         assert_eq!(md[rows[&(a, b, y)]], Some(raw_md[&(a.min(b), a.max(b), y)]), "{a}-{b} {y}");
@@ -379,7 +421,8 @@ fn capabilities_join_the_right_state_years() {
     let f = &gml().frame;
     let rows = rows_of(f);
     let (c1, prop) = (floats_of(f, "cinc1"), floats_of(f, "cap_prop"));
-    let nmc: HashMap<(i32, i32), f64> = raw("cow_nmc_6.0/NMC-60-abridged.csv").iter().map(|r| ((int(r, "ccode"), int(r, "year")), r["cinc"].parse().unwrap())).collect();
+    let nmc: HashMap<(i32, i32), f64> =
+        raw("cow_nmc_6.0/NMC-60-abridged.csv").iter().map(|r| ((int(r, "ccode"), int(r, "year")), r["cinc"].parse().unwrap())).collect();
     let i = rows[&(2, 200, 1816)];
     assert_eq!(c1[i], Some(nmc[&(2, 1816)]));
     let expected = nmc[&(2, 1816)] / (nmc[&(2, 1816)] + nmc[&(200, 1816)]);
@@ -453,7 +496,12 @@ fn outputs_round_trip_and_are_deterministic() {
         let back = match ext {
             "parquet" => ParquetReader::new(std::fs::File::open(&p1).unwrap()).finish().unwrap(),
             "arrow" => IpcReader::new(std::fs::File::open(&p1).unwrap()).finish().unwrap(),
-            _ => CsvReadOptions::default().with_infer_schema_length(None).try_into_reader_with_file_path(Some(p1.clone())).unwrap().finish().unwrap(),
+            _ => CsvReadOptions::default()
+                .with_infer_schema_length(None)
+                .try_into_reader_with_file_path(Some(p1.clone()))
+                .unwrap()
+                .finish()
+                .unwrap(),
         };
         assert_eq!(back.shape(), f.shape(), "{ext}");
         for c in f.columns() {
@@ -467,8 +515,10 @@ fn outputs_round_trip_and_are_deterministic() {
 #[test]
 fn bad_requests_are_clear_errors() {
     let err = |s: Spec| s.build(&dir()).unwrap_err().to_string();
-    assert!(err(Spec::new(Unit::DyadYear).years(Years { first: 1800, last: 1900 })).contains("years 1800–1900 are outside the COW state system (states, v2016), which covers 1816–2016"));
-    assert!(err(Spec::new(Unit::Dispute).years(Years { first: 2011, last: 2014 })).contains("outside the dispute data (--mids gml), which covers 1816–2010"));
+    assert!(err(Spec::new(Unit::DyadYear).years(Years { first: 1800, last: 1900 }))
+        .contains("years 1800–1900 are outside the COW state system (states, v2016), which covers 1816–2016"));
+    assert!(err(Spec::new(Unit::Dispute).years(Years { first: 2011, last: 2014 }))
+        .contains("outside the dispute data (--mids gml), which covers 1816–2010"));
     assert!(err(Spec::new(Unit::DyadYear).vars(["tgt_deff"])).contains("did you mean `tgt_def`?"));
     assert!(err(Spec::new(Unit::StateYear).vars(["tgt_def"])).contains("not available for state-year frames"));
     assert!(err(Spec::new(Unit::DyadYear).directed(false).vars(["init"])).contains("needs a directed frame"));

@@ -89,7 +89,7 @@ fn nmc_usa_1816() {
     assert_eq!(get_f64(&usa, "cinc"), Some(0.039697491));
     // E-notation CINC scores parse: the smallest states have tiny shares.
     let min = nmc.column("cinc").unwrap().f64().unwrap().min().unwrap();
-    assert!(min >= 0.0 && min < 1e-5, "{min}");
+    assert!((0.0..1e-5).contains(&min), "{min}");
 }
 
 #[test]
@@ -97,7 +97,20 @@ fn mida_dispute_2_and_midb_participants() {
     let mida = sources::mid::mida(&dir()).unwrap();
     let d2 = row(&mida, &[("dispnum", 2)]);
     assert_eq!(get_i64(&d2, "stday"), None, "-9 start day is null");
-    for (c, v) in [("stmon", 7), ("styear", 1902), ("endday", 24), ("endmon", 1), ("endyear", 1903), ("outcome", 6), ("settle", 1), ("fatality", 0), ("hiact", 7), ("hostlev", 3), ("numa", 1), ("numb", 1)] {
+    for (c, v) in [
+        ("stmon", 7),
+        ("styear", 1902),
+        ("endday", 24),
+        ("endmon", 1),
+        ("endyear", 1903),
+        ("outcome", 6),
+        ("settle", 1),
+        ("fatality", 0),
+        ("hiact", 7),
+        ("hostlev", 3),
+        ("numa", 1),
+        ("numb", 1),
+    ] {
         assert_eq!(get_i64(&d2, c), Some(v), "{c}");
     }
     let midb = sources::mid::midb(&dir()).unwrap();
@@ -180,7 +193,11 @@ fn excel_files_match_their_csv_exports() {
         let b = sources::load(&dir(), csv).unwrap();
         assert_eq!(a.shape(), b.shape(), "{xls}");
         for (ca, cb) in a.columns().iter().zip(b.columns()) {
-            assert!(ca.as_materialized_series().equals_missing(cb.as_materialized_series()), "{xls}.{} differs from its CSV export", ca.name());
+            assert!(
+                ca.as_materialized_series().equals_missing(cb.as_materialized_series()),
+                "{xls}.{} differs from its CSV export",
+                ca.name()
+            );
         }
     }
     let pkm = sources::interventions::pkm(&dir()).unwrap();

@@ -58,7 +58,12 @@ fn dta_round_trips_through_pandas() {
 #[test]
 fn a_real_dyad_year_frame_reads_back_identically() {
     let dir = allywar::DataDir::new(common::real_data_dir());
-    let mut f = Spec::new(Unit::DyadYear).years(Years { first: 1914, last: 1918 }).vars(["mid_onset", "init", "tgt_def", "cinc1", "capdist", "polity2_1"]).build(&dir).unwrap().frame;
+    let mut f = Spec::new(Unit::DyadYear)
+        .years(Years { first: 1914, last: 1918 })
+        .vars(["mid_onset", "init", "tgt_def", "cinc1", "capdist", "polity2_1"])
+        .build(&dir)
+        .unwrap()
+        .frame;
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("dy.dta");
     allywar::output::write_frame(&mut f, &path).unwrap();

@@ -56,7 +56,14 @@ fn convert(c: &Column) -> PolarsResult<Var> {
     let name = c.name();
     Ok(match c.dtype() {
         DataType::Boolean => Var::Byte(c.bool()?.iter().map(|b| b.map(i8::from)).collect()),
-        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::UInt8 | DataType::UInt16 | DataType::Int64 | DataType::UInt32 | DataType::UInt64 => {
+        DataType::Int8
+        | DataType::Int16
+        | DataType::Int32
+        | DataType::UInt8
+        | DataType::UInt16
+        | DataType::Int64
+        | DataType::UInt32
+        | DataType::UInt64 => {
             let s = c.cast(&DataType::Int64)?;
             let mut out = Vec::with_capacity(s.len());
             for v in s.i64()?.iter() {
@@ -98,7 +105,9 @@ pub fn encode(df: &DataFrame) -> PolarsResult<Vec<u8>> {
     let vars: Vec<Var> = df.columns().iter().map(convert).collect::<PolarsResult<_>>()?;
     let names: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).collect();
     for n in &names {
-        let ok = n.len() <= 32 && n.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let ok = n.len() <= 32
+            && n.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         polars_ensure!(ok, ComputeError: "`{}` is not a valid Stata variable name (letters, digits, _; at most 32)", n);
     }
     polars_ensure!(vars.len() <= u16::MAX as usize, ComputeError: "too many columns for .dta 118");

@@ -48,9 +48,7 @@ fn dates(df: &DataFrame, cols: [&str; 3], name: &str) -> PolarsResult<Column> {
         .zip(m.iter())
         .zip(d.iter())
         .map(|((y, m), d)| match (y, m, d) {
-            (Some(y), Some(m), Some(d)) if (1..=12).contains(&m) && (1..=31).contains(&d) => {
-                Some(days_from_civil(y, m as u32, d as u32))
-            }
+            (Some(y), Some(m), Some(d)) if (1..=12).contains(&m) && (1..=31).contains(&d) => Some(days_from_civil(y, m as u32, d as u32)),
             _ => None,
         })
         .collect();

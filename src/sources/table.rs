@@ -3,8 +3,8 @@
 
 use super::error::LoadError;
 use crate::catalog::{ColumnType, Dataset};
-use polars::prelude::*;
 use crate::vars::keyed::{IntHasher, IntMap};
+use polars::prelude::*;
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 
@@ -140,11 +140,7 @@ impl<'a> TableBuilder<'a> {
                 ColumnType::Date => Values::Date(Vec::new()),
             })
             .collect();
-        let key_cols = dataset
-            .key
-            .iter()
-            .filter_map(|k| dataset.columns.iter().position(|c| &c.name == k))
-            .collect();
+        let key_cols = dataset.key.iter().filter_map(|k| dataset.columns.iter().position(|c| &c.name == k)).collect();
         Ok(TableBuilder {
             dataset,
             path: path.to_path_buf(),
@@ -200,7 +196,11 @@ impl<'a> TableBuilder<'a> {
             };
             match &mut self.values[i] {
                 Values::Int32(v) => {
-                    let x = if is_na { None } else { Some(parse_int(raw, col.labelled, col.thousands).and_then(|x| i32::try_from(x).ok()).ok_or_else(bad)?) };
+                    let x = if is_na {
+                        None
+                    } else {
+                        Some(parse_int(raw, col.labelled, col.thousands).and_then(|x| i32::try_from(x).ok()).ok_or_else(bad)?)
+                    };
                     v.push(x);
                 }
                 Values::Int64(v) => {
@@ -248,7 +248,8 @@ impl<'a> TableBuilder<'a> {
             Some(_) => self.overflow.iter().find(|(f, a)| *f == fp && same(*a as usize)).map(|(_, a)| *a as usize),
         };
         if let Some(a) = first {
-            let shown: Vec<String> = self.key_cols.iter().map(|&k| format!("{}={}", self.dataset.columns[k].name, self.values[k].show(r))).collect();
+            let shown: Vec<String> =
+                self.key_cols.iter().map(|&k| format!("{}={}", self.dataset.columns[k].name, self.values[k].show(r))).collect();
             let names: Vec<&str> = self.key_cols.iter().map(|&k| self.dataset.columns[k].name.as_str()).collect();
             return Err(LoadError::DuplicateKey {
                 path: self.path.clone(),
@@ -258,10 +259,11 @@ impl<'a> TableBuilder<'a> {
                 columns: names.join(", "),
             });
         }
-        if self.keys.contains_key(&fp) {
-            self.overflow.push((fp, r as u32));
-        } else {
-            self.keys.insert(fp, r as u32);
+        match self.keys.entry(fp) {
+            std::collections::hash_map::Entry::Occupied(_) => self.overflow.push((fp, r as u32)),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(r as u32);
+            }
         }
         Ok(())
     }

@@ -18,8 +18,7 @@ pub(crate) fn decode(d: &Dataset, path: &Path, bytes: &[u8]) -> Result<String, L
                 Err(e) => {
                     let at = e.valid_up_to();
                     let before = &bytes[..at];
-                    let line = 1 + before.iter().filter(|&&b| b == b'\n' || b == b'\r').count() as u64
-                        - u64::from(count_crlf(before));
+                    let line = 1 + before.iter().filter(|&&b| b == b'\n' || b == b'\r').count() as u64 - u64::from(count_crlf(before));
                     let line_start = before.iter().rposition(|&b| b == b'\n' || b == b'\r').map_or(0, |p| p + 1);
                     let column = 1 + String::from_utf8_lossy(&before[line_start..]).chars().count() as u64;
                     return Err(LoadError::Decode { path: path.to_path_buf(), line, column, byte: bytes[at] });
@@ -41,16 +40,10 @@ fn count_crlf(bytes: &[u8]) -> u32 {
 /// Reads a producer CSV into a typed frame.
 pub(crate) fn read(d: &Dataset, path: &Path, bytes: &[u8]) -> Result<(DataFrame, usize), LoadError> {
     let text = decode(d, path, bytes)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut records = reader.records();
-    let csv_err = |e: csv::Error| LoadError::Csv {
-        path: path.to_path_buf(),
-        line: e.position().map_or(0, |p| p.line()),
-        message: e.to_string(),
-    };
+    let csv_err =
+        |e: csv::Error| LoadError::Csv { path: path.to_path_buf(), line: e.position().map_or(0, |p| p.line()), message: e.to_string() };
     let header = match records.next() {
         None => return Err(LoadError::Empty { path: path.to_path_buf(), what: "the file is empty" }),
         Some(r) => r.map_err(csv_err)?,

@@ -26,18 +26,42 @@ fn disputes(src: &Sources, mids: Mids) -> Result<BTreeMap<i32, Dispute>, BuildEr
         Mids::Cow5 => {
             let a = src.get("cow_mida")?;
             let d = keys(&a, "dispnum")?;
-            let cols: Vec<Vec<Option<i32>>> = ["styear", "endyear", "numa", "numb", "hostlev", "fatality", "outcome", "settle"].iter().map(|c| ints(&a, c)).collect::<PolarsResult<_>>()?;
+            let cols: Vec<Vec<Option<i32>>> = ["styear", "endyear", "numa", "numb", "hostlev", "fatality", "outcome", "settle"]
+                .iter()
+                .map(|c| ints(&a, c))
+                .collect::<PolarsResult<_>>()?;
             for i in 0..d.len() {
-                out.insert(d[i], Dispute { styear: cols[0][i], endyear: cols[1][i], numa: cols[2][i], numb: cols[3][i], hostlev: cols[4][i], fatality: cols[5][i], outcome: cols[6][i], settle: cols[7][i] });
+                out.insert(
+                    d[i],
+                    Dispute {
+                        styear: cols[0][i],
+                        endyear: cols[1][i],
+                        numa: cols[2][i],
+                        numb: cols[3][i],
+                        hostlev: cols[4][i],
+                        fatality: cols[5][i],
+                        outcome: cols[6][i],
+                        settle: cols[7][i],
+                    },
+                );
             }
         }
         Mids::Gml => {
             // GML 2.2.1 ships dispute attributes on every dispute-dyad-year row.
             let g = src.get("gml_ddy_2.2.1")?;
             let (d, y) = (keys(&g, "dispnum")?, keys(&g, "year")?);
-            let cols: Vec<Vec<Option<i32>>> = ["numa", "numb", "hostlev", "fatality", "outcome", "settle"].iter().map(|c| ints(&g, c)).collect::<PolarsResult<_>>()?;
+            let cols: Vec<Vec<Option<i32>>> =
+                ["numa", "numb", "hostlev", "fatality", "outcome", "settle"].iter().map(|c| ints(&g, c)).collect::<PolarsResult<_>>()?;
             for i in 0..d.len() {
-                let e = out.entry(d[i]).or_insert(Dispute { numa: cols[0][i], numb: cols[1][i], hostlev: cols[2][i], fatality: cols[3][i], outcome: cols[4][i], settle: cols[5][i], ..Dispute::default() });
+                let e = out.entry(d[i]).or_insert(Dispute {
+                    numa: cols[0][i],
+                    numb: cols[1][i],
+                    hostlev: cols[2][i],
+                    fatality: cols[3][i],
+                    outcome: cols[4][i],
+                    settle: cols[5][i],
+                    ..Dispute::default()
+                });
                 e.styear = Some(e.styear.map_or(y[i], |s| s.min(y[i])));
                 e.endyear = Some(e.endyear.map_or(y[i], |s| s.max(y[i])));
             }

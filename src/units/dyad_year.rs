@@ -15,10 +15,10 @@ pub fn spells(states: &DataFrame) -> PolarsResult<Vec<(i32, i32, i32)>> {
     let e = states.column("end_date")?.cast(&DataType::Int32)?;
     let (s, e) = (s.i32()?, e.i32()?);
     let mut out = Vec::with_capacity(c.len());
-    for i in 0..c.len() {
+    for (i, &code) in c.iter().enumerate() {
         match (s.get(i), e.get(i)) {
-            (Some(s), Some(e)) => out.push((c[i], s, e)),
-            _ => polars_bail!(ComputeError: "membership spell of ccode {} has no complete dates", c[i]),
+            (Some(s), Some(e)) => out.push((code, s, e)),
+            _ => polars_bail!(ComputeError: "membership spell of ccode {} has no complete dates", code),
         }
     }
     Ok(out)
@@ -145,7 +145,12 @@ mod tests {
     #[test]
     fn pairs_need_a_common_day() {
         // GFR ends 1990-10-02, GDR ends 1990-10-02, GMY starts 1990-10-03.
-        let spells = vec![(255, d(1990, 10, 3), d(2016, 12, 31)), (260, d(1955, 5, 5), d(1990, 10, 2)), (265, d(1954, 3, 25), d(1990, 10, 2)), (2, d(1816, 1, 1), d(2016, 12, 31))];
+        let spells = vec![
+            (255, d(1990, 10, 3), d(2016, 12, 31)),
+            (260, d(1955, 5, 5), d(1990, 10, 2)),
+            (265, d(1954, 3, 25), d(1990, 10, 2)),
+            (2, d(1816, 1, 1), d(2016, 12, 31)),
+        ];
         let u = universe(&spells, Years { first: 1990, last: 1990 }, true);
         // USA with each of the three: 6 rows; GFR-GDR: 2 rows; GMY with GFR and GDR: removed (4).
         assert_eq!(u.len(), 8);

@@ -23,7 +23,21 @@ pub fn build(src: &Sources, spec: &Spec, chosen: &[&'static Var]) -> Result<Buil
     let nmc = Nmc::new(&src.get("nmc")?)?;
     let majors = Majors::new(&src.get("majors")?)?;
 
-    let names = ["dispnum", "ccode", "styear", "joined", "joined_side_a", "joined_side_b", "ally_def_a", "ally_def_b", "ally_any_a", "ally_any_b", "ally_joins_ally_side", "contig_orig", "major"];
+    let names = [
+        "dispnum",
+        "ccode",
+        "styear",
+        "joined",
+        "joined_side_a",
+        "joined_side_b",
+        "ally_def_a",
+        "ally_def_b",
+        "ally_any_a",
+        "ally_any_b",
+        "ally_joins_ally_side",
+        "contig_orig",
+        "major",
+    ];
     let mut ints: Vec<Vec<Option<i32>>> = names.iter().map(|_| Vec::new()).collect();
     let mut ln_dist: Vec<Option<f64>> = Vec::new();
     let mut cinc: Vec<Option<f64>> = Vec::new();
@@ -82,7 +96,8 @@ pub fn build(src: &Sources, spec: &Spec, chosen: &[&'static Var]) -> Result<Buil
     cols.push(column("cinc", cinc));
     let frame = select_columns(DataFrame::new(n, cols)?, Unit::Joiner, chosen)?;
     let joined = frame.column("joined").ok().and_then(|c| c.i32().ok().and_then(|c| c.sum())).unwrap_or(0);
-    let mut notes = vec![format!("{n} (dispute, potential joiner) rows for disputes starting {years} (--mids {}); {joined} joined", spec.mids.name())];
+    let mut notes =
+        vec![format!("{n} (dispute, potential joiner) rows for disputes starting {years} (--mids {}); {joined} joined", spec.mids.name())];
     if no_start > 0 {
         notes.push(format!("{no_start} disputes without a start year skipped"));
     }

@@ -19,7 +19,8 @@ pub fn build(src: &Sources, spec: &Spec, chosen: &[&'static Var]) -> Result<Buil
     let un = ints(&pkm, "unmandate")?;
     let resol: Vec<Option<String>> = pkm.column("unresol_date")?.str()?.iter().map(|s| s.map(str::to_string)).collect();
     // Not UN-mandated, yet a mandating body is named (AU, ECOWAS, EU, NATO, OAS, OSCE, ...).
-    let regional: Vec<Option<i32>> = (0..n).map(|i| Some(i32::from(un[i] != Some(1) && resol[i].as_deref().is_some_and(|s| !s.trim().is_empty())))).collect();
+    let regional: Vec<Option<i32>> =
+        (0..n).map(|i| Some(i32::from(un[i] != Some(1) && resol[i].as_deref().is_some_and(|s| !s.trim().is_empty())))).collect();
     let legitimacy: Vec<Option<i32>> = (0..n).map(|i| Some(if un[i] == Some(1) { 2 } else { regional[i].unwrap_or(0) })).collect();
     let statenum = floats(&pkm, "statenum")?;
     let start = ints(&pkm, "startyr")?;

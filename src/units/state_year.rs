@@ -20,7 +20,8 @@ pub fn build(src: &Sources, spec: &Spec, chosen: &[&'static Var]) -> Result<Buil
     rows.sort_unstable();
     let (c, y): (Vec<i32>, Vec<i32>) = rows.into_iter().unzip();
     let groups: Vec<Group> = chosen.iter().map(|v| v.group).collect();
-    let mut cols: Vec<Column> = vec![column("ccode", c.iter().map(|v| Some(*v)).collect()), column("year", y.iter().map(|v| Some(*v)).collect())];
+    let mut cols: Vec<Column> =
+        vec![column("ccode", c.iter().map(|v| Some(*v)).collect()), column("year", y.iter().map(|v| Some(*v)).collect())];
     if groups.contains(&Group::Capabilities) {
         let nmc = Nmc::new(&src.get("nmc")?)?;
         let caps: Vec<_> = (0..c.len()).map(|i| nmc.get(c[i], y[i])).collect();
@@ -57,7 +58,10 @@ pub fn build(src: &Sources, spec: &Spec, chosen: &[&'static Var]) -> Result<Buil
             }
         }
         let cover = spec.mids.coverage();
-        cols.push(column("mid_onsets", (0..c.len()).map(|i| cover.contains(y[i]).then(|| entered.get(&(c[i], y[i])).copied().unwrap_or(0))).collect()));
+        cols.push(column(
+            "mid_onsets",
+            (0..c.len()).map(|i| cover.contains(y[i]).then(|| entered.get(&(c[i], y[i])).copied().unwrap_or(0))).collect(),
+        ));
     }
     let frame = DataFrame::new(c.len(), cols)?;
     let frame = select_columns(frame, crate::units::Unit::StateYear, chosen)?;

@@ -89,8 +89,29 @@ impl Atop {
 
 /// Names of the dyad-year columns, in the order [`dyad_columns`] returns them.
 pub const DYAD_NAMES: [&str; 23] = [
-    "def_12", "def_21", "def_any", "off_12", "off_21", "off_any", "neu_12", "neu_21", "neu_any", "nonagg_12", "nonagg_21", "nonagg_any",
-    "consul_12", "consul_21", "consul_any", "ally_any", "tgt_def", "chal_def", "chal_off", "chal_neu", "chal_ally", "n_def_2", "n_def_1",
+    "def_12",
+    "def_21",
+    "def_any",
+    "off_12",
+    "off_21",
+    "off_any",
+    "neu_12",
+    "neu_21",
+    "neu_any",
+    "nonagg_12",
+    "nonagg_21",
+    "nonagg_any",
+    "consul_12",
+    "consul_21",
+    "consul_any",
+    "ally_any",
+    "tgt_def",
+    "chal_def",
+    "chal_off",
+    "chal_neu",
+    "chal_ally",
+    "n_def_2",
+    "n_def_1",
 ];
 
 /// Direct and third-party columns for dyad-year rows sorted by (ccode1, ccode2, year); null
@@ -125,7 +146,16 @@ pub fn dyad_columns(atop: &Atop, c1: &[i32], c2: &[i32], year: &[i32]) -> Vec<Co
         let chal_off = i32::from(to1[1]) - i32::from(o21[1]) > 0;
         let chal_neu = i32::from(to1[2]) - i32::from(o21[2]) > 0;
         let chal_ally = i32::from(atop.partners(a, y)) - i32::from(any) > 0;
-        let rest = [i32::from(any), i32::from(n_def_2 > 0), i32::from(n_def_1 > 0), i32::from(chal_off), i32::from(chal_neu), i32::from(chal_ally), n_def_2, n_def_1];
+        let rest = [
+            i32::from(any),
+            i32::from(n_def_2 > 0),
+            i32::from(n_def_1 > 0),
+            i32::from(chal_off),
+            i32::from(chal_neu),
+            i32::from(chal_ally),
+            n_def_2,
+            n_def_1,
+        ];
         for (k, x) in rest.into_iter().enumerate() {
             vals[15 + k].push(x);
         }
@@ -139,8 +169,10 @@ pub fn dyad_columns(atop: &Atop, c1: &[i32], c2: &[i32], year: &[i32]) -> Vec<Co
 mod tests {
     use super::*;
 
-    fn atop(rows: &[(i32, i32, [i32; 5])]) -> Atop {
-        let col = |f: &dyn Fn(&(i32, i32, [i32; 5])) -> i32| rows.iter().map(f).collect::<Vec<i32>>();
+    type Row = (i32, i32, [i32; 5]);
+
+    fn atop(rows: &[Row]) -> Atop {
+        let col = |f: &dyn Fn(&Row) -> i32| rows.iter().map(f).collect::<Vec<i32>>();
         let df = df!(
             "ccode1" => col(&|r| r.0), "ccode2" => col(&|r| r.1), "year" => vec![1900; rows.len()],
             "atop_defense" => col(&|r| r.2[0]), "atop_offense" => col(&|r| r.2[1]), "atop_neutral" => col(&|r| r.2[2]),

@@ -66,7 +66,8 @@ fn flags(v: &[Option<i32>]) -> Vec<bool> {
 pub fn from_gml(ddy: &DataFrame) -> PolarsResult<Vec<DisputeDyadYear>> {
     let (d, c1, c2, y) = (keys(ddy, "dispnum")?, keys(ddy, "ccode1")?, keys(ddy, "ccode2")?, keys(ddy, "year")?);
     let onset = flags(&ints(ddy, "midonset")?);
-    let (sa1, sa2, o1, o2) = (flags(&ints(ddy, "sidea1")?), flags(&ints(ddy, "sidea2")?), flags(&ints(ddy, "orig1")?), flags(&ints(ddy, "orig2")?));
+    let (sa1, sa2, o1, o2) =
+        (flags(&ints(ddy, "sidea1")?), flags(&ints(ddy, "sidea2")?), flags(&ints(ddy, "orig1")?), flags(&ints(ddy, "orig2")?));
     let (host, fat, maxdur) = (ints(ddy, "hostlev")?, ints(ddy, "fatality")?, ints(ddy, "maxdur")?);
     Ok((0..d.len())
         .map(|i| DisputeDyadYear {
@@ -97,13 +98,16 @@ pub struct Participation {
     pub orig: bool,
 }
 
+/// Participations by dispute number, then state.
+pub type Participants = BTreeMap<i32, BTreeMap<i32, Participation>>;
+
 /// Participants by dispute and state, from a MIDB-like frame (`dispnum`, `ccode`, `styear`,
 /// `endyear`, `sidea`, `orig`).
-pub fn participants(midb: &DataFrame) -> PolarsResult<BTreeMap<i32, BTreeMap<i32, Participation>>> {
+pub fn participants(midb: &DataFrame) -> PolarsResult<Participants> {
     let (d, c) = (keys(midb, "dispnum")?, keys(midb, "ccode")?);
     let (sy, ey) = (ints(midb, "styear")?, ints(midb, "endyear")?);
     let (sa, or) = (flags(&ints(midb, "sidea")?), flags(&ints(midb, "orig")?));
-    let mut out: BTreeMap<i32, BTreeMap<i32, Participation>> = BTreeMap::new();
+    let mut out = Participants::new();
     for i in 0..d.len() {
         let p = out.entry(d[i]).or_default().entry(c[i]).or_default();
         if let (Some(s), Some(e)) = (sy[i], ey[i].or(sy[i])) {
@@ -119,7 +123,9 @@ pub fn participants(midb: &DataFrame) -> PolarsResult<BTreeMap<i32, BTreeMap<i32
 /// years overlap form a dispute-dyad in each overlapping year; the onset is the first such year.
 pub fn from_cow5(midb: &DataFrame, mida: &DataFrame) -> PolarsResult<Vec<DisputeDyadYear>> {
     let (ad, ah, af, am) = (keys(mida, "dispnum")?, ints(mida, "hostlev")?, ints(mida, "fatality")?, ints(mida, "maxdur")?);
-    let attrs: BTreeMap<i32, (Option<i32>, Option<i32>, Option<i32>)> = (0..ad.len()).map(|i| (ad[i], (ah[i], af[i], am[i]))).collect();
+    // dispnum → (hostlev, fatality, maxdur)
+    type Attrs = (Option<i32>, Option<i32>, Option<i32>);
+    let attrs: BTreeMap<i32, Attrs> = (0..ad.len()).map(|i| (ad[i], (ah[i], af[i], am[i]))).collect();
     let mut out = Vec::new();
     for (dispnum, parts) in participants(midb)? {
         let (hostlev, fatality, maxdur) = attrs.get(&dispnum).copied().unwrap_or((None, None, None));

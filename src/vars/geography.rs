@@ -131,7 +131,6 @@ impl Mindist {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -85,14 +85,43 @@ pub static VARS: &[Var] = &[
     // Conflict (dyad-years).
     var!("mid_onset", Conflict, DY, "1 if a dispute between the two states (on opposite sides) starts in the year", MIDS, MIDS_YEARS),
     var!("mid_ongoing", Conflict, DY, "1 if a dispute between the two states is active in the year", MIDS, MIDS_YEARS),
-    var!("init", Conflict, DY, "1 if a dispute starts in the year with state 1 an originator on side A and state 2 an originator on side B", MIDS, MIDS_YEARS, directed),
-    var!("hostlev", Conflict, DY, "highest hostility level of the kept dispute (1-5); kept: onset first, then higher hostlev, fatality, maxdur, lowest dispnum", MIDS, MIDS_YEARS),
+    var!(
+        "init",
+        Conflict,
+        DY,
+        "1 if a dispute starts in the year with state 1 an originator on side A and state 2 an originator on side B",
+        MIDS,
+        MIDS_YEARS,
+        directed
+    ),
+    var!(
+        "hostlev",
+        Conflict,
+        DY,
+        "highest hostility level of the kept dispute (1-5); kept: onset first, then higher hostlev, fatality, maxdur, lowest dispnum",
+        MIDS,
+        MIDS_YEARS
+    ),
     var!("fatality", Conflict, DY, "fatality level of the kept dispute (0-6)", MIDS, MIDS_YEARS),
     var!("dispnum", Conflict, DY, "number of the kept dispute", MIDS, MIDS_YEARS),
-    var!("peace_years", Peace, DY, "years since the dyad's last dispute onset (0 in the first year observed, after an onset, and after a gap in joint membership)", MIDS, MIDS_YEARS),
+    var!(
+        "peace_years",
+        Peace,
+        DY,
+        "years since the dyad's last dispute onset (0 in the first year observed, after an onset, and after a gap in joint membership)",
+        MIDS,
+        MIDS_YEARS
+    ),
     var!("peace_years2", Peace, DY, "peace_years squared (Carter & Signorino 2010)", MIDS, MIDS_YEARS),
     var!("peace_years3", Peace, DY, "peace_years cubed (Carter & Signorino 2010)", MIDS, MIDS_YEARS),
-    var!("peace_spline1", Peace, DY, "cubic spline term (peace_years - 1)^3 if positive, else 0 (truncated power basis, knot 1)", MIDS, MIDS_YEARS),
+    var!(
+        "peace_spline1",
+        Peace,
+        DY,
+        "cubic spline term (peace_years - 1)^3 if positive, else 0 (truncated power basis, knot 1)",
+        MIDS,
+        MIDS_YEARS
+    ),
     var!("peace_spline2", Peace, DY, "cubic spline term for knot 4: (peace_years - 4)^3 if positive, else 0", MIDS, MIDS_YEARS),
     var!("peace_spline3", Peace, DY, "cubic spline term for knot 7: (peace_years - 7)^3 if positive, else 0", MIDS, MIDS_YEARS),
     // ATOP within the dyad.
@@ -113,11 +142,35 @@ pub static VARS: &[Var] = &[
     var!("consul_any", AtopDirect, DY, "a consultation promise in either direction", "atop_ddy", Some((1815, 2018))),
     var!("ally_any", AtopDirect, DY, "any ATOP obligation in either direction", "atop_ddy", Some((1815, 2018))),
     // ATOP third parties (Leeds 2003; Johnson & Leeds 2011).
-    var!("tgt_def", AtopThird, DY, "some state other than 1 and 2 has promised defence to state 2 (the potential target)", "atop_ddy", Some((1815, 2018)), directed),
-    var!("chal_def", AtopThird, DY, "some state other than 1 and 2 has promised defence to state 1 (the potential challenger)", "atop_ddy", Some((1815, 2018)), directed),
+    var!(
+        "tgt_def",
+        AtopThird,
+        DY,
+        "some state other than 1 and 2 has promised defence to state 2 (the potential target)",
+        "atop_ddy",
+        Some((1815, 2018)),
+        directed
+    ),
+    var!(
+        "chal_def",
+        AtopThird,
+        DY,
+        "some state other than 1 and 2 has promised defence to state 1 (the potential challenger)",
+        "atop_ddy",
+        Some((1815, 2018)),
+        directed
+    ),
     var!("chal_off", AtopThird, DY, "some third state has promised offensive support to state 1", "atop_ddy", Some((1815, 2018)), directed),
     var!("chal_neu", AtopThird, DY, "some third state has promised neutrality to state 1", "atop_ddy", Some((1815, 2018)), directed),
-    var!("chal_ally", AtopThird, DY, "state 1 has an ATOP obligation (either direction) with some third state", "atop_ddy", Some((1815, 2018)), directed),
+    var!(
+        "chal_ally",
+        AtopThird,
+        DY,
+        "state 1 has an ATOP obligation (either direction) with some third state",
+        "atop_ddy",
+        Some((1815, 2018)),
+        directed
+    ),
     var!("n_def_2", AtopThird, DY, "number of third states that have promised defence to state 2", "atop_ddy", Some((1815, 2018))),
     var!("n_def_1", AtopThird, DY, "number of third states that have promised defence to state 1", "atop_ddy", Some((1815, 2018))),
     // Capabilities.
@@ -137,12 +190,33 @@ pub static VARS: &[Var] = &[
     var!("major2", Majors, DY, "state 2 is a COW major power in the year", "majors", Some((1816, 2016))),
     var!("major_any", Majors, DY, "either state is a major power", "majors", Some((1816, 2016))),
     // Geography.
-    var!("conttype", Contiguity, DY, "direct contiguity: 1 land, 2-5 water (12, 24, 150, 400 mi), 6 none; the closest type when it changed within the year", "contdird", Some((1816, 2016))),
+    var!(
+        "conttype",
+        Contiguity,
+        DY,
+        "direct contiguity: 1 land, 2-5 water (12, 24, 150, 400 mi), 6 none; the closest type when it changed within the year",
+        "contdird",
+        Some((1816, 2016))
+    ),
     var!("land_contig", Contiguity, DY, "1 if conttype = 1", "contdird", Some((1816, 2016))),
     var!("contig_any", Contiguity, DY, "1 if conttype is 1-5 (land or up to 400 miles of water)", "contdird", Some((1816, 2016))),
-    var!("capdist", Capdist, DY, "great-circle km between the capitals in force in the year (the latest if one moved)", "capitals", Some((1816, 2024))),
+    var!(
+        "capdist",
+        Capdist,
+        DY,
+        "great-circle km between the capitals in force in the year (the latest if one moved)",
+        "capitals",
+        Some((1816, 2024))
+    ),
     var!("ln_capdist", Capdist, DY, "ln(1 + capdist)", "capitals", Some((1816, 2024))),
-    var!("mindist", Mindist, DY, "minimum distance in km between the two states (0 = contiguous; CShapes 2.0)", "mindist", Some((1886, 2019))),
+    var!(
+        "mindist",
+        Mindist,
+        DY,
+        "minimum distance in km between the two states (0 = contiguous; CShapes 2.0)",
+        "mindist",
+        Some((1886, 2019))
+    ),
     // Regime.
     var!("polity2_1", Democracy, DY, "Polity5 polity2 of state 1 (-10..10)", "democracy", Some((1816, 2018))),
     var!("polity2_2", Democracy, DY, "Polity5 polity2 of state 2", "democracy", Some((1816, 2018))),
@@ -165,18 +239,46 @@ pub static VARS: &[Var] = &[
     var!("polity2", Democracy, SY, "Polity5 polity2", "democracy", Some((1816, 2018))),
     var!("v2x_polyarchy", Democracy, SY, "V-Dem electoral democracy", "democracy", Some((1816, 2025))),
     var!("n_def_promises", AtopThird, SY, "number of states that have promised defence to the state", "atop_ddy", Some((1815, 2018))),
-    var!("n_allies", AtopThird, SY, "number of states with an ATOP obligation (either direction) with the state", "atop_ddy", Some((1815, 2018))),
+    var!(
+        "n_allies",
+        AtopThird,
+        SY,
+        "number of states with an ATOP obligation (either direction) with the state",
+        "atop_ddy",
+        Some((1815, 2018))
+    ),
     var!("mid_onsets", Conflict, SY, "disputes the state enters in the year (new participations)", MIDS, MIDS_YEARS),
     // Joiners (entanglement).
     var!("styear", Unit, &[Unit::Joiner, Unit::Dispute], "start year of the dispute", MIDS, MIDS_YEARS),
     var!("joined", Unit, JO, "1 if the state joined the dispute (participant, not an originator)", MIDS, MIDS_YEARS),
     var!("joined_side_a", Unit, JO, "1 if it joined side A", MIDS, MIDS_YEARS),
     var!("joined_side_b", Unit, JO, "1 if it joined side B", MIDS, MIDS_YEARS),
-    var!("ally_def_a", Unit, JO, "the state has promised defence to at least one side-A originator in the start year", "atop_ddy", Some((1815, 2018))),
+    var!(
+        "ally_def_a",
+        Unit,
+        JO,
+        "the state has promised defence to at least one side-A originator in the start year",
+        "atop_ddy",
+        Some((1815, 2018))
+    ),
     var!("ally_def_b", Unit, JO, "the state has promised defence to at least one side-B originator", "atop_ddy", Some((1815, 2018))),
-    var!("ally_any_a", Unit, JO, "the state has any ATOP obligation (either direction) with a side-A originator", "atop_ddy", Some((1815, 2018))),
+    var!(
+        "ally_any_a",
+        Unit,
+        JO,
+        "the state has any ATOP obligation (either direction) with a side-A originator",
+        "atop_ddy",
+        Some((1815, 2018))
+    ),
     var!("ally_any_b", Unit, JO, "the state has any ATOP obligation with a side-B originator", "atop_ddy", Some((1815, 2018))),
-    var!("ally_joins_ally_side", Unit, JO, "1 if it joined the side of an originator it has promised defence to", "atop_ddy", Some((1815, 2018))),
+    var!(
+        "ally_joins_ally_side",
+        Unit,
+        JO,
+        "1 if it joined the side of an originator it has promised defence to",
+        "atop_ddy",
+        Some((1815, 2018))
+    ),
     var!("contig_orig", Unit, JO, "contiguous (conttype 1-5) with at least one originator", "contdird", Some((1816, 2016))),
     var!("ln_dist_orig", Unit, JO, "ln(1 + km) to the nearest originator's capital", "capitals", Some((1816, 2024))),
     var!("major", Unit, JO, "the state is a major power in the start year", "majors", Some((1816, 2016))),
@@ -190,7 +292,14 @@ pub static VARS: &[Var] = &[
     var!("war", Unit, DI, "1 if hostlev = 5", MIDS, MIDS_YEARS),
     var!("fatality", Unit, DI, "fatality level (0-6)", MIDS, MIDS_YEARS),
     var!("fatal", Unit, DI, "1 if fatality > 0", MIDS, MIDS_YEARS),
-    var!("outcome", Unit, DI, "outcome code (1 victory A, 2 victory B, 3 yield A, 4 yield B, 5 stalemate, 6 compromise, 7 released, 8 unclear, 9 joins war)", MIDS, MIDS_YEARS),
+    var!(
+        "outcome",
+        Unit,
+        DI,
+        "outcome code (1 victory A, 2 victory B, 3 yield A, 4 yield B, 5 stalemate, 6 compromise, 7 released, 8 unclear, 9 joins war)",
+        MIDS,
+        MIDS_YEARS
+    ),
     var!("side_a_victory", Unit, DI, "1 if outcome = 1", MIDS, MIDS_YEARS),
     var!("settle", Unit, DI, "settlement (1 negotiated, 2 imposed, 3 none, 4 unclear)", MIDS, MIDS_YEARS),
     // Missions.
@@ -200,7 +309,14 @@ pub static VARS: &[Var] = &[
     var!("statenum", Unit, MI, "number of states contributing personnel (coalition size)", "pkm", Some((1947, 2014))),
     var!("ln_statenum", Unit, MI, "ln(statenum)", "pkm", Some((1947, 2014))),
     var!("un_mandate", Unit, MI, "1 if mandated by the UN (UNMANDATE)", "pkm", Some((1947, 2014))),
-    var!("regional_mandate", Unit, MI, "1 if not UN-mandated but mandated by a regional organisation named in `UNRESOL (date)`", "pkm", Some((1947, 2014))),
+    var!(
+        "regional_mandate",
+        Unit,
+        MI,
+        "1 if not UN-mandated but mandated by a regional organisation named in `UNRESOL (date)`",
+        "pkm",
+        Some((1947, 2014))
+    ),
     var!("legitimacy", Unit, MI, "2 UN mandate, 1 regional mandate, 0 neither", "pkm", Some((1947, 2014))),
     var!("tptype", Unit, MI, "third-party type (1 UN, 2 regional organisation, 3 ad hoc / state)", "pkm", Some((1947, 2014))),
     var!("cold_war", Unit, MI, "1 if the mission started before 1990", "pkm", Some((1947, 2014))),

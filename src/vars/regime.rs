@@ -54,7 +54,9 @@ pub fn dyad_columns(dem: &Democracy, c1: &[i32], c2: &[i32], year: &[i32]) -> Ve
     let r2: Vec<Option<usize>> = (0..n).map(|i| dem.index.get(c2[i], year[i])).collect();
     let p = |r: Option<usize>| r.and_then(|r| dem.polity2[r]);
     let f = |v: &[Option<f64>], r: Option<usize>| r.and_then(|r| v[r]);
-    let int = |name: &str, g: &dyn Fn(usize) -> Option<i32>| Int32Chunked::from_iter_options(name.into(), (0..n).map(g)).into_series().into_column();
+    let int = |name: &str, g: &dyn Fn(usize) -> Option<i32>| {
+        Int32Chunked::from_iter_options(name.into(), (0..n).map(g)).into_series().into_column()
+    };
     vec![
         int("polity2_1", &|i| p(r1[i])),
         int("polity2_2", &|i| p(r2[i])),
