@@ -225,3 +225,55 @@ fn build_writes_the_frame_and_refuses_bad_requests_without_leaving_files() {
         .stderr(predicate::str::contains("unknown output format"));
     assert!(leftovers(tmp.path()).is_empty());
 }
+
+/// A loopback HTTP server over `dir` (python3's http.server), stopped on drop.
+struct Http(std::process::Child, u16);
+
+impl Http {
+    fn serve(dir: &Path) -> Http {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = std::process::Command::new("python3")
+            .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1", "--directory"])
+            .arg(dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 serves the test mirror");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Http(child, port);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("the test HTTP server did not start");
+    }
+}
+
+impl Drop for Http {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn fetch_from_an_http_mirror() {
+    let server = Http::serve(&common::real_data_dir());
+    let dest = tempfile::tempdir().unwrap();
+    // `MIDA 5.0.csv` has a space: the URL must encode it.
+    allywar()
+        .args(["data", "fetch", "cow_mida", "majors", "--mirror", &format!("http://127.0.0.1:{}/", server.1), "--data-dir"])
+        .arg(dest.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("cow_mida               fetched, verified"));
+    assert!(dest.path().join("cow_mid_5.0/MIDA 5.0.csv").is_file());
+    allywar()
+        .args(["data", "fetch", "nmc", "--mirror", &format!("http://127.0.0.1:{}/nowhere", server.1), "--data-dir"])
+        .arg(dest.path())
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("404"));
+    assert!(!dest.path().join("cow_nmc_6.0/NMC-60-abridged.csv").exists());
+    assert!(leftovers(dest.path()).is_empty());
+}
