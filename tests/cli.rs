@@ -232,16 +232,19 @@ struct Http(std::process::Child, u16);
 impl Http {
     fn serve(dir: &Path) -> Http {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = std::process::Command::new("python3")
-            .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1", "--directory"])
-            .arg(dir)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("python3 serves the test mirror");
+        let server = Http(
+            std::process::Command::new("python3")
+                .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1", "--directory"])
+                .arg(dir)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("python3 serves the test mirror"),
+            port,
+        );
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Http(child, port);
+                return server;
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
