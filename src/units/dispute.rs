@@ -1,7 +1,7 @@
 //! Disputes: one row per MID with its coalition sizes and escalation (STUDIES.md §1, §5c).
 
 use crate::frame::{select_columns, BuildError, Built, Sources, Spec};
-use crate::units::{Mids, Unit, Years};
+use crate::units::{Mids, Unit};
 use crate::vars::keyed::{column, ints, keys};
 use crate::vars::Var;
 use polars::prelude::*;
@@ -100,9 +100,4 @@ pub fn build(src: &Sources, spec: &Spec, chosen: &[&'static Var]) -> Result<Buil
 /// Start year of every dispute of a source (used by the joiner unit).
 pub fn start_years(src: &Sources, mids: Mids) -> Result<BTreeMap<i32, i32>, BuildError> {
     Ok(disputes(src, mids)?.into_iter().filter_map(|(k, d)| Some((k, d.styear?))).collect())
-}
-
-/// Years of a source's disputes.
-pub fn coverage(mids: Mids) -> Years {
-    mids.coverage()
 }
