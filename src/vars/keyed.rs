@@ -32,40 +32,29 @@ impl Hasher for IntHasher {
 /// A hash map for integer keys.
 pub type IntMap<V> = HashMap<u64, V, BuildHasherDefault<IntHasher>>;
 
-/// Dense (ccode, year) → row table.
+/// Dense (ccode, year) → source row.
 pub struct StateYearIndex {
-    first_year: i32,
-    n_years: usize,
-    rows: Vec<u32>,
+    rows: StateYearTable<Option<u32>>,
 }
-
-const NO_ROW: u32 = u32::MAX;
 
 impl StateYearIndex {
     /// Indexes rows by (ccode, year); with duplicate keys the last row wins (sources check
     /// their keys on load).
     pub fn new(ccodes: &[i32], years: &[i32]) -> StateYearIndex {
-        let first_year = years.iter().copied().min().unwrap_or(0);
-        let last_year = years.iter().copied().max().unwrap_or(0);
-        let n_years = (last_year - first_year + 1).max(1) as usize;
-        let max_code = ccodes.iter().copied().max().unwrap_or(0).max(0) as usize;
-        let mut rows = vec![NO_ROW; (max_code + 1) * n_years];
+        let first = years.iter().copied().min().unwrap_or(0);
+        let last = years.iter().copied().max().unwrap_or(0);
+        let mut rows = StateYearTable::new(first, last);
         for (i, (&c, &y)) in ccodes.iter().zip(years).enumerate() {
-            if c >= 0 {
-                rows[c as usize * n_years + (y - first_year) as usize] = i as u32;
+            if let Some(slot) = rows.get_mut(c, y) {
+                *slot = Some(i as u32);
             }
         }
-        StateYearIndex { first_year, n_years, rows }
+        StateYearIndex { rows }
     }
 
     /// The source row of (ccode, year).
     pub fn get(&self, ccode: i32, year: i32) -> Option<usize> {
-        let dy = year - self.first_year;
-        if ccode < 0 || dy < 0 || dy as usize >= self.n_years {
-            return None;
-        }
-        let at = ccode as usize * self.n_years + dy as usize;
-        self.rows.get(at).copied().filter(|&r| r != NO_ROW).map(|r| r as usize)
+        self.rows.get(ccode, year).map(|r| r as usize)
     }
 }
 
