@@ -1,17 +1,74 @@
-//! The dyad-year benchmark of issue 3: the full directed dyad-year frame 1816–2014 with conflict
-//! (COW MID 5), direct and third-party ATOP variables, capabilities, major powers, contiguity,
-//! capital distance, democracy and peace years, built from the raw files each run.
+//! Benchmarks of whole builds, from the raw files each run, written to Parquet:
+//! - `peacesciencer`: the frame of peacesciencer's standard pipeline (create_dyadyears +
+//!   add_gml_mids + add_peace_years + add_atop_alliance + add_contiguity +
+//!   add_capital_distance + add_cow_majors + add_democracy): directed dyad-years 1816–2010;
+//! - `all`: every dyad-year variable, directed, 1816–2014 (COW MID 5).
+//!
+//! Run by `allywar bench` and `cargo bench`. Only allywar is timed here: a comparison with
+//! another tool belongs to a side-by-side run of both (the figures are in the README).
 
 use crate::datadir::DataDir;
 use crate::frame::{BuildError, Spec};
-use crate::units::{Mids, Unit, Years};
-use crate::vars::{self, Group};
+use crate::output::{write_frame, OutputError};
+use crate::types::{Group, Mids, Unit, Years};
+use crate::vars;
 use std::time::Instant;
 
-/// peacesciencer's equivalent pipeline on this machine (create_dyadyears + add_cow_mids +
-/// add_atop_alliance + add_nmc + add_cow_majors + add_contiguity + add_capital_distance +
-/// add_democracy + add_peace_years, directed 1816–2010, R 4.5), as measured for issue 3.
-pub const PEACESCIENCER_SECONDS: f64 = 30.0;
+/// A benchmark scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scenario {
+    /// peacesciencer's standard directed dyad-year pipeline, 1816–2010 (GML).
+    Peacesciencer,
+    /// Every dyad-year variable, directed, 1816–2014 (COW MID 5).
+    All,
+}
+
+impl Scenario {
+    /// What is built.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Scenario::Peacesciencer => {
+                "directed dyad-years 1816–2010: GML conflict, peace years, ATOP, contiguity, capital distance, majors, democracy"
+            }
+            Scenario::All => "directed dyad-years 1816–2014, every variable (--vars all, COW MID 5)",
+        }
+    }
+
+    /// The spec built.
+    pub fn spec(self) -> Spec {
+        match self {
+            Scenario::Peacesciencer => {
+                let groups = [
+                    Group::Conflict,
+                    Group::Peace,
+                    Group::AtopDirect,
+                    Group::AtopThird,
+                    Group::Contiguity,
+                    Group::Capdist,
+                    Group::Majors,
+                    Group::Democracy,
+                ];
+                let names: Vec<&str> = vars::for_unit(Unit::DyadYear, true).filter(|v| groups.contains(&v.group)).map(|v| v.name).collect();
+                Spec::new(Unit::DyadYear).years(Years { first: 1816, last: 2010 }).mids(Mids::Gml).vars(names)
+            }
+            Scenario::All => Spec::new(Unit::DyadYear).years(Years { first: 1816, last: 2014 }).mids(Mids::Cow5).vars(["all"]),
+        }
+    }
+}
+
+/// Why a benchmark failed.
+#[derive(Debug, thiserror::Error)]
+pub enum BenchError {
+    /// Building failed.
+    #[error(transparent)]
+    Build(#[from] BuildError),
+    /// Writing failed.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// The scratch folder could not be made.
+    #[error("scratch folder: {0}")]
+    Io(#[from] std::io::Error),
+}
 
 /// What a benchmark run measured.
 #[derive(Debug, Clone)]
@@ -20,10 +77,19 @@ pub struct Report {
     pub rows: usize,
     /// Columns of the frame.
     pub columns: usize,
-    /// Wall time of each run, seconds.
+    /// Wall time of each run (build and write), seconds.
     pub seconds: Vec<f64>,
+    /// Of which writing the Parquet file, seconds.
+    pub write_seconds: Vec<f64>,
     /// Peak resident memory of the process (VmHWM), bytes, where the OS reports it.
     pub peak_rss: Option<u64>,
+}
+
+/// Median of a list of seconds.
+pub fn median(s: &[f64]) -> f64 {
+    let mut s = s.to_vec();
+    s.sort_by(f64::total_cmp);
+    s.get(s.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 impl Report {
@@ -34,41 +100,27 @@ impl Report {
 
     /// Median run.
     pub fn median(&self) -> f64 {
-        let mut s = self.seconds.clone();
-        s.sort_by(f64::total_cmp);
-        s[s.len() / 2]
+        median(&self.seconds)
     }
 }
 
-/// The spec the benchmark builds.
-pub fn spec() -> Spec {
-    let groups = [
-        Group::Conflict,
-        Group::Peace,
-        Group::AtopDirect,
-        Group::AtopThird,
-        Group::Capabilities,
-        Group::Majors,
-        Group::Contiguity,
-        Group::Capdist,
-        Group::Democracy,
-    ];
-    let names: Vec<&str> = vars::for_unit(Unit::DyadYear, true).filter(|v| groups.contains(&v.group)).map(|v| v.name).collect();
-    Spec::new(Unit::DyadYear).years(Years { first: 1816, last: 2014 }).mids(Mids::Cow5).vars(names)
-}
-
-/// Builds the benchmark frame `runs` times.
-pub fn run(dir: &DataDir, runs: usize) -> Result<Report, BuildError> {
-    let spec = spec();
-    let mut seconds = Vec::with_capacity(runs);
-    let (mut rows, mut columns) = (0, 0);
+/// Builds a scenario's frame and writes it to Parquet `runs` times.
+pub fn run(dir: &DataDir, scenario: Scenario, runs: usize) -> Result<Report, BenchError> {
+    let spec = scenario.spec();
+    let scratch = tempfile::tempdir()?;
+    let out = scratch.path().join("bench.parquet");
+    let mut report = Report { rows: 0, columns: 0, seconds: Vec::new(), write_seconds: Vec::new(), peak_rss: None };
     for _ in 0..runs.max(1) {
         let t = Instant::now();
-        let built = spec.build(dir)?;
-        seconds.push(t.elapsed().as_secs_f64());
-        (rows, columns) = built.frame.shape();
+        let mut built = spec.build(dir)?;
+        let w = Instant::now();
+        write_frame(&mut built.frame, &out)?;
+        report.write_seconds.push(w.elapsed().as_secs_f64());
+        report.seconds.push(t.elapsed().as_secs_f64());
+        (report.rows, report.columns) = built.frame.shape();
     }
-    Ok(Report { rows, columns, seconds, peak_rss: peak_rss() })
+    report.peak_rss = peak_rss();
+    Ok(report)
 }
 
 /// Peak resident set size of this process (Linux `VmHWM`).

@@ -3,9 +3,9 @@
 //! the data directory). Every file is checked against the catalog's size and sha256 before it
 //! is written, and written atomically: a temporary file in the target folder, then a rename.
 
+use crate::atomic::write_bytes as write_atomic;
 use crate::catalog::Dataset;
 use crate::datadir::DataDir;
-use crate::output::write_atomic;
 use crate::verify::{check_file, compare, sha256_hex, Verification};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::HashMap;

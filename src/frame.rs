@@ -1,5 +1,6 @@
-//! Building analysis frames: a unit's universe plus the variables asked for, as one polars
-//! DataFrame with a report of what was dropped or collapsed on the way.
+//! Building analysis frames: checks a request (unit, years, options, variables), dispatches to
+//! the unit's builder and the variables' builders, and reports what was dropped or collapsed on
+//! the way and which inputs were used.
 //!
 //! ```no_run
 //! use allywar::frame::Spec;
@@ -14,41 +15,15 @@
 //! # Ok::<(), allywar::frame::BuildError>(())
 //! ```
 
+use crate::catalog::DatasetId;
 use crate::datadir::DataDir;
-use crate::sources::{self, LoadError};
-use crate::units::dyad_year::{self, DyadUniverse};
-use crate::units::{dispute, joiner, mission, state_year, us_force, Mids, Unit, Years};
-use crate::vars::alliances::Atop;
-use crate::vars::capabilities::{Majors, Nmc};
-use crate::vars::conflict::{self, DisputeDyadYear};
-use crate::vars::geography::{Capitals, Contiguity, Mindist};
-use crate::vars::keyed::{column, FrameKeys};
-use crate::vars::regime::Democracy;
-use crate::vars::rivalry::Rivalries;
-use crate::vars::{self, spells, Group, Var, VarError};
+use crate::sources::{Input, Sources};
+use crate::types::{Group, Mids, Unit, Var, Years};
+use crate::units::{self, BuildContext};
+use crate::vars;
 use polars::prelude::*;
-use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
 
-/// Why a frame could not be built.
-#[derive(Debug, thiserror::Error)]
-pub enum BuildError {
-    /// A source failed to load.
-    #[error(transparent)]
-    Load(#[from] LoadError),
-    /// The variable list is not valid for the unit.
-    #[error(transparent)]
-    Vars(#[from] VarError),
-    /// The years asked for are impossible or outside the data.
-    #[error("{0}")]
-    Years(String),
-    /// Options that do not fit the unit.
-    #[error("{0}")]
-    Options(String),
-    /// Frame computation failed.
-    #[error("building the frame: {0}")]
-    Frame(#[from] PolarsError),
-}
+pub use crate::types::BuildError;
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -64,7 +39,7 @@ pub struct Spec {
     pub prd: bool,
     /// Dispute source.
     pub mids: Mids,
-    /// Variables (`all` or empty: every variable of the unit).
+    /// Variables (`all` or empty: every variable of the unit), in the order wanted.
     pub vars: Vec<String>,
     /// Drop dyad-years of ongoing disputes that are not onsets.
     pub drop_ongoing: bool,
@@ -73,10 +48,15 @@ pub struct Spec {
 /// A built frame.
 #[derive(Debug, Clone)]
 pub struct Built {
-    /// The frame, sorted by the unit's keys.
+    /// The frame, sorted by the unit's keys; columns are the keys, then the variables in the
+    /// order asked.
     pub frame: DataFrame,
     /// What happened on the way (pairs removed, dispute-years collapsed, coverage gaps).
     pub notes: Vec<String>,
+    /// Every input file read, with its sha256 and whether it matched the catalog.
+    pub inputs: Vec<Input>,
+    /// The variables of the frame, in column order after the keys.
+    pub vars: Vec<&'static Var>,
 }
 
 impl Spec {
@@ -109,7 +89,7 @@ impl Spec {
         self
     }
 
-    /// Variables to carry.
+    /// Variables to carry, in the order wanted (names may also be comma-separated lists).
     pub fn vars<S: AsRef<str>>(mut self, names: impl IntoIterator<Item = S>) -> Spec {
         self.vars = names.into_iter().map(|s| s.as_ref().to_string()).collect();
         self
@@ -121,322 +101,95 @@ impl Spec {
         self
     }
 
-    /// Builds the frame from the data in `dir`.
-    pub fn build(&self, dir: &DataDir) -> Result<Built, BuildError> {
-        let src = Sources::new(dir);
-        if self.unit != Unit::DyadYear && (self.prd || !self.directed) {
-            return Err(BuildError::Options(format!("--prd and --nondirected apply to dyad-year frames, not {}", self.unit)));
+    /// Checks the request without loading any data: options that do not apply to the unit,
+    /// and the variable list. Returns the variables chosen, in order.
+    pub fn check(&self) -> Result<Vec<&'static Var>, BuildError> {
+        let opts = self.unit.options();
+        if !opts.dyad {
+            let bad: Vec<&str> = [(!self.directed, "--nondirected"), (self.prd, "--prd"), (self.drop_ongoing, "--drop-ongoing")]
+                .into_iter()
+                .filter_map(|(set, flag)| set.then_some(flag))
+                .collect();
+            if !bad.is_empty() {
+                return Err(BuildError::Options(format!(
+                    "{} appl{} to dyad-year frames, not {}",
+                    bad.join(", "),
+                    if bad.len() == 1 { "ies" } else { "y" },
+                    self.unit
+                )));
+            }
         }
-        if self.drop_ongoing && self.unit != Unit::DyadYear {
-            return Err(BuildError::Options(format!("--drop-ongoing applies to dyad-year frames, not {}", self.unit)));
+        if !opts.mids && self.mids != Mids::Gml {
+            return Err(BuildError::Options(format!("--mids applies to frames built from dispute data, not {}", self.unit)));
         }
-        let chosen = vars::select(self.unit, self.directed, &self.vars)?;
-        match self.unit {
-            Unit::DyadYear => self.dyad_years(&src, &chosen),
-            Unit::StateYear => state_year::build(&src, self, &chosen),
-            Unit::Joiner => joiner::build(&src, self, &chosen),
-            Unit::Dispute => dispute::build(&src, self, &chosen),
-            Unit::Mission => mission::build(&src, self, &chosen),
-            Unit::UsForce => us_force::build(&src, self, &chosen),
-        }
+        Ok(vars::select(self.unit, self.directed, &self.vars)?)
     }
 
-    /// The years to use, checked against a source's coverage.
-    pub fn checked_years(&self, default: Years, cover: Years, source: &str) -> Result<Years, BuildError> {
-        let years = self.years.unwrap_or(default);
-        let years = Years {
-            first: if years.first == i32::MIN { cover.first } else { years.first },
-            last: if years.last == i32::MAX { cover.last } else { years.last },
-        };
-        if years.first < cover.first || years.last > cover.last {
-            return Err(BuildError::Years(format!("years {years} are outside {source}, which covers {cover}")));
-        }
-        Ok(years)
-    }
-
-    fn dyad_years(&self, src: &Sources, chosen: &[&'static Var]) -> Result<Built, BuildError> {
-        let spells = dyad_year::spells(&src.get("states")?)?;
-        let cover = dyad_year::coverage(&spells);
-        let years =
-            self.checked_years(self.mids.coverage().clamp_to(cover).unwrap_or(cover), cover, "the COW state system (states, v2016)")?;
-        let mut groups: BTreeSet<Group> = chosen.iter().map(|v| v.group).collect();
+    /// The datasets a build of this spec reads.
+    pub fn datasets(&self, chosen: &[&'static Var]) -> Vec<DatasetId> {
+        let mut groups: Vec<Group> = chosen.iter().map(|v| v.group).collect();
         if self.prd {
-            groups.extend([Group::Contiguity, Group::Majors]);
+            groups.extend([Group::Contiguity, Group::Majors, Group::Conflict]);
         }
         if self.drop_ongoing || groups.contains(&Group::Peace) {
-            groups.insert(Group::Conflict);
+            groups.push(Group::Conflict);
         }
-        let t = Stage::start();
-        let mut u = dyad_year::universe(&spells, years, self.directed);
-        t.done("universe");
-        let mut notes = vec![format!(
-            "{} {} dyad-years {years}; {} {} of states that were members in the same year but on no common day removed",
-            u.len(),
-            if self.directed { "directed" } else { "non-directed" },
-            u.removed_no_common_day,
-            if self.directed { "rows" } else { "pairs" },
-        )];
-        let mut cols = DyadColumns::default();
-        for g in &groups {
-            let t = Stage::start();
-            self.dyad_group(src, *g, &u, years, &mut cols, &mut notes)?;
-            t.done(&format!("{g:?}"));
-        }
-        // Row filters, after every variable is computed on the full universe (so spells count
-        // every year of the dyad).
-        let mut keep = vec![true; u.len()];
-        if self.prd {
-            let (ct, m1, m2) = (cols.int("conttype")?, cols.int("major1")?, cols.int("major2")?);
-            for i in 0..u.len() {
-                keep[i] = ct[i].is_some_and(|c| c <= 5) || m1[i] == Some(1) || m2[i] == Some(1);
-            }
-            let dropped = keep.iter().filter(|k| !**k).count();
-            notes.push(format!("politically relevant dyads only: {dropped} dyad-years dropped"));
-        }
-        if self.drop_ongoing {
-            let (on, og) = (cols.int("mid_onset")?, cols.int("mid_ongoing")?);
-            let mut dropped = 0;
-            for i in 0..u.len() {
-                if keep[i] && og[i] == Some(1) && on[i] == Some(0) {
-                    keep[i] = false;
-                    dropped += 1;
-                }
-            }
-            notes.push(format!("--drop-ongoing: {dropped} dyad-years of ongoing disputes (not onsets) dropped"));
-        }
-        let all_kept = keep.iter().all(|k| *k);
-        let mut columns = u.key_columns();
-        for v in chosen {
-            columns.push(cols.take(v.name)?);
-        }
-        let t = Stage::start();
-        let mut frame = DataFrame::new(u.len(), columns)?;
-        t.done("assemble");
-        if !all_kept {
-            let mask = BooleanChunked::from_slice("keep".into(), &keep);
-            frame = frame.filter(&mask)?;
-            u.retain(&keep);
-        }
-        Ok(Built { frame, notes })
-    }
-
-    fn dyad_group(
-        &self,
-        src: &Sources,
-        g: Group,
-        u: &DyadUniverse,
-        years: Years,
-        cols: &mut DyadColumns,
-        notes: &mut Vec<String>,
-    ) -> Result<(), BuildError> {
-        let (c1, c2, y) = (&u.ccode1[..], &u.ccode2[..], &u.year[..]);
-        match g {
-            Group::Conflict => {
-                let cover = self.mids.coverage();
-                if years.clamp_to(cover).is_none() {
-                    return Err(BuildError::Years(format!(
-                        "years {years} are outside the dispute data (--mids {}: {cover})",
-                        self.mids.name()
-                    )));
-                }
-                let ddys = src.dispute_dyad_years(self.mids)?;
-                let c = conflict::dyad_conflict(&ddys, c1, c2, y, cover);
-                notes.push(format!(
-                    "conflict ({}): {} dispute-dyad-years on {} dyad-years; {} collapsed by the one-row-per-dyad-year rule; {} fell outside the universe",
-                    self.mids.name(),
-                    c.matched,
-                    c.rows_with_dispute,
-                    c.collapsed(),
-                    c.outside_universe
-                ));
-                coverage_note(notes, "conflict variables", years, cover);
-                let py = spells::peace_years(c1, c2, y, &c.mid_onset);
-                cols.floats([
-                    ("peace_years2", spells::power(&py, 2)),
-                    ("peace_years3", spells::power(&py, 3)),
-                    ("peace_spline1", spells::spline(&py, spells::KNOTS[0])),
-                    ("peace_spline2", spells::spline(&py, spells::KNOTS[1])),
-                    ("peace_spline3", spells::spline(&py, spells::KNOTS[2])),
-                ]);
-                cols.ints([
-                    ("peace_years", py),
-                    ("mid_onset", c.mid_onset),
-                    ("mid_ongoing", c.mid_ongoing),
-                    ("init", c.init),
-                    ("hostlev", c.hostlev),
-                    ("fatality", c.fatality),
-                    ("dispnum", c.dispnum),
-                ]);
-            }
-            Group::Peace => {} // computed with the conflict group
-            Group::AtopDirect | Group::AtopThird => {
-                if cols.has("def_12") {
-                    return Ok(());
-                }
-                let atop = src.atop()?;
-                coverage_note(notes, "ATOP variables", years, atop.cover);
-                cols.columns(crate::vars::alliances::dyad_columns(&atop, c1, c2, y));
-            }
-            Group::Capabilities => {
-                let nmc = Nmc::new(&src.get("nmc")?)?;
-                coverage_note(notes, "NMC variables", years, Years { first: 1816, last: 2016 });
-                cols.columns(crate::vars::capabilities::dyad_columns(&nmc, c1, c2, y));
-            }
-            Group::Majors => {
-                let majors = Majors::new(&src.get("majors")?)?;
-                cols.ints(majors.dyad_columns(c1, c2, y));
-            }
-            Group::Contiguity => {
-                let cont = Contiguity::new(&src.get("contdird")?)?;
-                let ct: Vec<Option<i32>> = cont.for_rows(&FrameKeys::new(c1, c2, y)).into_iter().map(Some).collect();
-                let land = ct.iter().map(|c| c.map(|c| i32::from(c == 1))).collect();
-                let any = ct.iter().map(|c| c.map(|c| i32::from(c <= 5))).collect();
-                cols.ints([("land_contig", land), ("contig_any", any), ("conttype", ct)]);
-            }
-            Group::Capdist => {
-                let caps = Capitals::new(&src.get("capitals")?)?;
-                let d: Vec<Option<f64>> = (0..c1.len()).map(|i| caps.distance(c1[i], c2[i], y[i])).collect();
-                let ln = d.iter().map(|d| d.map(f64::ln_1p)).collect();
-                cols.floats([("ln_capdist", ln), ("capdist", d)]);
-            }
-            Group::Mindist => {
-                let md = Mindist::new(&src.get("mindist")?)?;
-                coverage_note(notes, "mindist", years, Years { first: 1886, last: 2019 });
-                cols.floats([("mindist", md.for_rows(&FrameKeys::new(c1, c2, y)))]);
-            }
-            Group::Democracy => {
-                let dem = Democracy::new(&src.get("democracy")?)?;
-                cols.columns(crate::vars::regime::dyad_columns(&dem, c1, c2, y));
-            }
-            Group::Rivalry => {
-                let riv = Rivalries::new(&src.get("rivalries")?)?;
-                cols.ints([("rival", (0..c1.len()).map(|i| riv.rival(c1[i], c2[i], y[i])).collect())]);
-            }
-            Group::Unit => {}
-        }
-        Ok(())
-    }
-}
-
-/// Stage timings on stderr when `ALLYWAR_TIMINGS` is set (for profiling builds).
-struct Stage(Option<std::time::Instant>);
-
-impl Stage {
-    fn start() -> Stage {
-        Stage(std::env::var_os("ALLYWAR_TIMINGS").map(|_| std::time::Instant::now()))
-    }
-
-    fn done(self, what: &str) {
-        if let Some(t) = self.0 {
-            eprintln!("timing: {what:<14} {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
-        }
-    }
-}
-
-fn coverage_note(notes: &mut Vec<String>, what: &str, years: Years, cover: Years) {
-    if years.first < cover.first || years.last > cover.last {
-        notes.push(format!("{what}: the source covers {cover}; other years are null"));
-    }
-}
-
-/// Computed dyad-year columns by name, converted to polars columns as soon as they are made
-/// (a nullable i32 column takes 4 bytes a row plus a validity bit, against 8 for `Option<i32>`).
-#[derive(Default)]
-struct DyadColumns {
-    done: HashMap<String, Column>,
-}
-
-impl DyadColumns {
-    fn ints(&mut self, cols: impl IntoIterator<Item = (&'static str, Vec<Option<i32>>)>) {
-        for (name, v) in cols {
-            self.done.insert(name.to_string(), column(name, v));
-        }
-    }
-
-    fn floats(&mut self, cols: impl IntoIterator<Item = (&'static str, Vec<Option<f64>>)>) {
-        for (name, v) in cols {
-            self.done.insert(name.to_string(), column(name, v));
-        }
-    }
-
-    fn columns(&mut self, cols: Vec<Column>) {
-        for c in cols {
-            self.done.insert(c.name().to_string(), c);
-        }
-    }
-
-    fn has(&self, name: &str) -> bool {
-        self.done.contains_key(name)
-    }
-
-    fn int(&self, name: &str) -> PolarsResult<Vec<Option<i32>>> {
-        match self.done.get(name) {
-            Some(c) => Ok(c.i32()?.iter().collect()),
-            None => polars_bail!(ColumnNotFound: "variable `{}` was not computed", name),
-        }
-    }
-
-    fn take(&mut self, name: &str) -> PolarsResult<Column> {
-        match self.done.remove(name) {
-            Some(c) => Ok(c),
-            None => polars_bail!(ColumnNotFound: "variable `{}` was not computed", name),
-        }
-    }
-}
-
-/// Source frames loaded once per build.
-pub struct Sources<'a> {
-    dir: &'a DataDir,
-    frames: RefCell<HashMap<&'static str, DataFrame>>,
-}
-
-impl<'a> Sources<'a> {
-    /// A cache over `dir`.
-    pub fn new(dir: &'a DataDir) -> Sources<'a> {
-        Sources { dir, frames: RefCell::new(HashMap::new()) }
-    }
-
-    /// A catalog dataset (membership and major-power spells with their dates).
-    pub fn get(&self, name: &'static str) -> Result<DataFrame, LoadError> {
-        if let Some(df) = self.frames.borrow().get(name) {
-            return Ok(df.clone());
-        }
-        let t = Stage::start();
-        let df = match name {
-            "states" => sources::system::states(self.dir)?,
-            "majors" => sources::system::majors(self.dir)?,
-            _ => sources::load(self.dir, name)?,
+        let mut out: Vec<DatasetId> = match self.unit {
+            Unit::DyadYear => vec![DatasetId::States],
+            Unit::StateYear => vec![DatasetId::System],
+            Unit::Joiner => vec![DatasetId::States, self.mids.participants(), self.mids.dataset()],
+            Unit::Dispute => vec![self.mids.dataset()],
+            Unit::Mission => vec![DatasetId::Pkm],
+            Unit::UsForce => vec![DatasetId::Tago],
         };
-        t.done(&format!("load {name}"));
-        self.frames.borrow_mut().insert(name, df.clone());
-        Ok(df)
-    }
-
-    /// ATOP 5.1 obligations, indexed.
-    pub fn atop(&self) -> Result<Atop, BuildError> {
-        Ok(Atop::new(&self.get("atop_ddy")?)?)
-    }
-
-    /// Directed dispute-dyad-years of a dispute source.
-    pub fn dispute_dyad_years(&self, mids: Mids) -> Result<Vec<DisputeDyadYear>, BuildError> {
-        Ok(match mids {
-            Mids::Gml => conflict::from_gml(&self.get("gml_ddy_2.2.1")?)?,
-            Mids::Cow5 => conflict::from_cow5(&self.get("cow_midb")?, &self.get("cow_mida")?)?,
-        })
-    }
-
-    /// The participant file of a dispute source (`dispnum`, `ccode`, `styear`, `endyear`,
-    /// `sidea`, `orig`).
-    pub fn participants(&self, mids: Mids) -> Result<DataFrame, LoadError> {
-        match mids {
-            Mids::Gml => self.get("gml_part_2.2.1"),
-            Mids::Cow5 => self.get("cow_midb"),
+        for g in groups {
+            out.extend(match (g, self.unit) {
+                (Group::Conflict | Group::Peace, Unit::StateYear) => vec![self.mids.participants()],
+                (Group::Conflict | Group::Peace, _) => match self.mids {
+                    Mids::Gml => vec![DatasetId::GmlDdy],
+                    Mids::Cow5 => vec![DatasetId::CowMidb, DatasetId::CowMida],
+                },
+                (Group::AtopDirect | Group::AtopThird, _) => vec![DatasetId::AtopDdy],
+                (Group::Capabilities, _) => vec![DatasetId::Nmc],
+                (Group::Majors, _) => vec![DatasetId::Majors],
+                (Group::Contiguity, _) => vec![DatasetId::Contdird],
+                (Group::Capdist, _) => vec![DatasetId::Capitals],
+                (Group::Mindist, _) => vec![DatasetId::Mindist],
+                (Group::Democracy, _) => vec![DatasetId::Democracy],
+                (Group::Rivalry, _) => vec![DatasetId::Rivalries],
+                (Group::Unit, _) => vec![],
+            });
         }
+        out.sort();
+        out.dedup();
+        out
     }
-}
 
-/// Keeps the unit's keys and the chosen variables, in registry order.
-pub fn select_columns(frame: DataFrame, unit: Unit, chosen: &[&'static Var]) -> PolarsResult<DataFrame> {
-    let names: Vec<&str> = unit.keys().iter().copied().chain(chosen.iter().map(|v| v.name)).collect();
-    frame.select(names)
+    /// Builds the frame from the data in `dir`.
+    pub fn build(&self, dir: &DataDir) -> Result<Built, BuildError> {
+        self.build_with(dir, &|_| {})
+    }
+
+    /// Builds the frame, telling `progress` each stage (loading a dataset, computing a group).
+    pub fn build_with(&self, dir: &DataDir, progress: &dyn Fn(&str)) -> Result<Built, BuildError> {
+        let chosen = self.check()?;
+        let src = Sources::new(dir).with_progress(progress);
+        src.require(&self.datasets(&chosen))?;
+        let mut ctx = BuildContext::new(&src);
+        ctx.years = self.years;
+        ctx.directed = self.directed;
+        ctx.prd = self.prd;
+        ctx.mids = self.mids;
+        ctx.drop_ongoing = self.drop_ongoing;
+        ctx.chosen = chosen;
+        let frame = match self.unit {
+            Unit::DyadYear => vars::dyad_year::frame(&ctx, units::dyad_year::build(&ctx)?)?,
+            Unit::StateYear => vars::state_year::frame(&ctx, units::state_year::build(&ctx)?)?,
+            Unit::Joiner => vars::joiner::frame(&ctx, units::joiner::build(&ctx)?)?,
+            Unit::Dispute => units::dispute::build(&ctx)?,
+            Unit::Mission => units::mission::build(&ctx)?,
+            Unit::UsForce => units::us_force::build(&ctx)?,
+        };
+        Ok(Built { frame, notes: ctx.take_notes(), inputs: src.inputs(), vars: ctx.chosen })
+    }
 }

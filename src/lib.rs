@@ -3,9 +3,11 @@
 //! The crate loads the standard conflict and alliance datasets (COW MID 5.0, GML MID, ATOP, NMC,
 //! contiguity, system membership, democracy, capitals, rivalries, peacekeeping missions, Tago's
 //! US uses of force, ...) into typed polars frames. The flow is
-//! catalog → fetch/verify → [`sources`] (one loader per dataset family) → [`units`] (universes of
-//! observations) → [`vars`] (variables) → [`frame`] (a built frame) → [`output`] (Parquet, Arrow,
-//! CSV).
+//! [`catalog`] → fetch/verify → [`sources`] (one loader per dataset family) → [`units`]
+//! (universes of observations) → [`vars`] (variables) → [`frame`] (a built frame) → [`output`]
+//! (Parquet, Arrow, CSV, Stata). Imports run the other way only: a module uses those below it in
+//! that list, and [`types`] (units, years, dispute sources, the variable registry, errors) sits at
+//! the bottom with the catalog.
 //!
 //! ```no_run
 //! use allywar::{DataDir, sources};
@@ -19,6 +21,7 @@
 //! not facilitate their use): ATOP is the alliance source.
 #![warn(missing_docs)]
 
+pub mod atomic;
 pub mod bench;
 pub mod catalog;
 pub mod datadir;
@@ -26,6 +29,7 @@ pub mod fetch;
 pub mod frame;
 pub mod output;
 pub mod sources;
+pub mod types;
 pub mod units;
 pub mod vars;
 pub mod verify;

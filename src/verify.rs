@@ -7,7 +7,7 @@ use std::path::Path;
 
 /// Lowercase hex sha256 of a byte slice.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
+    format!("{:x}", Sha256::digest(bytes))
 }
 
 /// Size and lowercase hex sha256 of a file, streamed.
@@ -24,15 +24,7 @@ pub fn sha256_file(path: &Path) -> std::io::Result<(u64, String)> {
         n += k as u64;
         hasher.update(&buf[..k]);
     }
-    Ok((n, hex(&hasher.finalize())))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    Ok((n, format!("{:x}", hasher.finalize())))
 }
 
 /// The state of one catalog file in a data directory.

@@ -198,11 +198,11 @@ fn build_writes_the_frame_and_refuses_bad_requests_without_leaving_files() {
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.starts_with("ccode1,ccode2,year,dyad_id,mid_onset,tgt_def\n"), "{}", &text[..80]);
     let bad: [(&[&str], &str); 5] = [
-        (&["build", "dyad-year", "--years", "1800:1900"], "outside the COW state system (states, v2016), which covers 1816–2016"),
+        (&["build", "dyad-year", "--years", "1700:1800"], "outside the COW state system (states, v2016), which covers 1816–2016"),
         (&["build", "dyad-year", "--years", "1900:1800"], "impossible year range 1900:1800"),
         (&["build", "dyad-year", "--vars", "tgt_deff"], "did you mean `tgt_def`?"),
         (&["build", "mission", "--vars", "tgt_def"], "not available for mission frames"),
-        (&["build", "dyad-yaer"], "did you mean `dyad-year`?"),
+        (&["build", "dyad-yaer"], "a similar value exists: 'dyad-year'"),
     ];
     for (args, msg) in bad {
         let out = tmp.path().join("bad.parquet");

@@ -515,13 +515,13 @@ fn outputs_round_trip_and_are_deterministic() {
 #[test]
 fn bad_requests_are_clear_errors() {
     let err = |s: Spec| s.build(&dir()).unwrap_err().to_string();
-    assert!(err(Spec::new(Unit::DyadYear).years(Years { first: 1800, last: 1900 }))
-        .contains("years 1800–1900 are outside the COW state system (states, v2016), which covers 1816–2016"));
+    assert!(err(Spec::new(Unit::DyadYear).years(Years { first: 1700, last: 1800 }))
+        .contains("years 1700–1800 are outside the COW state system (states, v2016), which covers 1816–2016"));
     assert!(err(Spec::new(Unit::Dispute).years(Years { first: 2011, last: 2014 }))
         .contains("outside the dispute data (--mids gml), which covers 1816–2010"));
     assert!(err(Spec::new(Unit::DyadYear).vars(["tgt_deff"])).contains("did you mean `tgt_def`?"));
     assert!(err(Spec::new(Unit::StateYear).vars(["tgt_def"])).contains("not available for state-year frames"));
     assert!(err(Spec::new(Unit::DyadYear).directed(false).vars(["init"])).contains("needs a directed frame"));
-    assert!(err(Spec::new(Unit::Mission).prd(true)).contains("apply to dyad-year frames"));
+    assert!(err(Spec::new(Unit::Mission).prd(true)).contains("applies to dyad-year frames, not mission"));
     assert!("1900:1800".parse::<Years>().unwrap_err().contains("impossible year range 1900:1800"));
 }

@@ -1,10 +1,13 @@
-//! Writing frames and files: the format follows the extension, and every write is atomic (a
-//! temporary file in the target folder, then a rename), so a failed run leaves no partial file.
+//! Writing frames: the format follows the extension; every write streams into a temporary file
+//! in the target folder and renames it (see [`crate::atomic`]), so a failed run leaves no partial
+//! file. What the frame was built from (allywar version, every input file with its sha256 and
+//! whether it was verified) goes into the file: Parquet key-value metadata, Arrow schema
+//! metadata, .dta characteristics (`notes`), or for CSV a `FILE.csv.meta.json` sidecar.
 
 mod dta;
 
 use polars::prelude::*;
-use std::io::Write;
+use std::io::{Seek, Write};
 use std::path::{Path, PathBuf};
 
 /// Output formats.
@@ -16,19 +19,31 @@ pub enum OutputFormat {
     Ipc,
     /// Comma-separated text (`.csv`), nulls as empty cells.
     Csv,
-    /// Stata 14+ data file (`.dta`, format 118): integers as long, floats as double, nulls as
-    /// Stata's `.`, dates as `%td`, text as fixed-width strings (empty for null).
+    /// Stata 14+ data file (`.dta`, format 118): 0/1 and small integers as byte, other integers
+    /// as long, floats as double, nulls as Stata's `.`, dates as `%td`, text as fixed-width
+    /// strings (empty for null); variable labels from the registry.
     Dta,
 }
+
+/// The extensions allywar writes, for messages.
+pub const EXTENSIONS: &str = ".parquet, .arrow (or .ipc/.feather), .csv or .dta";
 
 /// Why a frame could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     /// Unknown extension.
-    #[error("{}: unknown output format; expected .parquet, .arrow (or .ipc/.feather), .csv or .dta", path.display())]
+    #[error("{}: unknown output format; expected {EXTENSIONS}", path.display())]
     UnknownFormat {
         /// Path asked for.
         path: PathBuf,
+    },
+    /// The path cannot be written to, for a reason found before any work is done.
+    #[error("--out {}: {reason}", path.display())]
+    BadPath {
+        /// Path asked for.
+        path: PathBuf,
+        /// What is wrong, in plain words.
+        reason: String,
     },
     /// Serialising failed.
     #[error("{}: {source}", path.display())]
@@ -62,35 +77,112 @@ impl OutputFormat {
     }
 }
 
-/// Serialises a frame in a format (deterministic: no timestamps are written).
-pub fn encode(df: &mut DataFrame, format: OutputFormat) -> PolarsResult<Vec<u8>> {
-    let mut buf = Vec::new();
+/// Checks, before any work is done, that a frame can be written to `path`: a known extension,
+/// not a directory, and a parent that is (or can become) a directory we can write in.
+pub fn check_path(path: &Path) -> Result<OutputFormat, OutputError> {
+    let bad = |reason: String| OutputError::BadPath { path: path.to_path_buf(), reason };
+    if path.is_dir() {
+        return Err(bad("is a directory; give a file name such as frame.parquet".into()));
+    }
+    let format = OutputFormat::of(path)?;
+    // The nearest existing ancestor must be a directory we may write in.
+    let mut dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
+    loop {
+        match std::fs::metadata(&dir) {
+            Ok(m) if m.is_dir() => {
+                if m.permissions().readonly() {
+                    return Err(bad(format!("the folder {} is read-only", dir.display())));
+                }
+                return Ok(format);
+            }
+            Ok(_) => return Err(bad(format!("{} is a file, not a folder, so nothing can be written inside it", dir.display()))),
+            Err(_) => match dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+                Some(p) => dir = p.to_path_buf(),
+                None => return Ok(format),
+            },
+        }
+    }
+}
+
+/// What a frame was built from, written into the output file.
+#[derive(Debug, Clone, Default)]
+pub struct Metadata {
+    /// Key-value pairs (`allywar_version`, `allywar_inputs` as JSON, ...), in order.
+    pub entries: Vec<(String, String)>,
+    /// Column labels (definitions) by column name, for formats that carry them (.dta).
+    pub labels: Vec<(String, String)>,
+}
+
+impl Metadata {
+    fn label(&self, column: &str) -> Option<&str> {
+        self.labels.iter().find(|(c, _)| c == column).map(|(_, l)| l.as_str())
+    }
+}
+
+/// Writes a frame to `path` atomically, in the format its extension names, without metadata.
+pub fn write_frame(df: &mut DataFrame, path: &Path) -> Result<(), OutputError> {
+    write_frame_with(df, path, &Metadata::default())
+}
+
+/// Writes a frame and its metadata to `path` atomically, in the format its extension names.
+pub fn write_frame_with(df: &mut DataFrame, path: &Path, meta: &Metadata) -> Result<(), OutputError> {
+    let format = OutputFormat::of(path)?;
+    let mut encode_err = None;
+    let res = crate::atomic::write_with(path, |w| match encode(df, format, meta, w) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let io = std::io::Error::other(e.to_string());
+            encode_err = Some(e);
+            Err(io)
+        }
+    });
+    match (res, encode_err) {
+        (Ok(()), _) => {}
+        (Err(_), Some(source)) => return Err(OutputError::Encode { path: path.to_path_buf(), source }),
+        (Err(source), None) => return Err(OutputError::Io { path: path.to_path_buf(), source }),
+    }
+    if format == OutputFormat::Csv && !meta.entries.is_empty() {
+        let mut side = path.as_os_str().to_owned();
+        side.push(".meta.json");
+        let map: serde_json::Map<String, serde_json::Value> = meta
+            .entries
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::from_str(v).unwrap_or_else(|_| serde_json::Value::String(v.clone()))))
+            .collect();
+        let text = serde_json::to_string_pretty(&map).unwrap_or_default() + "\n";
+        let side = PathBuf::from(side);
+        crate::atomic::write_bytes(&side, text.as_bytes()).map_err(|source| OutputError::Io { path: side, source })?;
+    }
+    Ok(())
+}
+
+/// Serialises a frame in a format into `w` (deterministic: no timestamps are written).
+pub fn encode<W: Write + Seek>(df: &mut DataFrame, format: OutputFormat, meta: &Metadata, w: &mut W) -> PolarsResult<()> {
     match format {
         OutputFormat::Parquet => {
-            ParquetWriter::new(&mut buf).with_compression(ParquetCompression::Zstd(None)).finish(df)?;
+            let kv = (!meta.entries.is_empty()).then(|| KeyValueMetadata::from_static(meta.entries.clone()));
+            ParquetWriter::new(w).with_compression(ParquetCompression::Zstd(None)).with_key_value_metadata(kv).finish(df)?;
         }
-        OutputFormat::Ipc => IpcWriter::new(&mut buf).finish(df)?,
-        OutputFormat::Csv => CsvWriter::new(&mut buf).include_header(true).finish(df)?,
-        OutputFormat::Dta => buf = dta::encode(df)?,
+        OutputFormat::Ipc => {
+            let mut writer = IpcWriter::new(w);
+            if !meta.entries.is_empty() {
+                let md: std::collections::BTreeMap<PlSmallStr, PlSmallStr> =
+                    meta.entries.iter().map(|(k, v)| (k.as_str().into(), v.as_str().into())).collect();
+                writer.set_custom_schema_metadata(std::sync::Arc::new(md));
+            }
+            writer.finish(df)?
+        }
+        OutputFormat::Csv => CsvWriter::new(w).include_header(true).finish(df)?,
+        OutputFormat::Dta => {
+            let labels: Vec<Option<&str>> = df.get_column_names().iter().map(|n| meta.label(n)).collect();
+            let notes: Vec<String> = meta.entries.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            dta::write(df, &labels, &notes, w)?
+        }
     }
-    Ok(buf)
-}
-
-/// Writes a frame to `path` atomically, in the format its extension names.
-pub fn write_frame(df: &mut DataFrame, path: &Path) -> Result<(), OutputError> {
-    let format = OutputFormat::of(path)?;
-    let bytes = encode(df, format).map_err(|source| OutputError::Encode { path: path.to_path_buf(), source })?;
-    write_atomic(path, &bytes).map_err(|source| OutputError::Io { path: path.to_path_buf(), source })
-}
-
-/// Writes `bytes` to `dest` through a temporary file in the same folder and a rename, so that
-/// readers never see a partial file.
-pub fn write_atomic(dest: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let parent = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let mut tmp = tempfile::Builder::new().prefix(".allywar-").suffix(".tmp").tempfile_in(parent)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(dest).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Writes `bytes` to `dest` atomically.
+pub fn write_atomic(dest: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    crate::atomic::write_bytes(dest, bytes)
 }

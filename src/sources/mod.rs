@@ -6,10 +6,14 @@
 //! to null) and its unique key checked. The family modules below are the typed entry points,
 //! with what each family needs beyond that (dates of membership spells, for instance).
 
-mod error;
 mod table;
 mod text;
 mod xls;
+
+pub mod cache;
+pub mod dates;
+pub mod index;
+pub mod participants;
 
 pub mod atop;
 pub mod capabilities;
@@ -23,8 +27,9 @@ pub mod rivalry;
 pub mod system;
 pub mod war;
 
-pub use error::LoadError;
-pub use table::{days_from_civil, year_of_day};
+pub use crate::types::LoadError;
+pub use cache::{Input, Sources};
+pub use dates::{days_from_civil, year_of_day};
 
 use crate::catalog::{catalog, Format};
 use crate::datadir::DataDir;
@@ -41,6 +46,8 @@ pub struct Loaded {
     pub verification: Verification,
     /// Rows dropped because every cell was empty (datasets marked `drop_blank_rows`).
     pub blank_rows_dropped: usize,
+    /// Lowercase hex sha256 of the file read.
+    pub sha256: String,
 }
 
 /// Loads a catalog dataset by name.
@@ -77,7 +84,7 @@ pub fn load_table(dir: &DataDir, name: &str) -> Result<Loaded, LoadError> {
         return Err(LoadError::Checksum {
             path,
             expected: d.sha256.clone(),
-            actual: sha,
+            actual: sha.clone(),
             expected_bytes: d.bytes,
             actual_bytes: bytes.len() as u64,
         });
@@ -86,5 +93,5 @@ pub fn load_table(dir: &DataDir, name: &str) -> Result<Loaded, LoadError> {
         Format::Xls => xls::read(d, &path, &bytes)?,
         _ => text::read(d, &path, &bytes)?,
     };
-    Ok(Loaded { frame, verification, blank_rows_dropped })
+    Ok(Loaded { frame, verification, blank_rows_dropped, sha256: sha })
 }

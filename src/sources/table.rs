@@ -1,9 +1,9 @@
 //! Typed tables from producer files: the catalog schema applied cell by cell, missing codes to
 //! null, keys checked, and every failure located by file, line and column.
 
-use super::error::LoadError;
+use super::index::{IntHasher, IntMap};
 use crate::catalog::{ColumnType, Dataset};
-use crate::vars::keyed::{IntHasher, IntMap};
+use crate::types::LoadError;
 use polars::prelude::*;
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
@@ -357,53 +357,12 @@ pub(crate) fn parse_date(raw: &str) -> Option<i32> {
         return None;
     }
     let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
-        return None;
-    }
-    Some(days_from_civil(y, m, d))
-}
-
-fn days_in_month(y: i32, m: u32) -> u32 {
-    match m {
-        4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-pub fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let m = m as i32;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i32 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// Calendar year of a day count since 1970-01-01.
-pub fn year_of_day(d: i32) -> i32 {
-    // A lower bound (365-day years before 1970, 366-day years after), then step up.
-    let mut y = 1970 + if d >= 0 { d / 366 } else { d.div_euclid(365) } - 1;
-    while days_from_civil(y + 1, 1, 1) <= d {
-        y += 1;
-    }
-    y
+    super::dates::date(y, m, d)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn years_of_day_counts() {
-        for y in [1816, 1899, 1969, 1970, 1971, 2000, 2016, 2024] {
-            assert_eq!(year_of_day(days_from_civil(y, 1, 1)), y);
-            assert_eq!(year_of_day(days_from_civil(y, 12, 31)), y);
-        }
-    }
 
     #[test]
     fn integers_in_producer_spellings() {

@@ -1,9 +1,9 @@
 //! Producer CSV files: decoding (UTF-8, or cp1252 where the catalog says so), line endings
 //! (LF, CRLF, CR-only), quoted fields, headers with stray spaces, no final newline.
 
-use super::error::LoadError;
 use super::table::TableBuilder;
 use crate::catalog::{Dataset, Encoding};
+use crate::types::LoadError;
 use polars::prelude::DataFrame;
 use std::borrow::Cow;
 use std::path::Path;

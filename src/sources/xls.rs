@@ -2,9 +2,9 @@
 //! Cells are rendered to text and go through the same typed parsing as CSV cells, so a sheet
 //! and its CSV export give the same frame.
 
-use super::error::LoadError;
 use super::table::TableBuilder;
 use crate::catalog::Dataset;
+use crate::types::LoadError;
 use calamine::{Data, Reader, Xls};
 use polars::prelude::DataFrame;
 use std::io::Cursor;

@@ -1,9 +1,9 @@
 //! Disputes: one row per MID with its coalition sizes and escalation (STUDIES.md §1, §5c).
 
-use crate::frame::{select_columns, BuildError, Built, Sources, Spec};
-use crate::units::{Mids, Unit};
-use crate::vars::keyed::{column, ints, keys};
-use crate::vars::Var;
+use super::{select_columns, BuildContext};
+use crate::catalog::DatasetId;
+use crate::sources::index::{column, ints, keys};
+use crate::types::{BuildError, Mids, Unit};
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
@@ -20,11 +20,11 @@ struct Dispute {
     settle: Option<i32>,
 }
 
-fn disputes(src: &Sources, mids: Mids) -> Result<BTreeMap<i32, Dispute>, BuildError> {
+fn disputes(ctx: &BuildContext, mids: Mids) -> Result<BTreeMap<i32, Dispute>, BuildError> {
     let mut out = BTreeMap::new();
     match mids {
         Mids::Cow5 => {
-            let a = src.get("cow_mida")?;
+            let a = ctx.src.get(DatasetId::CowMida)?;
             let d = keys(&a, "dispnum")?;
             let cols: Vec<Vec<Option<i32>>> = ["styear", "endyear", "numa", "numb", "hostlev", "fatality", "outcome", "settle"]
                 .iter()
@@ -48,7 +48,7 @@ fn disputes(src: &Sources, mids: Mids) -> Result<BTreeMap<i32, Dispute>, BuildEr
         }
         Mids::Gml => {
             // GML 2.2.1 ships dispute attributes on every dispute-dyad-year row.
-            let g = src.get("gml_ddy_2.2.1")?;
+            let g = ctx.src.get(DatasetId::GmlDdy)?;
             let (d, y) = (keys(&g, "dispnum")?, keys(&g, "year")?);
             let cols: Vec<Vec<Option<i32>>> =
                 ["numa", "numb", "hostlev", "fatality", "outcome", "settle"].iter().map(|c| ints(&g, c)).collect::<PolarsResult<_>>()?;
@@ -71,10 +71,10 @@ fn disputes(src: &Sources, mids: Mids) -> Result<BTreeMap<i32, Dispute>, BuildEr
 }
 
 /// Builds the dispute frame.
-pub fn build(src: &Sources, spec: &Spec, chosen: &[&'static Var]) -> Result<Built, BuildError> {
-    let cover = spec.mids.coverage();
-    let years = spec.checked_years(cover, cover, &format!("the dispute data (--mids {})", spec.mids.name()))?;
-    let all = disputes(src, spec.mids)?;
+pub fn build(ctx: &BuildContext) -> Result<DataFrame, BuildError> {
+    let cover = ctx.mids.coverage();
+    let years = ctx.years_within(cover, cover, &format!("the dispute data (--mids {})", ctx.mids.name()))?;
+    let all = disputes(ctx, ctx.mids)?;
     let rows: Vec<(i32, Dispute)> = all.into_iter().filter(|(_, d)| d.styear.is_some_and(|y| years.contains(y))).collect();
     let get = |f: &dyn Fn(&Dispute) -> Option<i32>| rows.iter().map(|(_, d)| f(d)).collect::<Vec<Option<i32>>>();
     let flag = |f: &dyn Fn(&Dispute) -> Option<bool>| rows.iter().map(|(_, d)| f(d).map(i32::from)).collect::<Vec<Option<i32>>>();
@@ -93,11 +93,11 @@ pub fn build(src: &Sources, spec: &Spec, chosen: &[&'static Var]) -> Result<Buil
         column("side_a_victory", flag(&|d| d.outcome.map(|o| o == 1))),
         column("settle", get(&|d| d.settle)),
     ];
-    let frame = select_columns(DataFrame::new(rows.len(), cols)?, Unit::Dispute, chosen)?;
-    Ok(Built { frame, notes: vec![format!("{} disputes starting {years} (--mids {})", rows.len(), spec.mids.name())] })
+    ctx.note(format!("{} disputes starting {years} (--mids {})", rows.len(), ctx.mids.name()));
+    Ok(select_columns(DataFrame::new(rows.len(), cols)?, Unit::Dispute, &ctx.chosen)?)
 }
 
 /// Start year of every dispute of a source (used by the joiner unit).
-pub fn start_years(src: &Sources, mids: Mids) -> Result<BTreeMap<i32, i32>, BuildError> {
-    Ok(disputes(src, mids)?.into_iter().filter_map(|(k, d)| Some((k, d.styear?))).collect())
+pub fn start_years(ctx: &BuildContext, mids: Mids) -> Result<BTreeMap<i32, i32>, BuildError> {
+    Ok(disputes(ctx, mids)?.into_iter().filter_map(|(k, d)| Some((k, d.styear?))).collect())
 }

@@ -2,11 +2,31 @@
 //! membership in a year. Pairs that are members in the same year but never at the same time
 //! (West Germany and unified Germany in 1990, say) are removed and counted.
 
-use super::Years;
+use super::{BuildContext, Years};
+use crate::catalog::DatasetId;
+use crate::sources::index::keys;
 use crate::sources::{days_from_civil, year_of_day};
-use crate::vars::keyed::keys;
+use crate::types::BuildError;
 use polars::prelude::*;
 use std::collections::BTreeMap;
+
+/// Builds the universe of the request: the dispute source's years by default, within the state
+/// system's.
+pub fn build(ctx: &BuildContext) -> Result<DyadUniverse, BuildError> {
+    let spells = spells(&ctx.src.get(DatasetId::States)?)?;
+    let cover = coverage(&spells);
+    let default = ctx.mids.coverage().clamp_to(cover).unwrap_or(cover);
+    let years = ctx.years_within(default, cover, "the COW state system (states, v2016)")?;
+    let u = universe(&spells, years, ctx.directed);
+    ctx.note(format!(
+        "{} {} dyad-years {years}; {} {} of states that were members in the same year but on no common day removed",
+        u.len(),
+        if ctx.directed { "directed" } else { "non-directed" },
+        u.removed_no_common_day,
+        if ctx.directed { "rows" } else { "pairs" },
+    ));
+    Ok(u)
+}
 
 /// Membership spells as (ccode, first day, last day), days since 1970-01-01.
 pub fn spells(states: &DataFrame) -> PolarsResult<Vec<(i32, i32, i32)>> {
@@ -54,6 +74,10 @@ pub struct DyadUniverse {
     /// Rows (directed) or pairs (non-directed) dropped because the two states were members in
     /// the same year but on no common day.
     pub removed_no_common_day: usize,
+    /// Years built.
+    pub years: Years,
+    /// Both orders of each pair (true) or ccode1 < ccode2 only.
+    pub directed: bool,
 }
 
 /// Builds the directed (both orders) or non-directed (ccode1 < ccode2) dyad-years of `years`.
@@ -83,6 +107,8 @@ pub fn universe(spells: &[(i32, i32, i32)], years: Years, directed: bool) -> Dya
         ccode2: Vec::with_capacity(rows.len()),
         year: Vec::with_capacity(rows.len()),
         removed_no_common_day: removed,
+        years,
+        directed,
     };
     for (a, b, y) in rows {
         u.ccode1.push(a);

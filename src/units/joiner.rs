@@ -1,46 +1,46 @@
 //! Dispute joiners (entanglement): one row per (dispute, state) where the state is a system
-//! member in the dispute's start year and not one of its originators (STUDIES.md §1, §3).
+//! member in the dispute's start year and not one of its originators (STUDIES.md §1).
 
-use crate::frame::{select_columns, BuildError, Built, Sources, Spec};
-use crate::units::{dispute, dyad_year, Unit};
-use crate::vars::capabilities::{Majors, Nmc};
-use crate::vars::conflict::participants;
-use crate::vars::geography::{Capitals, Contiguity};
-use crate::vars::keyed::column;
-use crate::vars::Var;
-use polars::prelude::*;
+use super::{dispute, dyad_year, BuildContext};
+use crate::catalog::DatasetId;
+use crate::sources::participants::participants;
+use crate::types::BuildError;
+use std::collections::BTreeMap;
 
-/// Builds the joiner frame.
-pub fn build(src: &Sources, spec: &Spec, chosen: &[&'static Var]) -> Result<Built, BuildError> {
-    let cover = spec.mids.coverage();
-    let years = spec.checked_years(cover, cover, &format!("the dispute data (--mids {})", spec.mids.name()))?;
-    let parts = participants(&src.participants(spec.mids)?)?;
-    let starts = dispute::start_years(src, spec.mids)?;
-    let spells = dyad_year::spells(&src.get("states")?)?;
-    let atop = src.atop()?;
-    let cont = Contiguity::new(&src.get("contdird")?)?;
-    let caps = Capitals::new(&src.get("capitals")?)?;
-    let nmc = Nmc::new(&src.get("nmc")?)?;
-    let majors = Majors::new(&src.get("majors")?)?;
+/// The originators of a dispute, by side.
+#[derive(Debug, Clone, Default)]
+pub struct Originators {
+    /// Side-A originators.
+    pub side_a: Vec<i32>,
+    /// Side-B originators.
+    pub side_b: Vec<i32>,
+}
 
-    let names = [
-        "dispnum",
-        "ccode",
-        "styear",
-        "joined",
-        "joined_side_a",
-        "joined_side_b",
-        "ally_def_a",
-        "ally_def_b",
-        "ally_any_a",
-        "ally_any_b",
-        "ally_joins_ally_side",
-        "contig_orig",
-        "major",
-    ];
-    let mut ints: Vec<Vec<Option<i32>>> = names.iter().map(|_| Vec::new()).collect();
-    let mut ln_dist: Vec<Option<f64>> = Vec::new();
-    let mut cinc: Vec<Option<f64>> = Vec::new();
+/// The joiner rows, sorted by (dispnum, ccode).
+#[derive(Default)]
+pub struct Joiners {
+    /// Dispute.
+    pub dispnum: Vec<i32>,
+    /// Potential joiner.
+    pub ccode: Vec<i32>,
+    /// Start year of the dispute.
+    pub styear: Vec<i32>,
+    /// It took part (as a joiner).
+    pub joined: Vec<bool>,
+    /// It took part on side A.
+    pub side_a: Vec<bool>,
+    /// Originators of each dispute.
+    pub originators: BTreeMap<i32, Originators>,
+}
+
+/// Builds the joiner rows of the disputes starting in the years asked.
+pub fn build(ctx: &BuildContext) -> Result<Joiners, BuildError> {
+    let cover = ctx.mids.coverage();
+    let years = ctx.years_within(cover, cover, &format!("the dispute data (--mids {})", ctx.mids.name()))?;
+    let parts = participants(&ctx.src.get(ctx.mids.participants())?)?;
+    let starts = dispute::start_years(ctx, ctx.mids)?;
+    let spells = dyad_year::spells(&ctx.src.get(DatasetId::States)?)?;
+    let mut j = Joiners::default();
     let mut no_start = 0;
     for (&d, ps) in &parts {
         let Some(&y) = starts.get(&d) else {
@@ -50,56 +50,28 @@ pub fn build(src: &Sources, spec: &Spec, chosen: &[&'static Var]) -> Result<Buil
         if !years.contains(y) {
             continue;
         }
-        let orig_a: Vec<i32> = ps.iter().filter(|(_, p)| p.orig && p.sidea).map(|(c, _)| *c).collect();
-        let orig_b: Vec<i32> = ps.iter().filter(|(_, p)| p.orig && !p.sidea).map(|(c, _)| *c).collect();
-        let in_atop = atop.cover.contains(y);
-        let in_cont = (1816..=2016).contains(&y);
+        let side = |a: bool| ps.iter().filter(|(_, p)| p.orig && p.sidea == a).map(|(c, _)| *c).collect();
+        j.originators.insert(d, Originators { side_a: side(true), side_b: side(false) });
         for &s in dyad_year::members(&spells, y).keys() {
             let p = ps.get(&s);
             if p.is_some_and(|p| p.orig) {
                 continue;
             }
-            let joined = p.is_some();
-            let side_a = p.is_some_and(|p| p.sidea);
-            let def = |os: &[i32]| os.iter().any(|&o| atop.promised(s, o, y)[0]);
-            let any = |os: &[i32]| os.iter().any(|&o| atop.any_between(s, o, y));
-            let (def_a, def_b) = (def(&orig_a), def(&orig_b));
-            let atop_val = |v: bool| in_atop.then_some(i32::from(v));
-            let origs = orig_a.iter().chain(&orig_b);
-            let contig = origs.clone().any(|&o| cont.conttype(s, o, y) <= 5);
-            let dist = origs.filter_map(|&o| caps.distance(s, o, y)).reduce(f64::min);
-            let vals = [
-                Some(d),
-                Some(s),
-                Some(y),
-                Some(i32::from(joined)),
-                Some(i32::from(joined && side_a)),
-                Some(i32::from(joined && !side_a)),
-                atop_val(def_a),
-                atop_val(def_b),
-                atop_val(any(&orig_a)),
-                atop_val(any(&orig_b)),
-                atop_val(joined && ((side_a && def_a) || (!side_a && def_b))),
-                in_cont.then_some(i32::from(contig)),
-                Some(i32::from(majors.is_major(s, y))),
-            ];
-            for (c, v) in ints.iter_mut().zip(vals) {
-                c.push(v);
-            }
-            ln_dist.push(dist.map(f64::ln_1p));
-            cinc.push(nmc.get(s, y).cinc);
+            j.dispnum.push(d);
+            j.ccode.push(s);
+            j.styear.push(y);
+            j.joined.push(p.is_some());
+            j.side_a.push(p.is_some_and(|p| p.sidea));
         }
     }
-    let n = ln_dist.len();
-    let mut cols: Vec<Column> = names.iter().zip(ints).map(|(name, v)| column(name, v)).collect();
-    cols.push(column("ln_dist_orig", ln_dist));
-    cols.push(column("cinc", cinc));
-    let frame = select_columns(DataFrame::new(n, cols)?, Unit::Joiner, chosen)?;
-    let joined = frame.column("joined").ok().and_then(|c| c.i32().ok().and_then(|c| c.sum())).unwrap_or(0);
-    let mut notes =
-        vec![format!("{n} (dispute, potential joiner) rows for disputes starting {years} (--mids {}); {joined} joined", spec.mids.name())];
+    let joined = j.joined.iter().filter(|x| **x).count();
+    ctx.note(format!(
+        "{} (dispute, potential joiner) rows for disputes starting {years} (--mids {}); {joined} joined",
+        j.dispnum.len(),
+        ctx.mids.name()
+    ));
     if no_start > 0 {
-        notes.push(format!("{no_start} disputes without a start year skipped"));
+        ctx.note(format!("{no_start} disputes without a start year skipped"));
     }
-    Ok(Built { frame, notes })
+    Ok(j)
 }

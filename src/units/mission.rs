@@ -1,17 +1,17 @@
 //! Third-party peacekeeping missions (Mullenbach's Third-Party PKM v3.1), one row per mission,
 //! with the legitimacy of their mandate.
 
-use crate::frame::{select_columns, BuildError, Built, Sources, Spec};
-use crate::units::{Unit, Years};
-use crate::vars::keyed::{column, floats, ints, keys};
-use crate::vars::Var;
+use super::{select_columns, BuildContext};
+use crate::catalog::DatasetId;
+use crate::sources::index::{column, floats, ints, keys};
+use crate::types::{BuildError, Unit, Years};
 use polars::prelude::*;
 
 /// Builds the mission frame from the producer's Excel file.
-pub fn build(src: &Sources, spec: &Spec, chosen: &[&'static Var]) -> Result<Built, BuildError> {
-    let pkm = src.get("pkm")?;
-    let cover = Years { first: 1947, last: 2014 };
-    let years = spec.checked_years(cover, cover, "Third-Party PKM v3.1")?;
+pub fn build(ctx: &BuildContext) -> Result<DataFrame, BuildError> {
+    let pkm = ctx.src.get(DatasetId::Pkm)?;
+    let cover = Years::of(DatasetId::Pkm);
+    let years = ctx.years_within(cover, cover, "Third-Party PKM v3.1")?;
     let start = ints(&pkm, "startyr")?;
     let keep: Vec<bool> = start.iter().map(|y| y.is_some_and(|y| years.contains(y))).collect();
     let pkm = pkm.filter(&BooleanChunked::from_slice("keep".into(), &keep))?;
@@ -39,7 +39,8 @@ pub fn build(src: &Sources, spec: &Spec, chosen: &[&'static Var]) -> Result<Buil
         column("regnum", ints(&pkm, "regnum")?),
         column("pkmnum1", floats(&pkm, "pkmnum1")?),
     ];
-    let frame = select_columns(DataFrame::new(n, cols)?, Unit::Mission, chosen)?;
+    let frame = DataFrame::new(n, cols)?;
     let missing = frame.column("statenum").map(|c| c.null_count()).unwrap_or(0);
-    Ok(Built { frame, notes: vec![format!("{n} missions starting {years}; statenum missing for {missing}")] })
+    ctx.note(format!("{n} missions starting {years}; statenum missing for {missing}"));
+    Ok(select_columns(frame, Unit::Mission, &ctx.chosen)?)
 }

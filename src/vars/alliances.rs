@@ -2,8 +2,8 @@
 //! promises (Leeds 2003; Johnson & Leeds 2011), computed from ATOP 5.1 directed dyad-years by
 //! counting per state-year, never by looping over third states.
 
-use super::keyed::{dyad_key, int_column, ints, keys, FrameKeys, IntMap, StateYearTable};
-use crate::units::Years;
+use crate::sources::index::{dyad_key, int_column, ints, keys, FrameKeys, IntMap, StateYearTable};
+use crate::types::Years;
 use polars::prelude::*;
 
 /// Obligation types, in ATOP order.

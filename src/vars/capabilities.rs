@@ -1,7 +1,7 @@
 //! Capabilities (NMC 6.0) and major-power status (COW majors2016) by state-year, and the dyadic
 //! measures built from them (STUDIES.md §4).
 
-use super::keyed::{float_column, floats, ints, keys, StateYearIndex};
+use crate::sources::index::{float_column, floats, ints, keys, StateYearIndex};
 use polars::prelude::*;
 
 /// NMC values by state-year.

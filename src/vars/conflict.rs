@@ -2,11 +2,12 @@
 //! kept dispute's `hostlev`, `fatality`, `dispnum`, from GML 2.2.1 directed dispute-dyad-years or
 //! from COW MID 5.0 participant spells.
 
-use super::keyed::{ints, keys, FrameKeys};
-use crate::units::Years;
+use crate::sources::index::{ints, keys, FrameKeys};
+use crate::sources::participants::{flags, participants};
+use crate::types::Years;
 use polars::prelude::*;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// One directed dispute-dyad-year: states 1 and 2 on opposite sides of dispute `dispnum` in
 /// `year`.
@@ -58,10 +59,6 @@ impl DisputeDyadYear {
     }
 }
 
-fn flags(v: &[Option<i32>]) -> Vec<bool> {
-    v.iter().map(|x| *x == Some(1)).collect()
-}
-
 /// The GML directed dispute-dyad-year file as records.
 pub fn from_gml(ddy: &DataFrame) -> PolarsResult<Vec<DisputeDyadYear>> {
     let (d, c1, c2, y) = (keys(ddy, "dispnum")?, keys(ddy, "ccode1")?, keys(ddy, "ccode2")?, keys(ddy, "year")?);
@@ -85,38 +82,6 @@ pub fn from_gml(ddy: &DataFrame) -> PolarsResult<Vec<DisputeDyadYear>> {
             maxdur: maxdur[i],
         })
         .collect())
-}
-
-/// A state's participation in a dispute, merged over its spells.
-#[derive(Debug, Clone, Default)]
-pub struct Participation {
-    /// Years it took part.
-    pub years: BTreeSet<i32>,
-    /// On side A.
-    pub sidea: bool,
-    /// Originator in any spell.
-    pub orig: bool,
-}
-
-/// Participations by dispute number, then state.
-pub type Participants = BTreeMap<i32, BTreeMap<i32, Participation>>;
-
-/// Participants by dispute and state, from a MIDB-like frame (`dispnum`, `ccode`, `styear`,
-/// `endyear`, `sidea`, `orig`).
-pub fn participants(midb: &DataFrame) -> PolarsResult<Participants> {
-    let (d, c) = (keys(midb, "dispnum")?, keys(midb, "ccode")?);
-    let (sy, ey) = (ints(midb, "styear")?, ints(midb, "endyear")?);
-    let (sa, or) = (flags(&ints(midb, "sidea")?), flags(&ints(midb, "orig")?));
-    let mut out = Participants::new();
-    for i in 0..d.len() {
-        let p = out.entry(d[i]).or_default().entry(c[i]).or_default();
-        if let (Some(s), Some(e)) = (sy[i], ey[i].or(sy[i])) {
-            p.years.extend(s..=e.max(s));
-        }
-        p.sidea |= sa[i];
-        p.orig |= or[i];
-    }
-    Ok(out)
 }
 
 /// COW MID 5 dispute-dyad-years: states on opposite sides of a dispute whose participation
@@ -187,14 +152,19 @@ impl DyadConflict {
     }
 }
 
-/// Conflict columns for the frame rows (`c1`, `c2`, `year`); null outside `cover`.
-pub fn dyad_conflict(ddys: &[DisputeDyadYear], c1: &[i32], c2: &[i32], year: &[i32], cover: Years) -> DyadConflict {
+/// Conflict columns for the frame rows (`c1`, `c2`, `year`); null outside `cover`. A
+/// non-directed frame (ccode1 < ccode2) reads each dispute-dyad-year in that order only: the
+/// reverse-order records are the same dispute-dyad-years seen from the other side.
+pub fn dyad_conflict(ddys: &[DisputeDyadYear], c1: &[i32], c2: &[i32], year: &[i32], cover: Years, directed: bool) -> DyadConflict {
     let rows = FrameKeys::new(c1, c2, year);
     let (first, last) = (year.iter().copied().min().unwrap_or(0), year.iter().copied().max().unwrap_or(-1));
     let mut kept: Vec<Option<usize>> = vec![None; c1.len()];
     let mut init = vec![false; c1.len()];
     let (mut matched, mut outside) = (0, 0);
     for (j, r) in ddys.iter().enumerate() {
+        if !directed && r.ccode1 > r.ccode2 {
+            continue;
+        }
         match rows.row(r.ccode1, r.ccode2, r.year) {
             Some(i) => {
                 matched += 1;
@@ -263,17 +233,17 @@ mod tests {
         let cover = Years { first: 1816, last: 2010 };
         // An ongoing war (hostlev 5) and a new display (hostlev 3): the onset is kept.
         let recs = [ddy(10, false, 5, 6), ddy(20, true, 3, 0)];
-        let c = dyad_conflict(&recs, &[2], &[200], &[1900], cover);
+        let c = dyad_conflict(&recs, &[2], &[200], &[1900], cover, true);
         assert_eq!((c.mid_onset[0], c.mid_ongoing[0], c.hostlev[0], c.dispnum[0]), (Some(1), Some(1), Some(3), Some(20)));
         assert_eq!(c.collapsed(), 1);
         // Two onsets: higher hostility wins; a tie falls to fatality, then the lower dispnum.
         let recs = [ddy(30, true, 3, 0), ddy(31, true, 4, 0), ddy(29, true, 4, 0)];
-        let c = dyad_conflict(&recs, &[2], &[200], &[1900], cover);
+        let c = dyad_conflict(&recs, &[2], &[200], &[1900], cover, true);
         assert_eq!((c.dispnum[0], c.collapsed()), (Some(29), 2));
         let recs = [ddy(40, true, 4, 1), ddy(39, true, 4, 0)];
-        assert_eq!(dyad_conflict(&recs, &[2], &[200], &[1900], cover).dispnum[0], Some(40));
+        assert_eq!(dyad_conflict(&recs, &[2], &[200], &[1900], cover, true).dispnum[0], Some(40));
         // Outside the source's years everything is null, not zero.
-        let c = dyad_conflict(&[], &[2], &[200], &[2012], cover);
+        let c = dyad_conflict(&[], &[2], &[200], &[2012], cover, true);
         assert_eq!((c.mid_onset[0], c.init[0]), (None, None));
     }
 

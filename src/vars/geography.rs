@@ -1,7 +1,7 @@
 //! Geography (STUDIES.md §4): direct contiguity, capital-to-capital distance with capital
 //! changes honoured by year, and minimum distance.
 
-use super::keyed::{dyad_key, floats, keys, FrameKeys, IntMap, StateYearTable};
+use crate::sources::index::{dyad_key, floats, keys, FrameKeys, IntMap, StateYearTable};
 use crate::sources::year_of_day;
 use polars::prelude::*;
 

@@ -1,7 +1,7 @@
 //! Democracy by state-year (polity2, V-Dem polyarchy, extended UDS) and the dyadic measures
 //! built from them (STUDIES.md §4).
 
-use super::keyed::{float_column, floats, ints, keys, StateYearIndex};
+use crate::sources::index::{float_column, floats, ints, keys, StateYearIndex};
 use polars::prelude::*;
 
 /// Democracy scores by state-year.

@@ -1,7 +1,7 @@
 //! Strategic rivalries (Thompson, Sakuwa & Suhas 2022) by dyad-year.
 
-use super::keyed::{dyad_key, ints, keys, IntMap};
-use crate::units::Years;
+use crate::sources::index::{dyad_key, ints, keys, IntMap};
+use crate::types::Years;
 use polars::prelude::*;
 
 /// Rivalry years of unordered pairs.

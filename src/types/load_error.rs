@@ -19,6 +19,19 @@ pub enum LoadError {
         dataset: String,
     },
 
+    /// Datasets a build needs are not in the data directory (all of them are listed).
+    #[error("{}", missing_message(.dir, .dir_from, *.dir_exists, .datasets))]
+    Missing {
+        /// The data directory.
+        dir: PathBuf,
+        /// How it was chosen (`--data-dir`, `$ALLYWAR_DATA`, the default).
+        dir_from: &'static str,
+        /// Whether the directory exists at all.
+        dir_exists: bool,
+        /// (dataset, expected path) of every missing file.
+        datasets: Vec<(String, PathBuf)>,
+    },
+
     /// Reading failed.
     #[error("{}: {source}", path.display())]
     Io {
@@ -188,4 +201,28 @@ fn missing_hint(suggestion: &Option<String>, header: &[String]) -> String {
         Some(s) => format!(" (renamed to `{s}`?); header: {}{more}", shown.join(", ")),
         None => format!("; header: {}{more}", shown.join(", ")),
     }
+}
+
+fn missing_message(dir: &std::path::Path, from: &str, exists: bool, datasets: &[(String, PathBuf)]) -> String {
+    let names: Vec<&str> = datasets.iter().map(|(n, _)| n.as_str()).collect();
+    let dir_flag = if from == "--data-dir" { format!(" --data-dir {}", dir.display()) } else { String::new() };
+    let fetch = format!("allywar data fetch {}{dir_flag}", names.join(" "));
+    if !exists {
+        return format!(
+            "the data directory {} ({from}) does not exist; get the data with `{fetch}` (add --mirror DIR|URL to copy from a mirror), or point --data-dir / $ALLYWAR_DATA at a copy",
+            dir.display()
+        );
+    }
+    let mut s = format!(
+        "{} dataset{} this build needs {} missing from {} ({from}):",
+        datasets.len(),
+        if datasets.len() == 1 { "" } else { "s" },
+        if datasets.len() == 1 { "is" } else { "are" },
+        dir.display()
+    );
+    for (n, p) in datasets {
+        s.push_str(&format!("\n  {n:<16} {}", p.display()));
+    }
+    s.push_str(&format!("\nget {} with: {fetch}", if datasets.len() == 1 { "it" } else { "them" }));
+    s
 }

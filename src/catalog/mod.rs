@@ -1,11 +1,14 @@
 //! The dataset catalog: every file allywar knows, where it comes from, how to verify it and
 //! what its columns mean. The catalog is `data/catalog.toml`, embedded at compile time.
 
+mod id;
+
+pub use id::DatasetId;
 use serde::Deserialize;
 use std::sync::OnceLock;
 
 /// The catalog text, as committed in `data/catalog.toml`.
-pub const CATALOG_TOML: &str = include_str!("../data/catalog.toml");
+pub const CATALOG_TOML: &str = include_str!("../../data/catalog.toml");
 
 /// Errors in the catalog itself or in a lookup of it.
 #[derive(Debug, thiserror::Error)]
@@ -255,30 +258,18 @@ pub fn catalog() -> &'static Catalog {
     })
 }
 
-/// The candidate closest to `name` by edit distance, if it is close enough to be a typo.
+/// The candidate closest to `name` (ignoring case) by edit distance, if it is close enough to
+/// be a typo, or contains `name`.
 pub fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    let lower = name.to_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
-        let d = levenshtein(name, c);
+        let d = strsim::levenshtein(&lower, &c.to_lowercase());
         if best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
     }
-    best.filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(2) || c.contains(name)).map(|(_, c)| c.to_string())
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    best.filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(2) || c.contains(lower.as_str())).map(|(_, c)| c.to_string())
 }
 
 #[cfg(test)]

@@ -1,0 +1,170 @@
+//! `allywar build UNIT`: build an analysis frame and write it.
+//!
+//! ```text
+//! allywar build UNIT [--years A:B] [--directed|--nondirected] [--prd] [--mids gml|cow5]
+//!                    [--vars LIST|all] [--drop-ongoing] [--out FILE] [--data-dir DIR]
+//! ```
+
+use super::{DataArgs, Out};
+use allywar::frame::{Built, Spec};
+use allywar::output::{check_path, write_frame_with, Metadata};
+use allywar::types::{Mids, Unit, Years};
+use anyhow::{bail, Result};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Build an analysis frame.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Unit of analysis.
+    #[arg(value_enum)]
+    pub unit: Unit,
+    /// Years A:B, A: or :B (default: the dispute source's years where the unit has them, else
+    /// the unit's source). Years a source does not cover are left out with a note.
+    #[arg(long, value_name = "A:B")]
+    pub years: Option<Years>,
+    /// Directed dyad-years, both orders (the default; dyad-year only).
+    #[arg(long, conflicts_with = "nondirected")]
+    pub directed: bool,
+    /// Non-directed dyad-years, ccode1 < ccode2 (dyad-year only).
+    #[arg(long)]
+    pub nondirected: bool,
+    /// Politically relevant dyads only: contiguous up to 400 miles of water, or a major power
+    /// (dyad-year only).
+    #[arg(long)]
+    pub prd: bool,
+    /// Dispute source (dyad-year, state-year, joiner, dispute) [default: gml].
+    #[arg(long, value_enum)]
+    pub mids: Option<Mids>,
+    /// Variables, comma-separated (spaces allowed), in the order wanted, or all (see `allywar
+    /// vars UNIT`). Default: all.
+    #[arg(long, value_name = "LIST|all")]
+    pub vars: Vec<String>,
+    /// Drop dyad-years of ongoing disputes that are not onsets (dyad-year only).
+    #[arg(long)]
+    pub drop_ongoing: bool,
+    /// Output file: .parquet, .arrow (.ipc, .feather), .csv or .dta (Stata 14+); default
+    /// UNIT.parquet.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+impl Args {
+    /// The flags given that mean nothing for the unit.
+    fn inapplicable(&self) -> Vec<&'static str> {
+        let opts = self.unit.options();
+        let mut bad = Vec::new();
+        if !opts.dyad {
+            for (set, flag) in [
+                (self.directed, "--directed"),
+                (self.nondirected, "--nondirected"),
+                (self.prd, "--prd"),
+                (self.drop_ongoing, "--drop-ongoing"),
+            ] {
+                if set {
+                    bad.push(flag);
+                }
+            }
+        }
+        if !opts.mids && self.mids.is_some() {
+            bad.push("--mids");
+        }
+        bad
+    }
+
+    /// The library spec of these flags.
+    pub fn spec(&self) -> Spec {
+        let mut spec = Spec::new(self.unit)
+            .directed(!self.nondirected)
+            .prd(self.prd)
+            .drop_ongoing(self.drop_ongoing)
+            .vars(&self.vars)
+            .mids(self.mids.unwrap_or_default());
+        spec.years = self.years;
+        spec
+    }
+}
+
+/// Runs `allywar build`.
+pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
+    let bad = args.inapplicable();
+    if !bad.is_empty() {
+        bail!(
+            "{} do{} not apply to {} frames (`allywar build --help` says which flags apply to which units)",
+            bad.join(", "),
+            if bad.len() == 1 { "es" } else { "" },
+            args.unit
+        );
+    }
+    let spec = args.spec();
+    // Everything that can be checked without data is checked before any work is done.
+    spec.check()?;
+    let path = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("{}.parquet", args.unit.name())));
+    check_path(&path)?;
+    let dir = args.data.dir();
+    let bar = spinner(out, &format!("building {}", args.unit));
+    let built = spec.build_with(&dir, &|stage| bar.set_message(stage.to_string()));
+    bar.finish_and_clear();
+    let mut built = built?;
+    for input in built.inputs.iter().filter(|i| !i.verified) {
+        out.warn(&format!(
+            "{} ({}) is UNVERIFIED: its sha256 {} differs from the catalog's; recorded as unverified in the output",
+            input.dataset,
+            input.path.display(),
+            input.sha256
+        ));
+    }
+    let meta = metadata(&built, &spec);
+    write_frame_with(&mut built.frame, &path, &meta)?;
+    for note in &built.notes {
+        out.note(note);
+    }
+    let (rows, cols) = built.frame.shape();
+    out.done(&format!("wrote {} ({rows} rows × {cols} columns)", path.display()));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What goes into the output file: the allywar version, the request, every input and the
+/// variables' definitions.
+pub fn metadata(built: &Built, spec: &Spec) -> Metadata {
+    let inputs: Vec<serde_json::Value> = built
+        .inputs
+        .iter()
+        .map(|i| {
+            serde_json::json!({
+                "dataset": i.dataset.name(), "version": i.version, "file": i.dataset.dataset().path,
+                "sha256": i.sha256, "verified": i.verified,
+            })
+        })
+        .collect();
+    let request = serde_json::json!({
+        "unit": spec.unit.name(), "years": spec.years.map(|y| y.to_string()), "directed": spec.directed, "prd": spec.prd,
+        "mids": spec.mids.name(), "drop_ongoing": spec.drop_ongoing,
+    });
+    let mut labels: Vec<(String, String)> =
+        spec.unit.keys().iter().map(|k| (k.to_string(), spec.unit.key_definition(k).to_string())).collect();
+    labels.extend(built.vars.iter().map(|v| (v.name.to_string(), v.definition.to_string())));
+    Metadata {
+        entries: vec![
+            ("allywar_version".into(), env!("CARGO_PKG_VERSION").into()),
+            ("allywar_request".into(), request.to_string()),
+            ("allywar_inputs".into(), serde_json::Value::Array(inputs).to_string()),
+        ],
+        labels,
+    }
+}
+
+/// A spinner on stderr with the current stage (hidden unless `Out::progress`).
+pub fn spinner(out: &Out, what: &str) -> indicatif::ProgressBar {
+    if !out.progress() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner().with_prefix(what.to_string());
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {prefix}: {msg} ({elapsed})") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(100));
+    bar
+}

@@ -1,0 +1,88 @@
+//! `allywar vars [UNIT]`: every variable a unit can carry, with its definition, source and
+//! years (for dispute variables, the years of the dispute source: `--mids` picks one).
+
+use super::Out;
+use allywar::types::{Mids, Unit};
+use anyhow::Result;
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+/// List the variables of a unit (all units if none is named).
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Unit (all units if omitted).
+    #[arg(value_enum)]
+    pub unit: Option<Unit>,
+    /// Show the years of this dispute source for dispute variables (default: both).
+    #[arg(long, value_enum)]
+    pub mids: Option<Mids>,
+    /// Machine-readable output on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+struct Row {
+    unit: Unit,
+    name: &'static str,
+    kind: &'static str,
+    definition: &'static str,
+    source: String,
+    years: Vec<(Option<Mids>, i32, i32)>,
+}
+
+/// Runs `allywar vars`.
+pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
+    let units: Vec<Unit> = args.unit.map_or_else(|| Unit::ALL.to_vec(), |u| vec![u]);
+    let sources: Vec<Mids> = args.mids.map_or_else(|| vec![Mids::Gml, Mids::Cow5], |m| vec![m]);
+    let mut rows = Vec::new();
+    for &unit in &units {
+        for k in unit.keys() {
+            rows.push(Row { unit, name: k, kind: "key", definition: unit.key_definition(k), source: String::new(), years: vec![] });
+        }
+        for v in allywar::vars::for_unit(unit, true) {
+            let (source, years) = match v.years {
+                Some((a, b)) => (v.source.to_string(), vec![(None, a, b)]),
+                None => {
+                    let src: Vec<String> = sources.iter().map(|m| format!("{} (--mids {})", m.dataset(), m.name())).collect();
+                    let years = sources.iter().map(|m| (Some(*m), m.coverage().first, m.coverage().last)).collect();
+                    (src.join(" or "), years)
+                }
+            };
+            let kind = if v.directed_only { "directed only" } else { "variable" };
+            rows.push(Row { unit, name: v.name, kind, definition: v.definition, source, years });
+        }
+    }
+    if args.json {
+        let list: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|r| {
+                let years: Vec<serde_json::Value> = r
+                    .years
+                    .iter()
+                    .map(|(m, a, b)| serde_json::json!({"mids": m.map(|m| m.name()), "first": a, "last": b}))
+                    .collect();
+                serde_json::json!({"unit": r.unit.name(), "name": r.name, "kind": r.kind, "definition": r.definition, "source": r.source, "years": years})
+            })
+            .collect();
+        writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for u in &units {
+        writeln!(out, "{u}")?;
+        for r in rows.iter().filter(|r| r.unit == *u) {
+            let years: Vec<String> = r
+                .years
+                .iter()
+                .map(|(m, a, b)| match m {
+                    Some(m) if sources.len() > 1 => format!("{} {a}–{b}", m.name()),
+                    _ => format!("{a}–{b}"),
+                })
+                .collect();
+            let years = if years.is_empty() { String::new() } else { format!(" [{}]", years.join("; ")) };
+            let src = if r.source.is_empty() { String::new() } else { format!(" ({})", r.source) };
+            let tag = if r.kind == "key" { " (key)" } else { "" };
+            writeln!(out, "  {:<28} {}{tag}{src}{years}", r.name, r.definition)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

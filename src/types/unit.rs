@@ -1,0 +1,109 @@
+//! The units of analysis (STUDIES.md §1).
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A unit of analysis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Unit {
+    /// Every COW system member in every year it is a member.
+    #[value(name = "state-year", alias = "state_year")]
+    StateYear,
+    /// Ordered (or, non-directed, unordered) pairs of members sharing a day of membership.
+    #[value(name = "dyad-year", alias = "dyad_year")]
+    DyadYear,
+    /// (dispute, state) pairs of potential joiners (entanglement).
+    #[value(name = "joiner")]
+    Joiner,
+    /// One row per militarized interstate dispute.
+    #[value(name = "dispute")]
+    Dispute,
+    /// One row per third-party peacekeeping mission.
+    #[value(name = "mission")]
+    Mission,
+    /// One row per US use of force (Tago 2005).
+    #[value(name = "us-force", alias = "us_force")]
+    UsForce,
+}
+
+impl Unit {
+    /// Every unit, in the order of STUDIES.md.
+    pub const ALL: [Unit; 6] = [Unit::StateYear, Unit::DyadYear, Unit::Joiner, Unit::Dispute, Unit::Mission, Unit::UsForce];
+
+    /// Name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::StateYear => "state-year",
+            Unit::DyadYear => "dyad-year",
+            Unit::Joiner => "joiner",
+            Unit::Dispute => "dispute",
+            Unit::Mission => "mission",
+            Unit::UsForce => "us-force",
+        }
+    }
+
+    /// The columns that identify a row.
+    pub fn keys(self) -> &'static [&'static str] {
+        match self {
+            Unit::StateYear => &["ccode", "year"],
+            Unit::DyadYear => &["ccode1", "ccode2", "year", "dyad_id"],
+            Unit::Joiner => &["dispnum", "ccode"],
+            Unit::Dispute => &["dispnum"],
+            Unit::Mission => &["obsnum"],
+            Unit::UsForce => &["force_id"],
+        }
+    }
+
+    /// What a key column means (for `allywar vars` and file labels).
+    pub fn key_definition(self, key: &str) -> &'static str {
+        match key {
+            "ccode" => "COW country code",
+            "ccode1" => "COW country code of state 1",
+            "ccode2" => "COW country code of state 2",
+            "year" => "year",
+            "dyad_id" => "non-directed dyad: lower ccode × 1000 + higher ccode (for clustering)",
+            "dispnum" => "MID number",
+            "obsnum" => "mission number (Third-Party PKM OBSNUM)",
+            "force_id" => "use of force, numbered in file order",
+            _ => "key",
+        }
+    }
+
+    /// Whether years, direction, the politically relevant sample or a dispute source mean
+    /// anything for this unit: (years, dyad options, dispute source).
+    pub fn options(self) -> UnitOptions {
+        match self {
+            Unit::DyadYear => UnitOptions { dyad: true, mids: true },
+            Unit::StateYear | Unit::Joiner | Unit::Dispute => UnitOptions { dyad: false, mids: true },
+            Unit::Mission | Unit::UsForce => UnitOptions { dyad: false, mids: false },
+        }
+    }
+}
+
+/// Which build options apply to a unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnitOptions {
+    /// `--directed`/`--nondirected`, `--prd`, `--drop-ongoing`.
+    pub dyad: bool,
+    /// `--mids`.
+    pub mids: bool,
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Unit {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Unit, String> {
+        let norm = s.to_ascii_lowercase().replace('_', "-");
+        Unit::ALL.into_iter().find(|u| u.name() == norm).ok_or_else(|| {
+            let names: Vec<&str> = Unit::ALL.iter().map(|u| u.name()).collect();
+            let hint =
+                crate::catalog::nearest(&norm, names.iter().copied()).map_or_else(String::new, |n| format!(" (did you mean `{n}`?)"));
+            format!("unknown unit `{s}`{hint}; units: {}", names.join(", "))
+        })
+    }
+}

@@ -1,0 +1,234 @@
+//! The variables of a dyad-year frame: each chosen group computed over the whole universe, then
+//! the sample filters (politically relevant dyads, ongoing dispute years).
+
+use super::alliances::{self, Atop};
+use super::capabilities::{self, Majors, Nmc};
+use super::conflict::{self, DisputeDyadYear};
+use super::geography::{Capitals, Contiguity, Mindist};
+use super::regime::{self, Democracy};
+use super::rivalry::Rivalries;
+use super::spells;
+use crate::catalog::DatasetId;
+use crate::sources::cache::Stage;
+use crate::sources::index::{column, FrameKeys};
+use crate::types::{BuildError, Group, Mids, Years};
+use crate::units::dyad_year::DyadUniverse;
+use crate::units::BuildContext;
+use polars::prelude::*;
+use std::collections::{BTreeSet, HashMap};
+
+/// The dyad-year frame: keys and the chosen variables, in the order chosen, after the sample
+/// filters. Every variable is computed on the full universe first, so that spells count every
+/// year of the dyad whatever rows are dropped.
+pub fn frame(ctx: &BuildContext, mut u: DyadUniverse) -> Result<DataFrame, BuildError> {
+    let mut groups: BTreeSet<Group> = ctx.chosen.iter().map(|v| v.group).collect();
+    if ctx.prd {
+        groups.extend([Group::Contiguity, Group::Majors]);
+    }
+    if ctx.prd || ctx.drop_ongoing || groups.contains(&Group::Peace) {
+        groups.insert(Group::Conflict);
+    }
+    let mut cols = DyadColumns::default();
+    for g in &groups {
+        ctx.src.stage(&format!("computing {g:?}"));
+        let t = Stage::start();
+        add_group(ctx, *g, &u, &mut cols)?;
+        t.done(&format!("{g:?}"));
+    }
+    let keep = sample(ctx, &u, &cols)?;
+    let mut columns = u.key_columns();
+    for v in &ctx.chosen {
+        columns.push(cols.take(v.name)?);
+    }
+    let t = Stage::start();
+    let mut frame = DataFrame::new(u.len(), columns)?;
+    t.done("assemble");
+    if let Some(keep) = keep {
+        frame = frame.filter(&BooleanChunked::from_slice("keep".into(), &keep))?;
+        u.retain(&keep);
+    }
+    Ok(frame)
+}
+
+/// The rows kept by `--prd` and `--drop-ongoing` (None: all), with notes on what was dropped.
+fn sample(ctx: &BuildContext, u: &DyadUniverse, cols: &DyadColumns) -> Result<Option<Vec<bool>>, BuildError> {
+    if !ctx.prd && !ctx.drop_ongoing {
+        return Ok(None);
+    }
+    let mut keep = vec![true; u.len()];
+    let onset = cols.int("mid_onset")?;
+    if ctx.prd {
+        let (ct, m1, m2) = (cols.int("conttype")?, cols.int("major1")?, cols.int("major2")?);
+        let (mut dropped, mut onsets) = (0, 0);
+        for i in 0..u.len() {
+            keep[i] = ct[i].is_some_and(|c| c <= 5) || m1[i] == Some(1) || m2[i] == Some(1);
+            if !keep[i] {
+                dropped += 1;
+                onsets += usize::from(onset[i] == Some(1));
+            }
+        }
+        ctx.note(format!(
+            "politically relevant dyads only: {dropped} dyad-years dropped, holding {onsets} of the {} dispute onsets ({})",
+            onset.iter().filter(|o| **o == Some(1)).count(),
+            ctx.mids.name()
+        ));
+    }
+    if ctx.drop_ongoing {
+        let ongoing = cols.int("mid_ongoing")?;
+        let mut dropped = 0;
+        for i in 0..u.len() {
+            if keep[i] && ongoing[i] == Some(1) && onset[i] == Some(0) {
+                keep[i] = false;
+                dropped += 1;
+            }
+        }
+        ctx.note(format!("--drop-ongoing: {dropped} dyad-years of ongoing disputes (not onsets) dropped"));
+    }
+    Ok(Some(keep))
+}
+
+/// Directed dispute-dyad-years of a dispute source.
+pub fn dispute_dyad_years(ctx: &BuildContext, mids: Mids) -> Result<Vec<DisputeDyadYear>, BuildError> {
+    Ok(match mids {
+        Mids::Gml => conflict::from_gml(&ctx.src.get(DatasetId::GmlDdy)?)?,
+        Mids::Cow5 => conflict::from_cow5(&ctx.src.get(DatasetId::CowMidb)?, &ctx.src.get(DatasetId::CowMida)?)?,
+    })
+}
+
+fn add_group(ctx: &BuildContext, g: Group, u: &DyadUniverse, cols: &mut DyadColumns) -> Result<(), BuildError> {
+    let (c1, c2, y) = (&u.ccode1[..], &u.ccode2[..], &u.year[..]);
+    let years = u.years;
+    match g {
+        Group::Conflict => {
+            let cover = ctx.mids.coverage();
+            if years.clamp_to(cover).is_none() {
+                return Err(BuildError::Years(format!("years {years} are outside the dispute data (--mids {}: {cover})", ctx.mids.name())));
+            }
+            let ddys = dispute_dyad_years(ctx, ctx.mids)?;
+            let c = conflict::dyad_conflict(&ddys, c1, c2, y, cover, u.directed);
+            ctx.note(format!(
+                "conflict ({}): {} dispute-dyad-years on {} dyad-years; {} collapsed by the one-row-per-dyad-year rule; {} name a pair that is not a dyad that year",
+                ctx.mids.name(),
+                c.matched,
+                c.rows_with_dispute,
+                c.collapsed(),
+                c.outside_universe
+            ));
+            coverage_note(ctx, "conflict variables", years, cover);
+            let py = spells::peace_years(c1, c2, y, &c.mid_onset);
+            cols.floats([
+                ("peace_years2", spells::power(&py, 2)),
+                ("peace_years3", spells::power(&py, 3)),
+                ("peace_spline1", spells::spline(&py, spells::KNOTS[0])),
+                ("peace_spline2", spells::spline(&py, spells::KNOTS[1])),
+                ("peace_spline3", spells::spline(&py, spells::KNOTS[2])),
+            ]);
+            cols.ints([
+                ("peace_years", py),
+                ("mid_onset", c.mid_onset),
+                ("mid_ongoing", c.mid_ongoing),
+                ("init", c.init),
+                ("hostlev", c.hostlev),
+                ("fatality", c.fatality),
+                ("dispnum", c.dispnum),
+            ]);
+        }
+        Group::Peace => {} // computed with the conflict group
+        Group::AtopDirect | Group::AtopThird => {
+            if cols.has("def_12") {
+                return Ok(());
+            }
+            let atop = Atop::new(&ctx.src.get(DatasetId::AtopDdy)?)?;
+            coverage_note(ctx, "ATOP variables", years, atop.cover);
+            cols.columns(alliances::dyad_columns(&atop, c1, c2, y));
+        }
+        Group::Capabilities => {
+            let nmc = Nmc::new(&ctx.src.get(DatasetId::Nmc)?)?;
+            coverage_note(ctx, "NMC variables", years, Years::of(DatasetId::Nmc));
+            cols.columns(capabilities::dyad_columns(&nmc, c1, c2, y));
+        }
+        Group::Majors => {
+            let majors = Majors::new(&ctx.src.get(DatasetId::Majors)?)?;
+            cols.ints(majors.dyad_columns(c1, c2, y));
+        }
+        Group::Contiguity => {
+            let cont = Contiguity::new(&ctx.src.get(DatasetId::Contdird)?)?;
+            let ct: Vec<Option<i32>> = cont.for_rows(&FrameKeys::new(c1, c2, y)).into_iter().map(Some).collect();
+            let land = ct.iter().map(|c| c.map(|c| i32::from(c == 1))).collect();
+            let any = ct.iter().map(|c| c.map(|c| i32::from(c <= 5))).collect();
+            cols.ints([("land_contig", land), ("contig_any", any), ("conttype", ct)]);
+        }
+        Group::Capdist => {
+            let caps = Capitals::new(&ctx.src.get(DatasetId::Capitals)?)?;
+            let d: Vec<Option<f64>> = (0..c1.len()).map(|i| caps.distance(c1[i], c2[i], y[i])).collect();
+            let ln = d.iter().map(|d| d.map(f64::ln_1p)).collect();
+            cols.floats([("ln_capdist", ln), ("capdist", d)]);
+        }
+        Group::Mindist => {
+            let md = Mindist::new(&ctx.src.get(DatasetId::Mindist)?)?;
+            coverage_note(ctx, "mindist", years, Years::of(DatasetId::Mindist));
+            cols.floats([("mindist", md.for_rows(&FrameKeys::new(c1, c2, y)))]);
+        }
+        Group::Democracy => {
+            let dem = Democracy::new(&ctx.src.get(DatasetId::Democracy)?)?;
+            cols.columns(regime::dyad_columns(&dem, c1, c2, y));
+        }
+        Group::Rivalry => {
+            let riv = Rivalries::new(&ctx.src.get(DatasetId::Rivalries)?)?;
+            cols.ints([("rival", (0..c1.len()).map(|i| riv.rival(c1[i], c2[i], y[i])).collect())]);
+        }
+        Group::Unit => {}
+    }
+    Ok(())
+}
+
+fn coverage_note(ctx: &BuildContext, what: &str, years: Years, cover: Years) {
+    if !years.within(cover) {
+        ctx.note(format!("{what}: the source covers {cover}; other years are null"));
+    }
+}
+
+/// Computed dyad-year columns by name, converted to polars columns as soon as they are made
+/// (a nullable i32 column takes 4 bytes a row plus a validity bit, against 8 for `Option<i32>`).
+#[derive(Default)]
+struct DyadColumns {
+    done: HashMap<String, Column>,
+}
+
+impl DyadColumns {
+    fn ints(&mut self, cols: impl IntoIterator<Item = (&'static str, Vec<Option<i32>>)>) {
+        for (name, v) in cols {
+            self.done.insert(name.to_string(), column(name, v));
+        }
+    }
+
+    fn floats(&mut self, cols: impl IntoIterator<Item = (&'static str, Vec<Option<f64>>)>) {
+        for (name, v) in cols {
+            self.done.insert(name.to_string(), column(name, v));
+        }
+    }
+
+    fn columns(&mut self, cols: Vec<Column>) {
+        for c in cols {
+            self.done.insert(c.name().to_string(), c);
+        }
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.done.contains_key(name)
+    }
+
+    fn int(&self, name: &str) -> PolarsResult<Vec<Option<i32>>> {
+        match self.done.get(name) {
+            Some(c) => Ok(c.i32()?.iter().collect()),
+            None => polars_bail!(ColumnNotFound: "variable `{}` was not computed", name),
+        }
+    }
+
+    fn take(&mut self, name: &str) -> PolarsResult<Column> {
+        match self.done.remove(name) {
+            Some(c) => Ok(c),
+            None => polars_bail!(ColumnNotFound: "variable `{}` was not computed", name),
+        }
+    }
+}
