@@ -64,7 +64,11 @@ fn unverified_inputs_are_warned_about_and_recorded_in_the_output() {
         .assert()
         .success()
         .stdout(predicate::str::is_empty())
-        .stderr(predicate::str::contains("warning: tago").and(predicate::str::contains("UNVERIFIED")).and(predicate::str::contains("note:").not()));
+        .stderr(
+            predicate::str::contains("warning: tago")
+                .and(predicate::str::contains("UNVERIFIED"))
+                .and(predicate::str::contains("note:").not()),
+        );
     let meta: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(tmp.path().join("force.csv.meta.json")).unwrap()).unwrap();
     assert_eq!(meta["allywar_version"], env!("CARGO_PKG_VERSION"));
     let inputs = meta["allywar_inputs"].as_array().unwrap();
@@ -84,9 +88,9 @@ fn unverified_inputs_are_warned_about_and_recorded_in_the_output() {
 fn years_partly_outside_the_data_are_kept_with_a_note() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("sy.csv");
-    build(&["state-year", "--years", "2005:2020", "--vars", "cinc"], &out)
-        .success()
-        .stderr(predicate::str::contains("years 2017–2020 are outside the COW state system").and(predicate::str::contains("building 2005–2016")));
+    build(&["state-year", "--years", "2005:2020", "--vars", "cinc"], &out).success().stderr(
+        predicate::str::contains("years 2017–2020 are outside the COW state system").and(predicate::str::contains("building 2005–2016")),
+    );
     let years: std::collections::BTreeSet<String> =
         std::fs::read_to_string(&out).unwrap().lines().skip(1).map(|l| l.split(',').nth(1).unwrap().to_string()).collect();
     assert_eq!(years.iter().next().map(String::as_str), Some("2005"));
@@ -108,15 +112,10 @@ fn missing_data_is_listed_at_once_with_the_command_that_fetches_it() {
     let dir = data_dir_with(tmp.path(), "atop_ddy", b"");
     std::fs::remove_file(dir.join(&allywar::catalog().get("atop_ddy").unwrap().path)).unwrap();
     std::fs::remove_file(dir.join(&allywar::catalog().get("nmc").unwrap().path)).unwrap();
-    allywar()
-        .args(["build", "dyad-year", "--vars", "mid_onset,tgt_def,cinc1", "--data-dir"])
-        .arg(&dir)
-        .assert()
-        .failure()
-        .stderr(
-            predicate::str::contains("2 datasets this build needs are missing")
-                .and(predicate::str::contains("allywar data fetch atop_ddy nmc --data-dir")),
-        );
+    allywar().args(["build", "dyad-year", "--vars", "mid_onset,tgt_def,cinc1", "--data-dir"]).arg(&dir).assert().failure().stderr(
+        predicate::str::contains("2 datasets this build needs are missing")
+            .and(predicate::str::contains("allywar data fetch atop_ddy nmc --data-dir")),
+    );
 }
 
 #[test]
@@ -132,12 +131,7 @@ fn output_paths_are_checked_before_building_in_plain_words() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("is a file, not a folder").and(predicate::str::contains("os error").not()));
-    allywar()
-        .args(["build", "dyad-year", "--out"])
-        .arg(tmp.path())
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("is a directory"));
+    allywar().args(["build", "dyad-year", "--out"]).arg(tmp.path()).assert().failure().stderr(predicate::str::contains("is a directory"));
     assert_eq!(std::fs::read(&file).unwrap(), b"x");
 }
 
@@ -175,9 +169,10 @@ fn notes_say_what_happened() {
     build(&["dyad-year", "--nondirected", "--vars", "mid_onset"], &out)
         .success()
         .stderr(predicate::str::contains("; 0 name a pair that is not a dyad that year"));
-    build(&["dyad-year", "--prd", "--vars", "mid_onset"], &out)
-        .success()
-        .stderr(predicate::str::is_match(r"politically relevant dyads only: \d+ dyad-years dropped, holding \d+ of the \d+ dispute onsets").unwrap());
+    build(&["dyad-year", "--prd", "--vars", "mid_onset"], &out).success().stderr(
+        predicate::str::is_match(r"politically relevant dyads only: \d+ dyad-years dropped, holding \d+ of the \d+ dispute onsets")
+            .unwrap(),
+    );
 }
 
 #[test]
@@ -188,7 +183,11 @@ fn help_and_vars_tell_the_truth() {
         .assert()
         .success()
         .stdout(predicate::str::is_match(r"mid_onset .*\[gml 1816–2010; cow5 1816–2014\]").unwrap());
-    allywar().args(["vars", "dyad-year", "--mids", "gml"]).assert().success().stdout(predicate::str::is_match(r"mid_onset .*\[1816–2010\]").unwrap());
+    allywar()
+        .args(["vars", "dyad-year", "--mids", "gml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"mid_onset .*\[1816–2010\]").unwrap());
     let bench = allywar().args(["bench", "--help"]).assert().success();
     bench.stdout(predicate::str::contains("30").not());
 }
@@ -206,4 +205,30 @@ fn stata_files_carry_labels_and_store_flags_as_bytes() {
     let at = find(b"<variable_types>").unwrap() + "<variable_types>".len();
     let types: Vec<u16> = (0..6).map(|j| u16::from_le_bytes([bytes[at + 2 * j], bytes[at + 2 * j + 1]])).collect();
     assert_eq!(types, [65528, 65528, 65528, 65528, 65530, 65526]);
+}
+
+#[test]
+fn outputs_get_the_users_umask_and_a_terminal_gets_progress() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("missions.csv");
+    build(&["mission", "--vars", "statenum"], &out).success();
+    let plain = tmp.path().join("plain");
+    std::fs::File::create(&plain).unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&out), mode(&plain), "outputs are created like any file, not 0600");
+    // On a terminal (a pseudo-terminal from script(1)) the build shows its progress.
+    let bin = assert_cmd::cargo::cargo_bin("allywar");
+    let command = format!(
+        "{} build mission --out {} --data-dir {}",
+        bin.display(),
+        tmp.path().join("m.parquet").display(),
+        common::real_data_dir().display()
+    );
+    let tty = std::process::Command::new("script").args(["-qec", &command, "/dev/null"]).output().unwrap();
+    let shown = String::from_utf8_lossy(&tty.stdout);
+    assert!(tty.status.success(), "{shown}");
+    assert!(shown.contains("building mission"), "no progress on a terminal: {shown}");
+    // Not on a pipe.
+    build(&["mission"], &tmp.path().join("m2.parquet")).success().stderr(predicate::str::contains("building mission").not());
 }
