@@ -81,7 +81,7 @@ impl<'a> Sources<'a> {
         let t = Stage::start();
         let loaded = load_table(self.dir, id.name())?;
         let frame = match id {
-            DatasetId::States | DatasetId::Majors => system::with_spell_dates(self.dir, id.name(), loaded.frame)?,
+            DatasetId::States | DatasetId::Majors => system::with_spell_dates(self.dir, id, loaded.frame)?,
             _ => loaded.frame,
         };
         t.done(&format!("load {id}"));

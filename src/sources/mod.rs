@@ -50,6 +50,11 @@ pub struct Loaded {
     pub sha256: String,
 }
 
+/// Loads a catalog dataset.
+pub fn load_id(dir: &DataDir, id: crate::catalog::DatasetId) -> Result<DataFrame, LoadError> {
+    load(dir, id.name())
+}
+
 /// Loads a catalog dataset by name.
 pub fn load(dir: &DataDir, name: &str) -> Result<DataFrame, LoadError> {
     load_table(dir, name).map(|t| t.frame)

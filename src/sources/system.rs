@@ -2,34 +2,35 @@
 //! country-code list. Spell files gain `start_date` and `end_date` (polars dates) built from
 //! their year/month/day columns, since dyads are formed on common days of membership.
 
-use super::{dates, load, LoadError};
+use super::{dates, load_id, LoadError};
+use crate::catalog::DatasetId;
 use crate::datadir::DataDir;
 use polars::prelude::*;
 
 /// Membership spells (243): `ccode`, `stateabb`, `statenme`, `styear`..`endday`,
 /// plus `start_date` and `end_date`.
 pub fn states(dir: &DataDir) -> Result<DataFrame, LoadError> {
-    with_spell_dates(dir, "states", load(dir, "states")?)
+    with_spell_dates(dir, DatasetId::States, load_id(dir, DatasetId::States)?)
 }
 
 /// One row per state-year of membership (15,951); key (ccode, year).
 pub fn system(dir: &DataDir) -> Result<DataFrame, LoadError> {
-    load(dir, "system")
+    load_id(dir, DatasetId::System)
 }
 
 /// Major-power spells (14), plus `start_date` and `end_date`.
 pub fn majors(dir: &DataDir) -> Result<DataFrame, LoadError> {
-    with_spell_dates(dir, "majors", load(dir, "majors")?)
+    with_spell_dates(dir, DatasetId::Majors, load_id(dir, DatasetId::Majors)?)
 }
 
 /// COW country codes (243 rows, one per membership spell, so codes repeat).
 pub fn country_codes(dir: &DataDir) -> Result<DataFrame, LoadError> {
-    load(dir, "country_codes")
+    load_id(dir, DatasetId::CountryCodes)
 }
 
 /// Adds `start_date` and `end_date` to a loaded spell file (`states` or `majors`).
-pub(crate) fn with_spell_dates(dir: &DataDir, name: &str, mut df: DataFrame) -> Result<DataFrame, LoadError> {
-    let d = crate::catalog::catalog().get(name)?;
+pub(crate) fn with_spell_dates(dir: &DataDir, id: DatasetId, mut df: DataFrame) -> Result<DataFrame, LoadError> {
+    let d = id.dataset();
     let path = dir.path_of(d);
     let frame_err = |source| LoadError::Frame { path: path.clone(), source };
     for (parts, date_col) in [(["styear", "stmonth", "stday"], "start_date"), (["endyear", "endmonth", "endday"], "end_date")] {
