@@ -1,4 +1,4 @@
-//! The sources of one build, each loaded once, with a record of every input used (dataset, file,
+//! The sources of one build, each loaded once (shared by the threads of a build), with a record of every input used (dataset, file,
 //! sha256, verified or not) for the output's metadata.
 
 use super::{load_table, system, LoadError};
@@ -6,9 +6,9 @@ use crate::catalog::DatasetId;
 use crate::datadir::DataDir;
 use crate::verify::Verification;
 use polars::prelude::DataFrame;
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
 
 /// One input file of a build.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,18 +28,18 @@ pub struct Input {
 /// Source frames loaded once per build.
 pub struct Sources<'a> {
     dir: &'a DataDir,
-    frames: RefCell<BTreeMap<DatasetId, (DataFrame, Input)>>,
-    progress: Option<&'a dyn Fn(&str)>,
+    frames: Mutex<BTreeMap<DatasetId, (DataFrame, Input)>>,
+    progress: Option<&'a (dyn Fn(&str) + Sync)>,
 }
 
 impl<'a> Sources<'a> {
     /// A cache over `dir`.
     pub fn new(dir: &'a DataDir) -> Sources<'a> {
-        Sources { dir, frames: RefCell::new(BTreeMap::new()), progress: None }
+        Sources { dir, frames: Mutex::new(BTreeMap::new()), progress: None }
     }
 
     /// Reports each stage (loading a dataset, computing a group of variables) to `progress`.
-    pub fn with_progress(mut self, progress: &'a dyn Fn(&str)) -> Sources<'a> {
+    pub fn with_progress(mut self, progress: &'a (dyn Fn(&str) + Sync)) -> Sources<'a> {
         self.progress = Some(progress);
         self
     }
@@ -74,7 +74,7 @@ impl<'a> Sources<'a> {
 
     /// A catalog dataset; membership and major-power spells come with their dates.
     pub fn get(&self, id: DatasetId) -> Result<DataFrame, LoadError> {
-        if let Some((df, _)) = self.frames.borrow().get(&id) {
+        if let Some((df, _)) = self.frames().get(&id) {
             return Ok(df.clone());
         }
         self.stage(&format!("loading {id}"));
@@ -93,13 +93,18 @@ impl<'a> Sources<'a> {
             sha256: loaded.sha256,
             verified: loaded.verification == Verification::Verified,
         };
-        self.frames.borrow_mut().insert(id, (frame.clone(), input));
+        self.frames().entry(id).or_insert((frame.clone(), input));
         Ok(frame)
+    }
+
+    fn frames(&self) -> MutexGuard<'_, BTreeMap<DatasetId, (DataFrame, Input)>> {
+        // A panic while holding the lock leaves a map that is still whole.
+        self.frames.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Every input loaded so far, in catalog order.
     pub fn inputs(&self) -> Vec<Input> {
-        self.frames.borrow().values().map(|(_, i)| i.clone()).collect()
+        self.frames().values().map(|(_, i)| i.clone()).collect()
     }
 }
 

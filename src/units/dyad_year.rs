@@ -4,7 +4,7 @@
 
 use super::{BuildContext, Years};
 use crate::catalog::DatasetId;
-use crate::sources::index::keys;
+use crate::sources::index::{dyad_key, keys};
 use crate::sources::{days_from_civil, year_of_day};
 use crate::types::BuildError;
 use polars::prelude::*;
@@ -82,7 +82,9 @@ pub struct DyadUniverse {
 
 /// Builds the directed (both orders) or non-directed (ccode1 < ccode2) dyad-years of `years`.
 pub fn universe(spells: &[(i32, i32, i32)], years: Years, directed: bool) -> DyadUniverse {
-    let mut rows: Vec<(i32, i32, i32)> = Vec::new();
+    // Rows as packed (ccode1, ccode2, year) keys: sorting 1.8 million u64 is several times
+    // faster than sorting tuples.
+    let mut rows: Vec<u64> = Vec::new();
     let mut removed = 0;
     for y in years.first..=years.last {
         let m: Vec<(i32, Vec<(i32, i32)>)> = members(spells, y).into_iter().collect();
@@ -91,9 +93,9 @@ pub fn universe(spells: &[(i32, i32, i32)], years: Years, directed: bool) -> Dya
                 let common = m[i].1.iter().any(|&(s1, e1)| m[j].1.iter().any(|&(s2, e2)| s1 <= e2 && s2 <= e1));
                 let (a, b) = (m[i].0, m[j].0);
                 if common {
-                    rows.push((a, b, y));
+                    rows.push(dyad_key(a, b, y));
                     if directed {
-                        rows.push((b, a, y));
+                        rows.push(dyad_key(b, a, y));
                     }
                 } else {
                     removed += if directed { 2 } else { 1 };
@@ -110,10 +112,10 @@ pub fn universe(spells: &[(i32, i32, i32)], years: Years, directed: bool) -> Dya
         years,
         directed,
     };
-    for (a, b, y) in rows {
-        u.ccode1.push(a);
-        u.ccode2.push(b);
-        u.year.push(y);
+    for k in rows {
+        u.ccode1.push((k >> 32) as i32);
+        u.ccode2.push(((k >> 16) & 0xFFFF) as i32);
+        u.year.push((k & 0xFFFF) as i32);
     }
     u
 }
