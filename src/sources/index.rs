@@ -65,6 +65,7 @@ impl StateYearIndex {
 /// binary search over all 1.8 million rows costs a cache miss a step, and made the minimum
 /// distance lookup (a million source rows, both orders) take 1.15 s.
 pub struct FrameKeys {
+    keys: Vec<u64>,
     years: Vec<i32>,
     runs: IntMap<(u32, u32)>,
     len: usize,
@@ -85,7 +86,49 @@ impl FrameKeys {
                 start = i;
             }
         }
-        FrameKeys { years: year.to_vec(), runs, len: c1.len() }
+        let keys = (0..c1.len()).map(|i| dyad_key(c1[i], c2[i], year[i])).collect();
+        FrameKeys { keys, years: year.to_vec(), runs, len: c1.len() }
+    }
+
+    /// Calls `f(row, value)` for every (key, value) of `sorted` (sorted by [`dyad_key`]) that is
+    /// a frame row, walking both in order: sequential memory, for sources of a million rows.
+    pub fn merge<T: Copy>(&self, sorted: &[(u64, T)], mut f: impl FnMut(usize, T)) {
+        let mut r = 0;
+        for &(k, v) in sorted {
+            while r < self.keys.len() && self.keys[r] < k {
+                r += 1;
+            }
+            if r == self.keys.len() {
+                break;
+            }
+            if self.keys[r] == k {
+                f(r, v);
+            }
+        }
+    }
+
+    /// Gives every row (a, b, y) with a > b the value of its mirror row (b, a, y): a whole run
+    /// of years at a time, since a directed universe holds both orders of a pair in the same
+    /// years. For values of non-directed sources, filled in on the a < b rows first.
+    pub fn copy_from_mirror<T: Copy>(&self, vals: &mut [T]) {
+        let mut runs: Vec<(u64, (u32, u32))> = self.runs.iter().map(|(k, r)| (*k, *r)).collect();
+        runs.sort_unstable_by_key(|(k, _)| *k);
+        for (key, (s, e)) in runs {
+            let (a, b) = ((key >> 32) as i32, ((key >> 16) & 0xFFFF) as i32);
+            let Some(&(ms, me)) = (a > b).then(|| self.runs.get(&dyad_key(b, a, 0))).flatten() else { continue };
+            let (s, e, ms, me) = (s as usize, e as usize, ms as usize, me as usize);
+            if self.years[s..e] == self.years[ms..me] {
+                for k in 0..e - s {
+                    vals[s + k] = vals[ms + k];
+                }
+            } else {
+                for r in s..e {
+                    if let Ok(k) = self.years[ms..me].binary_search(&self.years[r]) {
+                        vals[r] = vals[ms + k];
+                    }
+                }
+            }
+        }
     }
 
     /// The row of (a, b, year), if the frame has it.
@@ -206,5 +249,11 @@ mod tests {
         assert_eq!(keys.row(20, 2, 1816), Some(4));
         assert_eq!(keys.row(200, 2, 1816), None);
         assert_eq!(keys.len(), 5);
+        let mut seen = Vec::new();
+        keys.merge(&[(dyad_key(2, 20, 1817), 'a'), (dyad_key(2, 20, 1818), 'b'), (dyad_key(20, 2, 1816), 'c')], |r, v| seen.push((r, v)));
+        assert_eq!(seen, [(1, 'a'), (4, 'c')]);
+        let mut vals = [1, 2, 3, 4, 0];
+        keys.copy_from_mirror(&mut vals);
+        assert_eq!(vals, [1, 2, 3, 4, 1], "20→2 in 1816 takes 2→20 in 1816");
     }
 }

@@ -41,17 +41,16 @@ fn count_crlf(bytes: &[u8]) -> u32 {
 pub(crate) fn read(d: &Dataset, path: &Path, bytes: &[u8]) -> Result<(DataFrame, usize), LoadError> {
     let text = decode(d, path, bytes)?;
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut records = reader.records();
     let csv_err =
         |e: csv::Error| LoadError::Csv { path: path.to_path_buf(), line: e.position().map_or(0, |p| p.line()), message: e.to_string() };
-    let header = match records.next() {
-        None => return Err(LoadError::Empty { path: path.to_path_buf(), what: "the file is empty" }),
-        Some(r) => r.map_err(csv_err)?,
-    };
-    let header: Vec<String> = header.iter().map(str::to_string).collect();
+    // One record, reused: a new record a row was a tenth of the load time of the largest files.
+    let mut rec = csv::StringRecord::new();
+    if !reader.read_record(&mut rec).map_err(csv_err)? {
+        return Err(LoadError::Empty { path: path.to_path_buf(), what: "the file is empty" });
+    }
+    let header: Vec<String> = rec.iter().map(str::to_string).collect();
     let mut table = TableBuilder::new(d, path, &header)?;
-    for rec in records {
-        let rec = rec.map_err(csv_err)?;
+    while reader.read_record(&mut rec).map_err(csv_err)? {
         let line = rec.position().map_or(0, |p| p.line());
         table.push(line, &rec)?;
     }

@@ -112,16 +112,17 @@ impl Mindist {
         Ok(Mindist { rows, source })
     }
 
-    /// Minimum distance for every frame row (rows sorted by ccode1, ccode2, year), either order.
+    /// Minimum distance for every frame row (rows sorted by ccode1, ccode2, year), either order:
+    /// the pairs in file order (lower code first) merged into the frame's rows, then copied to
+    /// the mirror rows. A lookup a source row in both orders took 1.1 s for the million rows.
     pub fn for_rows(&self, frame: &FrameKeys) -> Vec<Option<f64>> {
-        let mut out = vec![None; frame.len()];
-        for &(a, b, y, d) in &self.source {
-            for (p, q) in [(a, b), (b, a)] {
-                if let Some(r) = frame.row(p, q, y) {
-                    out[r] = Some(d);
-                }
-            }
+        let mut src: Vec<(u64, f64)> = self.source.iter().map(|&(a, b, y, d)| (dyad_key(a.min(b), a.max(b), y), d)).collect();
+        if !src.is_sorted_by_key(|p| p.0) {
+            src.sort_unstable_by_key(|p| p.0);
         }
+        let mut out = vec![None; frame.len()];
+        frame.merge(&src, |r, d| out[r] = Some(d));
+        frame.copy_from_mirror(&mut out);
         out
     }
 
