@@ -13,6 +13,7 @@ mod xls;
 pub mod cache;
 pub mod dates;
 pub mod index;
+pub mod parsed;
 pub mod participants;
 
 pub mod atop;
@@ -94,9 +95,17 @@ pub fn load_table(dir: &DataDir, name: &str) -> Result<Loaded, LoadError> {
             actual_bytes: bytes.len() as u64,
         });
     }
+    // Files with blank rows are parsed every time, so their count of dropped rows is reported.
+    let cached = if d.drop_blank_rows { None } else { parsed::path_for(d, &sha) };
+    if let Some(frame) = cached.as_deref().and_then(parsed::read) {
+        return Ok(Loaded { frame, verification, blank_rows_dropped: 0, sha256: sha });
+    }
     let (frame, blank_rows_dropped) = match d.format {
         Format::Xls => xls::read(d, &path, &bytes)?,
         _ => text::read(d, &path, &bytes)?,
     };
+    if let Some(cache) = &cached {
+        parsed::write(cache, &frame);
+    }
     Ok(Loaded { frame, verification, blank_rows_dropped, sha256: sha })
 }
