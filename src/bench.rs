@@ -5,7 +5,7 @@
 //! - `all`: every dyad-year variable, directed, 1816–2014 (COW MID 5).
 //!
 //! Run by `allywar bench` and `cargo bench`. Only allywar is timed here: a comparison with
-//! another tool belongs to a side-by-side run of both (the figures are in the README).
+//! another tool (or version) belongs to a side-by-side run of both processes (README, Speed).
 
 use crate::datadir::DataDir;
 use crate::frame::{BuildError, Spec};
