@@ -219,11 +219,16 @@ pub fn float_column(name: &str, n: usize, f: impl Fn(usize) -> Option<f64>) -> C
     Float64Chunked::from_iter_options(name.into(), (0..n).map(f)).into_series().into_column()
 }
 
-/// A named column from optional values.
+/// A named column from optional values. Without nulls the values go in as a plain vector
+/// (polars' builder, which takes one option at a time, showed in profiles of whole builds).
 pub fn column<T>(name: &str, values: Vec<Option<T>>) -> Column
 where
-    Series: NamedFrom<Vec<Option<T>>, [Option<T>]>,
+    Series: NamedFrom<Vec<Option<T>>, [Option<T>]> + NamedFrom<Vec<T>, [T]>,
 {
+    if values.iter().all(Option::is_some) {
+        let plain: Vec<T> = values.into_iter().flatten().collect();
+        return Series::new(name.into(), plain).into_column();
+    }
     Series::new(name.into(), values).into_column()
 }
 
