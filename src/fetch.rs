@@ -3,7 +3,7 @@
 //! the data directory). Every file is checked against the catalog's size and sha256 before it
 //! is written, and written atomically: a temporary file in the target folder, then a rename.
 
-use crate::atomic::write_bytes as write_atomic;
+use crate::atomic::write_bytes;
 use crate::catalog::Dataset;
 use crate::datadir::DataDir;
 use crate::verify::{check_file, compare, sha256_hex, Verification};
@@ -142,7 +142,7 @@ impl Fetcher {
                 })
             }
         };
-        write_atomic(&dest, &bytes).map_err(write_err)?;
+        write_bytes(&dest, &bytes).map_err(write_err)?;
         Ok(outcome)
     }
 

@@ -171,7 +171,7 @@ impl Spec {
     }
 
     /// Builds the frame, telling `progress` each stage (loading a dataset, computing a group).
-    pub fn build_with(&self, dir: &DataDir, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, BuildError> {
+    pub fn build_with(&self, dir: &DataDir, progress: &dyn Fn(&str)) -> Result<Built, BuildError> {
         let chosen = self.check()?;
         let src = Sources::new(dir).with_progress(progress);
         src.require(&self.datasets(&chosen))?;

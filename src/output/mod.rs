@@ -181,8 +181,3 @@ pub fn encode<W: Write + Seek>(df: &mut DataFrame, format: OutputFormat, meta: &
     }
     Ok(())
 }
-
-/// Writes `bytes` to `dest` atomically.
-pub fn write_atomic(dest: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    crate::atomic::write_bytes(dest, bytes)
-}

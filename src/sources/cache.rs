@@ -1,4 +1,4 @@
-//! The sources of one build, each loaded once (shared by the threads of a build), with a record of every input used (dataset, file,
+//! The sources of one build, each loaded once, with a record of every input used (dataset, file,
 //! sha256, verified or not) for the output's metadata.
 
 use super::{load_table, system, LoadError};
@@ -6,9 +6,9 @@ use crate::catalog::DatasetId;
 use crate::datadir::DataDir;
 use crate::verify::Verification;
 use polars::prelude::DataFrame;
+use std::cell::{RefCell, RefMut};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
 
 /// One input file of a build.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,18 +28,18 @@ pub struct Input {
 /// Source frames loaded once per build.
 pub struct Sources<'a> {
     dir: &'a DataDir,
-    frames: Mutex<BTreeMap<DatasetId, (DataFrame, Input)>>,
-    progress: Option<&'a (dyn Fn(&str) + Sync)>,
+    frames: RefCell<BTreeMap<DatasetId, (DataFrame, Input)>>,
+    progress: Option<&'a dyn Fn(&str)>,
 }
 
 impl<'a> Sources<'a> {
     /// A cache over `dir`.
     pub fn new(dir: &'a DataDir) -> Sources<'a> {
-        Sources { dir, frames: Mutex::new(BTreeMap::new()), progress: None }
+        Sources { dir, frames: RefCell::new(BTreeMap::new()), progress: None }
     }
 
     /// Reports each stage (loading a dataset, computing a group of variables) to `progress`.
-    pub fn with_progress(mut self, progress: &'a (dyn Fn(&str) + Sync)) -> Sources<'a> {
+    pub fn with_progress(mut self, progress: &'a dyn Fn(&str)) -> Sources<'a> {
         self.progress = Some(progress);
         self
     }
@@ -49,11 +49,6 @@ impl<'a> Sources<'a> {
         if let Some(p) = self.progress {
             p(what);
         }
-    }
-
-    /// The data directory.
-    pub fn dir(&self) -> &DataDir {
-        self.dir
     }
 
     /// Checks that every dataset of `needed` is present, before any is loaded, so that a user
@@ -93,13 +88,12 @@ impl<'a> Sources<'a> {
             sha256: loaded.sha256,
             verified: loaded.verification == Verification::Verified,
         };
-        self.frames().entry(id).or_insert((frame.clone(), input));
+        self.frames().insert(id, (frame.clone(), input));
         Ok(frame)
     }
 
-    fn frames(&self) -> MutexGuard<'_, BTreeMap<DatasetId, (DataFrame, Input)>> {
-        // A panic while holding the lock leaves a map that is still whole.
-        self.frames.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    fn frames(&self) -> RefMut<'_, BTreeMap<DatasetId, (DataFrame, Input)>> {
+        self.frames.borrow_mut()
     }
 
     /// Every input loaded so far, in catalog order.

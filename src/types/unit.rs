@@ -69,8 +69,7 @@ impl Unit {
         }
     }
 
-    /// Whether years, direction, the politically relevant sample or a dispute source mean
-    /// anything for this unit: (years, dyad options, dispute source).
+    /// Which build options mean anything for this unit (years apply to every unit).
     pub fn options(self) -> UnitOptions {
         match self {
             Unit::DyadYear => UnitOptions { dyad: true, mids: true },

@@ -14,7 +14,7 @@ pub use crate::types::{Mids, Unit, Years};
 use crate::sources::Sources;
 use crate::types::{BuildError, Group, Var};
 use polars::prelude::*;
-use std::sync::Mutex;
+use std::cell::RefCell;
 
 /// What one build needs: the sources, the request's options and the variables chosen, and the
 /// notes written on the way (what was removed, collapsed or not covered).
@@ -33,7 +33,7 @@ pub struct BuildContext<'a> {
     pub drop_ongoing: bool,
     /// Variables chosen, in the order asked.
     pub chosen: Vec<&'static Var>,
-    notes: Mutex<Vec<String>>,
+    notes: RefCell<Vec<String>>,
 }
 
 impl<'a> BuildContext<'a> {
@@ -47,18 +47,18 @@ impl<'a> BuildContext<'a> {
             mids: Mids::Gml,
             drop_ongoing: false,
             chosen: Vec::new(),
-            notes: Mutex::new(Vec::new()),
+            notes: RefCell::new(Vec::new()),
         }
     }
 
     /// Records a note.
     pub fn note(&self, note: impl Into<String>) {
-        self.notes.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(note.into());
+        self.notes.borrow_mut().push(note.into());
     }
 
     /// The notes so far.
     pub fn take_notes(&self) -> Vec<String> {
-        std::mem::take(&mut self.notes.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+        self.notes.take()
     }
 
     /// Whether a variable group was chosen.
