@@ -3,6 +3,7 @@
 //! variable is a pure function of the keys.
 
 use polars::prelude::*;
+use polars_arrow::bitmap::{Bitmap, MutableBitmap};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -204,32 +205,58 @@ pub fn gather<T: Copy>(values: &[Option<T>], rows: &[Option<usize>]) -> Vec<Opti
     rows.iter().map(|r| r.and_then(|r| values[r])).collect()
 }
 
-/// A named i32 column from values and where they are valid (`None`: all valid). Columns without
-/// nulls move their buffer into polars without copying.
-pub fn int_column(name: &str, values: Vec<i32>, valid: Option<&[bool]>) -> Column {
-    let ca = match valid {
-        None => Int32Chunked::from_vec(name.into(), values),
-        Some(ok) => Int32Chunked::from_iter_options(name.into(), values.into_iter().zip(ok).map(|(v, &ok)| ok.then_some(v))),
-    };
-    ca.into_series().into_column()
-}
-
-/// A named f64 column computed row by row.
-pub fn float_column(name: &str, n: usize, f: impl Fn(usize) -> Option<f64>) -> Column {
-    Float64Chunked::from_iter_options(name.into(), (0..n).map(f)).into_series().into_column()
-}
-
-/// A named column from optional values. Without nulls the values go in as a plain vector
-/// (polars' builder, which takes one option at a time, showed in profiles of whole builds).
-pub fn column<T>(name: &str, values: Vec<Option<T>>) -> Column
+/// A named numeric column from values and, where some are missing, their validity. The buffers
+/// move into polars as they are: its builders, which take one option at a time, showed in
+/// profiles of whole builds.
+pub fn numeric_column<N>(name: &str, values: Vec<N>, valid: Option<Bitmap>) -> Column
 where
-    Series: NamedFrom<Vec<Option<T>>, [Option<T>]> + NamedFrom<Vec<T>, [T]>,
+    N: NumericNative,
+    N::PolarsType: PolarsNumericType<Native = N>,
+    ChunkedArray<N::PolarsType>: IntoSeries,
 {
-    if values.iter().all(Option::is_some) {
-        let plain: Vec<T> = values.into_iter().flatten().collect();
-        return Series::new(name.into(), plain).into_column();
-    }
-    Series::new(name.into(), values).into_column()
+    let valid = valid.filter(|v| v.unset_bits() > 0);
+    ChunkedArray::<N::PolarsType>::from_vec_validity(name.into(), values, valid).into_series().into_column()
+}
+
+/// A named i32 column from values and where they are valid (`None`: all valid).
+pub fn int_column(name: &str, values: Vec<i32>, valid: Option<&Bitmap>) -> Column {
+    numeric_column(name, values, valid.cloned())
+}
+
+/// A named column of `n` rows computed row by row.
+pub fn column_with<N>(name: &str, n: usize, f: impl Fn(usize) -> Option<N>) -> Column
+where
+    N: NumericNative,
+    N::PolarsType: PolarsNumericType<Native = N>,
+    ChunkedArray<N::PolarsType>: IntoSeries,
+{
+    let mut valid = MutableBitmap::with_capacity(n);
+    let values = (0..n)
+        .map(|i| {
+            let v = f(i);
+            valid.push(v.is_some());
+            v.unwrap_or_default()
+        })
+        .collect();
+    numeric_column(name, values, Some(valid.into()))
+}
+
+/// A named column from optional values.
+pub fn column<N>(name: &str, values: Vec<Option<N>>) -> Column
+where
+    N: NumericNative,
+    N::PolarsType: PolarsNumericType<Native = N>,
+    ChunkedArray<N::PolarsType>: IntoSeries,
+{
+    let mut valid = MutableBitmap::with_capacity(values.len());
+    let plain = values
+        .iter()
+        .map(|v| {
+            valid.push(v.is_some());
+            v.unwrap_or_default()
+        })
+        .collect();
+    numeric_column(name, plain, Some(valid.into()))
 }
 
 #[cfg(test)]

@@ -2,18 +2,20 @@
 //! promises (Leeds 2003; Johnson & Leeds 2011), computed from ATOP 5.1 directed dyad-years by
 //! counting per state-year, never by looping over third states.
 
-use crate::sources::index::{dyad_key, int_column, ints, keys, FrameKeys, IntMap, StateYearTable};
+use crate::sources::index::{dyad_key, int_column, ints, keys, FrameKeys, StateYearTable};
 use crate::types::Years;
 use polars::prelude::*;
+use polars_arrow::bitmap::Bitmap;
 
 /// Obligation types, in ATOP order.
 pub const KINDS: [&str; 5] = ["defense", "offense", "neutral", "nonagg", "consul"];
 
 /// ATOP 5.1 directed obligations: "A has promised X to B in year".
 pub struct Atop {
-    /// Source rows: (promiser, promisee, year, obligation bits).
-    rows: Vec<(i32, i32, i32, u8)>,
-    by_key: IntMap<u8>,
+    /// Obligation bits by [`dyad_key`] (promiser, promisee, year), sorted.
+    by_key: Vec<(u64, u8)>,
+    /// The same by (promisee, promiser, year), sorted.
+    by_mirror: Vec<(u64, u8)>,
     /// Per (state, year): how many states promised it each kind.
     received: StateYearTable<[u16; 5]>,
     /// Per (state, year): how many states it has any obligation with, either direction.
@@ -32,9 +34,8 @@ impl Atop {
         let (c1, c2, y) = (keys(atop, "ccode1")?, keys(atop, "ccode2")?, keys(atop, "year")?);
         let cols: Vec<Vec<Option<i32>>> = KINDS.iter().map(|k| ints(atop, &format!("atop_{k}"))).collect::<PolarsResult<_>>()?;
         let cover = Years { first: y.iter().copied().min().unwrap_or(0), last: y.iter().copied().max().unwrap_or(0) };
-        let mut rows = Vec::with_capacity(c1.len());
-        let mut by_key: IntMap<u8> = IntMap::default();
-        by_key.reserve(c1.len());
+        let mut by_key = Vec::with_capacity(c1.len());
+        let mut by_mirror = Vec::with_capacity(c1.len());
         let mut received: StateYearTable<[u16; 5]> = StateYearTable::new(cover.first, cover.last);
         let mut pairs: Vec<(i32, i32, i32)> = Vec::new();
         for i in 0..c1.len() {
@@ -42,8 +43,8 @@ impl Atop {
             for (k, col) in cols.iter().enumerate() {
                 bits |= u8::from(col[i] == Some(1)) << k;
             }
-            rows.push((c1[i], c2[i], y[i], bits));
-            by_key.insert(dyad_key(c1[i], c2[i], y[i]), bits);
+            by_key.push((dyad_key(c1[i], c2[i], y[i]), bits));
+            by_mirror.push((dyad_key(c2[i], c1[i], y[i]), bits));
             if let Some(r) = received.get_mut(c2[i], y[i]) {
                 for (k, slot) in r.iter_mut().enumerate() {
                     *slot += u16::from(bits & (1 << k) != 0);
@@ -53,6 +54,8 @@ impl Atop {
                 pairs.push((c1[i].min(c2[i]), c1[i].max(c2[i]), y[i]));
             }
         }
+        by_key.sort_unstable();
+        by_mirror.sort_unstable();
         pairs.sort_unstable();
         pairs.dedup();
         let mut partners: StateYearTable<u16> = StateYearTable::new(cover.first, cover.last);
@@ -63,12 +66,13 @@ impl Atop {
                 }
             }
         }
-        Ok(Atop { rows, by_key, received, partners, cover })
+        Ok(Atop { by_key, by_mirror, received, partners, cover })
     }
 
     /// Obligations `a` has promised `b` in `year` (all false when none).
     pub fn promised(&self, a: i32, b: i32, year: i32) -> [bool; 5] {
-        bits_of(self.by_key.get(&dyad_key(a, b, year)).copied().unwrap_or(0))
+        let k = dyad_key(a, b, year);
+        bits_of(self.by_key.binary_search_by_key(&k, |e| e.0).map_or(0, |i| self.by_key[i].1))
     }
 
     /// How many states promised `c` each kind in `year`.
@@ -121,14 +125,8 @@ pub fn dyad_columns(atop: &Atop, c1: &[i32], c2: &[i32], year: &[i32]) -> Vec<Co
     // Scatter the source into frame rows: the work follows ATOP's rows, not the frame's.
     let frame = FrameKeys::new(c1, c2, year);
     let (mut p12, mut p21) = (vec![0u8; n], vec![0u8; n]);
-    for &(a, b, y, bits) in &atop.rows {
-        if let Some(r) = frame.row(a, b, y) {
-            p12[r] = bits;
-        }
-        if let Some(r) = frame.row(b, a, y) {
-            p21[r] = bits;
-        }
-    }
+    frame.merge(&atop.by_key, |r, bits| p12[r] = bits);
+    frame.merge(&atop.by_mirror, |r, bits| p21[r] = bits);
     let mut vals: Vec<Vec<i32>> = DYAD_NAMES.iter().map(|_| Vec::with_capacity(n)).collect();
     for i in 0..n {
         let (a, b, y) = (c1[i], c2[i], year[i]);
@@ -160,9 +158,8 @@ pub fn dyad_columns(atop: &Atop, c1: &[i32], c2: &[i32], year: &[i32]) -> Vec<Co
             vals[15 + k].push(x);
         }
     }
-    let valid: Vec<bool> = year.iter().map(|&y| atop.cover.contains(y)).collect();
-    let mask = (!valid.iter().all(|&v| v)).then_some(valid.as_slice());
-    DYAD_NAMES.iter().zip(vals).map(|(name, v)| int_column(name, v, mask)).collect()
+    let valid: Bitmap = year.iter().map(|&y| atop.cover.contains(y)).collect();
+    DYAD_NAMES.iter().zip(vals).map(|(name, v)| int_column(name, v, Some(&valid))).collect()
 }
 
 #[cfg(test)]

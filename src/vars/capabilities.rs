@@ -1,7 +1,7 @@
 //! Capabilities (NMC 6.0) and major-power status (COW majors2016) by state-year, and the dyadic
 //! measures built from them (STUDIES.md §4).
 
-use crate::sources::index::{float_column, floats, ints, keys, StateYearIndex, StateYearTable};
+use crate::sources::index::{column_with, floats, ints, keys, StateYearIndex, StateYearTable};
 use polars::prelude::*;
 
 /// NMC values by state-year.
@@ -73,27 +73,27 @@ pub fn dyad_columns(nmc: &Nmc, c1: &[i32], c2: &[i32], year: &[i32]) -> Vec<Colu
         _ => None,
     };
     vec![
-        float_column("cinc1", n, |i| cinc(i).0),
-        float_column("cinc2", n, |i| cinc(i).1),
-        float_column("cap_prop", n, |i| match cinc(i) {
+        column_with("cinc1", n, |i| cinc(i).0),
+        column_with("cinc2", n, |i| cinc(i).1),
+        column_with("cap_prop", n, |i| match cinc(i) {
             (Some(x), Some(y)) if x + y > 0.0 => Some(x / (x + y)),
             _ => None,
         }),
-        float_column("cap_ratio_ln", n, |i| match cinc(i) {
+        column_with("cap_ratio_ln", n, |i| match cinc(i) {
             (Some(x), Some(y)) if x.min(y) > 0.0 => Some((x.max(y) / x.min(y)).ln()),
             _ => None,
         }),
-        float_column("cinc_minmax", n, |i| match cinc(i) {
+        column_with("cinc_minmax", n, |i| match cinc(i) {
             (Some(x), Some(y)) if x.max(y) > 0.0 => Some(x.min(y) / x.max(y)),
             _ => None,
         }),
-        float_column("milper1", n, |i| at(&nmc.milper, r1[i])),
-        float_column("milper2", n, |i| at(&nmc.milper, r2[i])),
-        float_column("tpop1", n, |i| at(&nmc.tpop, r1[i])),
-        float_column("tpop2", n, |i| at(&nmc.tpop, r2[i])),
-        float_column("milit1", n, |i| milit(r1[i])),
-        float_column("milit2", n, |i| milit(r2[i])),
-        float_column("milit_min", n, |i| min_opt(milit(r1[i]), milit(r2[i]))),
+        column_with("milper1", n, |i| at(&nmc.milper, r1[i])),
+        column_with("milper2", n, |i| at(&nmc.milper, r2[i])),
+        column_with("tpop1", n, |i| at(&nmc.tpop, r1[i])),
+        column_with("tpop2", n, |i| at(&nmc.tpop, r2[i])),
+        column_with("milit1", n, |i| milit(r1[i])),
+        column_with("milit2", n, |i| milit(r2[i])),
+        column_with("milit_min", n, |i| min_opt(milit(r1[i]), milit(r2[i]))),
     ]
 }
 

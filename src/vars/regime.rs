@@ -1,7 +1,7 @@
 //! Democracy by state-year (polity2, V-Dem polyarchy, extended UDS) and the dyadic measures
 //! built from them (STUDIES.md §4).
 
-use crate::sources::index::{float_column, floats, ints, keys, StateYearIndex};
+use crate::sources::index::{column_with, floats, ints, keys, StateYearIndex};
 use polars::prelude::*;
 
 /// Democracy scores by state-year.
@@ -54,19 +54,16 @@ pub fn dyad_columns(dem: &Democracy, c1: &[i32], c2: &[i32], year: &[i32]) -> Ve
     let r2: Vec<Option<usize>> = (0..n).map(|i| dem.index.get(c2[i], year[i])).collect();
     let p = |r: Option<usize>| r.and_then(|r| dem.polity2[r]);
     let f = |v: &[Option<f64>], r: Option<usize>| r.and_then(|r| v[r]);
-    let int = |name: &str, g: &dyn Fn(usize) -> Option<i32>| {
-        Int32Chunked::from_iter_options(name.into(), (0..n).map(g)).into_series().into_column()
-    };
     vec![
-        int("polity2_1", &|i| p(r1[i])),
-        int("polity2_2", &|i| p(r2[i])),
-        float_column("v2x_polyarchy1", n, |i| f(&dem.polyarchy, r1[i])),
-        float_column("v2x_polyarchy2", n, |i| f(&dem.polyarchy, r2[i])),
-        float_column("euds1", n, |i| f(&dem.euds, r1[i])),
-        float_column("euds2", n, |i| f(&dem.euds, r2[i])),
-        float_column("aeuds1", n, |i| f(&dem.aeuds, r1[i])),
-        float_column("aeuds2", n, |i| f(&dem.aeuds, r2[i])),
-        int("jdem", &|i| Some(i32::from(p(r1[i])? >= 6 && p(r2[i])? >= 6))),
-        int("dem_min", &|i| Some(p(r1[i])?.min(p(r2[i])?))),
+        column_with("polity2_1", n, |i| p(r1[i])),
+        column_with("polity2_2", n, |i| p(r2[i])),
+        column_with("v2x_polyarchy1", n, |i| f(&dem.polyarchy, r1[i])),
+        column_with("v2x_polyarchy2", n, |i| f(&dem.polyarchy, r2[i])),
+        column_with("euds1", n, |i| f(&dem.euds, r1[i])),
+        column_with("euds2", n, |i| f(&dem.euds, r2[i])),
+        column_with("aeuds1", n, |i| f(&dem.aeuds, r1[i])),
+        column_with("aeuds2", n, |i| f(&dem.aeuds, r2[i])),
+        column_with("jdem", n, |i| Some(i32::from(p(r1[i])? >= 6 && p(r2[i])? >= 6))),
+        column_with("dem_min", n, |i| Some(p(r1[i])?.min(p(r2[i])?))),
     ]
 }
