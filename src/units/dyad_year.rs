@@ -28,6 +28,18 @@ pub fn build(ctx: &BuildContext) -> Result<DyadUniverse, BuildError> {
     Ok(u)
 }
 
+/// The universe from the state system's first year to the last year of `u`, for what counts a
+/// dyad's history (peace years start at the dyad's first joint year, not at the window's); None
+/// when `u` already starts there.
+pub fn history(ctx: &BuildContext, u: &DyadUniverse) -> Result<Option<DyadUniverse>, BuildError> {
+    let spells = spells(&ctx.src.get(DatasetId::States)?)?;
+    let first = coverage(&spells).first;
+    if u.years.first <= first {
+        return Ok(None);
+    }
+    Ok(Some(universe(&spells, Years { first, last: u.years.last }, u.directed)))
+}
+
 /// Membership spells as (ccode, first day, last day), days since 1970-01-01.
 pub fn spells(states: &DataFrame) -> PolarsResult<Vec<(i32, i32, i32)>> {
     let c = keys(states, "ccode")?;

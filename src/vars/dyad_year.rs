@@ -149,18 +149,23 @@ fn add_group(ctx: &BuildContext, g: Group, u: &DyadUniverse) -> Result<GroupOut,
             if years.clamp_to(cover).is_none() {
                 return Err(BuildError::Years(format!("years {years} are outside the dispute data (--mids {}: {cover})", ctx.mids.name())));
             }
+            // Spells count from the dyad's first joint year whatever the window: computed over
+            // the history, then cut to the window.
+            let history = crate::units::dyad_year::history(ctx, u)?;
+            let h = history.as_ref().unwrap_or(u);
             let ddys = dispute_dyad_years(ctx, ctx.mids)?;
-            let c = conflict::dyad_conflict(&ddys, c1, c2, y, cover, u.directed);
+            let c = conflict::dyad_conflict(&ddys, &h.ccode1, &h.ccode2, &h.year, cover, u.directed);
             cols.note(format!(
-                "conflict ({}): {} dispute-dyad-years on {} dyad-years; {} collapsed by the one-row-per-dyad-year rule; {} name a pair that is not a dyad that year",
+                "conflict ({}): {} dispute-dyad-years on {} dyad-years; {} collapsed by the one-row-per-dyad-year rule; {} name a pair that is not a dyad that year{}",
                 ctx.mids.name(),
                 c.matched,
                 c.rows_with_dispute,
                 c.collapsed(),
-                c.outside_universe
+                c.outside_universe,
+                if history.is_some() { format!(" (counted over {}, the years peace years need)", h.years) } else { String::new() }
             ));
             cols.coverage_note("conflict variables", years, cover);
-            let py = spells::peace_years(c1, c2, y, &c.mid_onset);
+            let py = spells::peace_years(&h.ccode1, &h.ccode2, &h.year, &c.mid_onset);
             cols.floats([
                 ("peace_years2", spells::power(&py, 2)),
                 ("peace_years3", spells::power(&py, 3)),
@@ -177,6 +182,10 @@ fn add_group(ctx: &BuildContext, g: Group, u: &DyadUniverse) -> Result<GroupOut,
                 ("fatality", c.fatality),
                 ("dispnum", c.dispnum),
             ]);
+            if history.is_some() {
+                let window: BooleanChunked = h.year.iter().map(|&y| y >= years.first).collect();
+                cols.cols = cols.cols.iter().map(|c| c.filter(&window)).collect::<PolarsResult<_>>()?;
+            }
         }
         Group::Peace => {} // computed with the conflict group
         Group::AtopDirect | Group::AtopThird => {
