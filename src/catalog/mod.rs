@@ -101,6 +101,9 @@ pub struct Column {
     /// What the column means.
     #[serde(default)]
     pub desc: String,
+    /// Years the column covers when they differ from the dataset's (`[first, last]`).
+    #[serde(default)]
+    pub years: Option<[i32; 2]>,
 }
 
 /// File format of a catalog entry.

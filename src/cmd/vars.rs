@@ -2,7 +2,7 @@
 //! years (for dispute variables, the years of the dispute source: `--mids` picks one).
 
 use super::Out;
-use allywar::types::{Mids, Unit};
+use allywar::types::{Mids, Source, Unit};
 use anyhow::Result;
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -40,12 +40,15 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
             rows.push(Row { unit, name: k, kind: "key", definition: unit.key_definition(k), source: String::new(), years: vec![] });
         }
         for v in allywar::vars::for_unit(unit, true) {
-            let (source, years) = match v.years {
-                Some((a, b)) => (v.source.to_string(), vec![(None, a, b)]),
-                None => {
+            let (source, years) = match v.source {
+                Source::Mids => {
                     let src: Vec<String> = sources.iter().map(|m| format!("{} (--mids {})", m.dataset(), m.name())).collect();
                     let years = sources.iter().map(|m| (Some(*m), m.coverage().first, m.coverage().last)).collect();
                     (src.join(" or "), years)
+                }
+                s => {
+                    let y = s.years(Mids::Gml);
+                    (s.dataset(Mids::Gml).name().to_string(), vec![(None, y.first, y.last)])
                 }
             };
             let kind = if v.directed_only { "directed only" } else { "variable" };

@@ -11,7 +11,7 @@ mod years;
 pub use build_error::BuildError;
 pub use load_error::LoadError;
 pub use mids::Mids;
-pub use registry::{Group, Var, VarError};
+pub use registry::{Group, Source, Var, VarError};
 pub use unit::{Unit, UnitOptions};
 pub use years::Years;
 

@@ -54,7 +54,7 @@ pub fn frame(ctx: &BuildContext, mut u: DyadUniverse) -> Result<DataFrame, Build
         columns.push(cols.take(v.name)?);
     }
     let t = Stage::start();
-    let mut frame = DataFrame::new(u.len(), columns)?;
+    let mut frame = super::null_outside_sources(DataFrame::new(u.len(), columns)?, &u.year, &ctx.chosen, ctx.mids)?;
     t.done("assemble");
     if let Some(keep) = keep {
         frame = frame.filter(&BooleanChunked::from_slice("keep".into(), &keep))?;

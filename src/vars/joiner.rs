@@ -71,5 +71,6 @@ pub fn frame(ctx: &BuildContext, j: Joiners) -> Result<DataFrame, BuildError> {
         let nmc = Nmc::new(&ctx.src.get(DatasetId::Nmc)?)?;
         cols.push(column("cinc", (0..n).map(|i| nmc.get(j.ccode[i], j.styear[i]).cinc).collect()));
     }
-    Ok(select_columns(DataFrame::new(n, cols)?, Unit::Joiner, &ctx.chosen)?)
+    let frame = select_columns(DataFrame::new(n, cols)?, Unit::Joiner, &ctx.chosen)?;
+    Ok(super::null_outside_sources(frame, &j.styear, &ctx.chosen, ctx.mids)?)
 }

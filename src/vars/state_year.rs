@@ -59,5 +59,5 @@ pub fn frame(ctx: &BuildContext, rows: StateYears) -> Result<DataFrame, BuildErr
         ));
     }
     let frame = DataFrame::new(c.len(), cols)?;
-    Ok(select_columns(frame, Unit::StateYear, &ctx.chosen)?)
+    Ok(super::null_outside_sources(select_columns(frame, Unit::StateYear, &ctx.chosen)?, y, &ctx.chosen, ctx.mids)?)
 }
