@@ -393,6 +393,10 @@ fn capital_distances_and_capital_moves() {
     assert!((d[rows[&(2, 140, 1959)]].unwrap() - haversine(wash, rio)).abs() < 1.0);
     assert!((d[rows[&(2, 140, 1960)]].unwrap() - haversine(wash, brasilia)).abs() < 1.0);
     assert!((d[rows[&(140, 2, 1961)]].unwrap() - haversine(brasilia, wash)).abs() < 1.0);
+    // Nigeria moved to Abuja on 1991-12-12: Lagos held most of 1991.
+    let (lagos, abuja) = (at("Lagos"), at("Abuja"));
+    assert!((d[rows[&(2, 475, 1991)]].unwrap() - haversine(wash, lagos)).abs() < 1.0);
+    assert!((d[rows[&(2, 475, 1992)]].unwrap() - haversine(wash, abuja)).abs() < 1.0);
 }
 
 #[test]

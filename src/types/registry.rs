@@ -231,7 +231,7 @@ pub static VARS: &[Var] = &[
         "capdist",
         Capdist,
         DY,
-        "great-circle km between the capitals in force in the year (the latest if one moved)",
+        "great-circle km between the capitals in force in the year; when a capital moved, the one in force on most days of the year (the later on a tie)",
         Source::Data(DatasetId::Capitals)
     ),
     var!("ln_capdist", Capdist, DY, "ln(1 + capdist)", Source::Data(DatasetId::Capitals)),

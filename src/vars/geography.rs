@@ -2,7 +2,7 @@
 //! changes honoured by year, and minimum distance.
 
 use crate::sources::index::{dyad_key, floats, keys, FrameKeys, IntMap, StateYearTable};
-use crate::sources::year_of_day;
+use crate::sources::{days_from_civil, year_of_day};
 use polars::prelude::*;
 
 /// Mean Earth radius used for great-circle distances (km).
@@ -58,12 +58,13 @@ type LatLng = (f64, f64);
 
 /// Capital coordinates by state-year.
 pub struct Capitals {
-    by_year: StateYearTable<Option<(f64, f64, i32)>>,
+    by_year: StateYearTable<Option<(f64, f64, i32, i32)>>,
 }
 
 impl Capitals {
-    /// Expands the capital spells of the `capitals` frame to years; when a state's capital moved
-    /// during a year, the capital that took over (the latest start) holds that year.
+    /// Expands the capital spells of the `capitals` frame to years. When a state's capital moved
+    /// during a year, the year belongs to the capital in force on most of its days (on a tie,
+    /// the later one): Nigeria's move to Abuja on 12 December 1991 counts from 1992.
     pub fn new(capitals: &DataFrame) -> PolarsResult<Capitals> {
         let c = keys(capitals, "ccode")?;
         let st = capitals.column("stdate")?.cast(&DataType::Int32)?;
@@ -72,13 +73,15 @@ impl Capitals {
         let (st, en) = (st.i32()?, en.i32()?);
         let first = (0..c.len()).filter_map(|i| st.get(i)).map(year_of_day).min().unwrap_or(0);
         let last = (0..c.len()).filter_map(|i| en.get(i)).map(year_of_day).max().unwrap_or(0);
-        let mut by_year: StateYearTable<Option<(f64, f64, i32)>> = StateYearTable::new(first, last);
+        // Per state-year: (lat, lng, days in force that year, start day).
+        let mut by_year: StateYearTable<Option<(f64, f64, i32, i32)>> = StateYearTable::new(first, last);
         for i in 0..c.len() {
             let (Some(s), Some(e), Some(la), Some(lo)) = (st.get(i), en.get(i), lat[i], lng[i]) else { continue };
             for y in year_of_day(s)..=year_of_day(e) {
+                let days = e.min(days_from_civil(y, 12, 31)) - s.max(days_from_civil(y, 1, 1)) + 1;
                 if let Some(slot) = by_year.get_mut(c[i], y) {
-                    if slot.is_none_or(|old| s > old.2) {
-                        *slot = Some((la, lo, s));
+                    if slot.is_none_or(|old| (days, s) > (old.2, old.3)) {
+                        *slot = Some((la, lo, days, s));
                     }
                 }
             }
@@ -88,7 +91,7 @@ impl Capitals {
 
     /// (lat, lng) of the capital of `ccode` in `year`.
     pub fn get(&self, ccode: i32, year: i32) -> Option<(f64, f64)> {
-        self.by_year.get(ccode, year).map(|(a, b, _)| (a, b))
+        self.by_year.get(ccode, year).map(|(a, b, _, _)| (a, b))
     }
 
     /// Capital distances of dyad-year rows sorted by (ccode1, ccode2, year). A dyad's capitals
@@ -160,5 +163,25 @@ mod tests {
         assert_eq!(year_of_day(0), 1970);
         assert_eq!(year_of_day(-1), 1969);
         assert_eq!(year_of_day(crate::sources::days_from_civil(1816, 12, 31)), 1816);
+    }
+
+    #[test]
+    fn a_capital_that_moved_holds_the_year_it_held_most() {
+        let d = crate::sources::days_from_civil;
+        // Nigeria: Lagos until 11 December 1991, Abuja from the 12th. France: Paris until 8 July
+        // 1940 (190 days), Vichy from the 9th (176 days).
+        let df = df!(
+            "ccode" => [475, 475, 220, 220],
+            "stdate" => [d(1960, 1, 1), d(1991, 12, 12), d(1816, 1, 1), d(1940, 7, 9)],
+            "enddate" => [d(1991, 12, 11), d(2024, 12, 31), d(1940, 7, 8), d(1942, 11, 27)],
+            "lat" => [6.45, 9.08, 48.86, 46.13],
+            "lng" => [3.40, 7.53, 2.35, 3.43],
+        )
+        .unwrap();
+        let caps = Capitals::new(&df).unwrap();
+        assert_eq!(caps.get(475, 1991), Some((6.45, 3.40)), "a December move counts from the next year");
+        assert_eq!(caps.get(475, 1992), Some((9.08, 7.53)));
+        assert_eq!(caps.get(220, 1940), Some((48.86, 2.35)), "Paris held more of 1940");
+        assert_eq!(caps.get(220, 1941), Some((46.13, 3.43)));
     }
 }
