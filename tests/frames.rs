@@ -210,53 +210,44 @@ fn gml_onsets_ongoing_and_initiations_per_year_match_the_source() {
     assert!(note.contains(&format!("{} collapsed", 10_276 - all.len())), "{note}");
 }
 
+/// One row of a frame by key, as (column → value) for the columns asked.
+fn row_values(df: &DataFrame, key: (i32, i32, i32), cols: &[&str]) -> Vec<Option<i32>> {
+    let i = *rows_of(df).get(&key).unwrap_or_else(|| panic!("no row {key:?}"));
+    cols.iter().map(|c| ints_of(df, c)[i]).collect()
+}
+
 #[test]
-fn cow5_dyads_from_participant_spells_match_an_independent_derivation() {
+fn cow5_dispute_dyads_on_hand_checked_wars_and_crises() {
     let f = build(Spec::new(Unit::DyadYear).mids(Mids::Cow5).years(Years { first: 1816, last: 2014 }).vars([
         "mid_onset",
         "mid_ongoing",
         "init",
+        "dispnum",
+        "hostlev_dyad",
     ]));
-    let universe: HashSet<(i32, i32, i32)> = rows_of(&f.frame).into_keys().collect();
-    // dispnum -> ccode -> (years, sidea, orig)
-    type Participation = (BTreeSet<i32>, bool, bool);
-    let mut parts: BTreeMap<i32, BTreeMap<i32, Participation>> = BTreeMap::new();
-    for r in raw("cow_mid_5.0/MIDB 5.0.csv") {
-        let p = parts.entry(int(&r, "dispnum")).or_default().entry(int(&r, "ccode")).or_default();
-        p.0.extend(int(&r, "styear")..=int(&r, "endyear"));
-        p.1 |= int(&r, "sidea") == 1;
-        p.2 |= int(&r, "orig") == 1;
-    }
-    let (mut on, mut all, mut init) = (HashSet::new(), HashSet::new(), HashSet::new());
-    for states in parts.values() {
-        for (a, pa) in states {
-            for (b, pb) in states {
-                if a == b || pa.1 == pb.1 {
-                    continue;
-                }
-                let common: Vec<i32> = pa.0.intersection(&pb.0).copied().collect();
-                for &y in &common {
-                    let k = (*a, *b, y);
-                    if !universe.contains(&k) {
-                        continue;
-                    }
-                    all.insert(k);
-                    if y == common[0] {
-                        on.insert(k);
-                        if pa.1 && pa.2 && !pb.1 && pb.2 {
-                            init.insert(k);
-                        }
-                    }
-                }
-            }
-        }
-    }
-    for (col, set) in [("mid_onset", &on), ("mid_ongoing", &all), ("init", &init)] {
-        let got = per_year_sum(&f.frame, col);
-        for y in 1816..=2014 {
-            assert_eq!(got.get(&y).copied().unwrap_or(0), set.iter().filter(|k| k.2 == y).count() as i64, "{col} in {y} (cow5)");
-        }
-    }
+    let df = &f.frame;
+    let cols = ["mid_onset", "mid_ongoing", "init", "dispnum"];
+    // MID 258 (the Second World War). Norway took part 9 April - 9 June 1940 on side A; Italy
+    // entered on side B on 10 June 1940: the same year, no common day, so no dispute-dyad.
+    assert_eq!(row_values(df, (325, 385, 1940), &cols), [Some(0), Some(0), Some(0), None]);
+    assert_eq!(row_values(df, (385, 325, 1940), &cols), [Some(0), Some(0), Some(0), None]);
+    // Italy changed sides on 13 October 1943 (side B 1940-43, side A from 18 October 1943):
+    // against Britain in 1942, not in 1944; against Germany in 1944, not in 1942.
+    assert_eq!(row_values(df, (325, 200, 1942), &cols), [Some(0), Some(1), Some(0), Some(258)]);
+    assert_eq!(row_values(df, (325, 200, 1944), &cols[..2]), [Some(0), Some(0)]);
+    assert_eq!(row_values(df, (255, 325, 1944), &cols), [Some(0), Some(1), Some(0), Some(258)]);
+    assert_eq!(row_values(df, (255, 325, 1942), &cols[..2]), [Some(0), Some(0)]);
+    // MID 3957 (the Gulf crisis): Iraq (side A, originator) against Kuwait (side B, originator,
+    // 28 May - 3 August 1990): an initiation by Iraq, a war for the dyad.
+    assert_eq!(row_values(df, (645, 690, 1990), &cols), [Some(1), Some(1), Some(1), Some(3957)]);
+    assert_eq!(row_values(df, (690, 645, 1990), &cols), [Some(1), Some(1), Some(0), Some(3957)]);
+    assert_eq!(row_values(df, (645, 690, 1990), &["hostlev_dyad"]), [Some(5)]);
+    // Jordan joined side A on 9 August 1990, after Kuwait's participation ended on 3 August.
+    assert_eq!(row_values(df, (663, 690, 1990), &cols[..2]), [Some(0), Some(0)]);
+    // MID 4691: Russia on 30 August 2013, Saudi Arabia on 28 August 2013, on opposite sides.
+    assert_eq!(row_values(df, (365, 670, 2013), &cols[..2]), [Some(0), Some(0)]);
+    let note = f.notes.iter().find(|n| n.contains("common day: ")).expect("a note on the day rule");
+    assert!(note.contains("are not disputes"), "{note}");
 }
 
 #[test]

@@ -125,11 +125,25 @@ pub static VARS: &[Var] = &[
         "hostlev",
         Conflict,
         DY,
-        "highest hostility level of the kept dispute (1-5); kept: onset first, then higher hostlev, fatality, maxdur, lowest dispnum",
+        "dispute-level hostility (1-5) of the kept dispute: the highest any participant reached; kept: onset first, then higher hostlev, fatality, maxdur, lowest dispnum",
         Source::Mids
     ),
-    var!("fatality", Conflict, DY, "fatality level of the kept dispute (0-6)", Source::Mids),
+    var!("fatality", Conflict, DY, "dispute-level fatality (0-6) of the kept dispute, over all its participants", Source::Mids),
     var!("dispnum", Conflict, DY, "number of the kept dispute", Source::Mids),
+    var!(
+        "hostlev_dyad",
+        Conflict,
+        DY,
+        "dyad-level hostility (1-5) in the kept dispute: the higher of the two states' own levels (GML hostlev1/hostlev2; COW MIDB per-state hostlev)",
+        Source::Mids
+    ),
+    var!(
+        "fatality_dyad",
+        Conflict,
+        DY,
+        "dyad-level fatality (0-6) in the kept dispute: the higher of the two states' own levels (GML fatality1/fatality2; COW MIDB per-state fatality)",
+        Source::Mids
+    ),
     var!(
         "peace_years",
         Peace,

@@ -4,10 +4,11 @@
 
 use crate::sources::index::{ints, keys, FrameKeys};
 use crate::sources::participants::{flags, participants};
+use crate::sources::year_of_day;
 use crate::types::Years;
 use polars::prelude::*;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One directed dispute-dyad-year: states 1 and 2 on opposite sides of dispute `dispnum` in
 /// `year`.
@@ -37,6 +38,10 @@ pub struct DisputeDyadYear {
     pub fatality: Option<i32>,
     /// Dispute maximum duration (days).
     pub maxdur: Option<i32>,
+    /// The dyad's hostility level: the higher of the two states' own levels.
+    pub hostlev_dyad: Option<i32>,
+    /// The dyad's fatality level: the higher of the two states' own levels.
+    pub fatality_dyad: Option<i32>,
 }
 
 impl DisputeDyadYear {
@@ -66,6 +71,7 @@ pub fn from_gml(ddy: &DataFrame) -> PolarsResult<Vec<DisputeDyadYear>> {
     let (sa1, sa2, o1, o2) =
         (flags(&ints(ddy, "sidea1")?), flags(&ints(ddy, "sidea2")?), flags(&ints(ddy, "orig1")?), flags(&ints(ddy, "orig2")?));
     let (host, fat, maxdur) = (ints(ddy, "hostlev")?, ints(ddy, "fatality")?, ints(ddy, "maxdur")?);
+    let (host1, host2, fat1, fat2) = (ints(ddy, "hostlev1")?, ints(ddy, "hostlev2")?, ints(ddy, "fatality1")?, ints(ddy, "fatality2")?);
     Ok((0..d.len())
         .map(|i| DisputeDyadYear {
             dispnum: d[i],
@@ -80,47 +86,73 @@ pub fn from_gml(ddy: &DataFrame) -> PolarsResult<Vec<DisputeDyadYear>> {
             hostlev: host[i],
             fatality: fat[i],
             maxdur: maxdur[i],
+            hostlev_dyad: host1[i].max(host2[i]),
+            fatality_dyad: fat1[i].max(fat2[i]),
         })
         .collect())
 }
 
-/// COW MID 5 dispute-dyad-years: states on opposite sides of a dispute whose participation
-/// years overlap form a dispute-dyad in each overlapping year; the onset is the first such year.
-pub fn from_cow5(midb: &DataFrame, mida: &DataFrame) -> PolarsResult<Vec<DisputeDyadYear>> {
+/// COW MID 5 dispute-dyad-years, and how many the day rule removes. Two states on opposite sides
+/// of a dispute form a dispute-dyad in each year in which their participation spells overlap in
+/// days (MIDB start and end dates, unknown days and months widened to what they can mean: see
+/// [`crate::sources::participants::first_day`]); the onset is the first such year. The second
+/// value counts the dyad-years that taking part in the same year, on no common day, would add.
+pub fn from_cow5(midb: &DataFrame, mida: &DataFrame) -> PolarsResult<(Vec<DisputeDyadYear>, usize)> {
     let (ad, ah, af, am) = (keys(mida, "dispnum")?, ints(mida, "hostlev")?, ints(mida, "fatality")?, ints(mida, "maxdur")?);
     // dispnum → (hostlev, fatality, maxdur)
     type Attrs = (Option<i32>, Option<i32>, Option<i32>);
     let attrs: BTreeMap<i32, Attrs> = (0..ad.len()).map(|i| (ad[i], (ah[i], af[i], am[i]))).collect();
     let mut out = Vec::new();
+    let mut removed = 0;
     for (dispnum, parts) in participants(midb)? {
         let (hostlev, fatality, maxdur) = attrs.get(&dispnum).copied().unwrap_or((None, None, None));
         for (&a, pa) in &parts {
             for (&b, pb) in &parts {
-                if a == b || pa.sidea == pb.sidea {
+                if a == b {
                     continue;
                 }
-                let common: Vec<i32> = pa.years.intersection(&pb.years).copied().collect();
-                let Some(&first) = common.first() else { continue };
-                for &year in &common {
+                // Years on opposite sides on a common day, with the sides then held; and the
+                // years on opposite sides by the year rule, for the count of what days remove.
+                let mut common: BTreeMap<i32, (bool, bool)> = BTreeMap::new();
+                let mut by_year: BTreeSet<i32> = BTreeSet::new();
+                for &(s1, e1, side1) in &pa.spells {
+                    for &(s2, e2, side2) in &pb.spells {
+                        if side1 == side2 {
+                            continue;
+                        }
+                        by_year.extend(year_of_day(s1).max(year_of_day(s2))..=year_of_day(e1).min(year_of_day(e2)));
+                        let (s, e) = (s1.max(s2), e1.min(e2));
+                        if s <= e {
+                            for y in year_of_day(s)..=year_of_day(e) {
+                                common.entry(y).or_insert((side1, side2));
+                            }
+                        }
+                    }
+                }
+                removed += by_year.iter().filter(|y| !common.contains_key(y)).count();
+                let Some(&first) = common.keys().next() else { continue };
+                for (&year, &(sidea1, sidea2)) in &common {
                     out.push(DisputeDyadYear {
                         dispnum,
                         ccode1: a,
                         ccode2: b,
                         year,
                         onset: year == first,
-                        sidea1: pa.sidea,
+                        sidea1,
                         orig1: pa.orig,
-                        sidea2: pb.sidea,
+                        sidea2,
                         orig2: pb.orig,
                         hostlev,
                         fatality,
                         maxdur,
+                        hostlev_dyad: pa.hostlev.max(pb.hostlev),
+                        fatality_dyad: pa.fatality.max(pb.fatality),
                     });
                 }
             }
         }
     }
-    Ok(out)
+    Ok((out, removed))
 }
 
 /// Conflict columns of a dyad-year frame and what the whittling did.
@@ -137,6 +169,10 @@ pub struct DyadConflict {
     pub fatality: Vec<Option<i32>>,
     /// `dispnum` of the kept dispute.
     pub dispnum: Vec<Option<i32>>,
+    /// `hostlev_dyad` of the kept dispute.
+    pub hostlev_dyad: Vec<Option<i32>>,
+    /// `fatality_dyad` of the kept dispute.
+    pub fatality_dyad: Vec<Option<i32>>,
     /// Dispute-dyad-years that fell on frame rows.
     pub matched: usize,
     /// Frame rows with at least one dispute.
@@ -185,13 +221,24 @@ pub fn dyad_conflict(ddys: &[DisputeDyadYear], c1: &[i32], c2: &[i32], year: &[i
         hostlev: Vec::with_capacity(n),
         fatality: Vec::with_capacity(n),
         dispnum: Vec::with_capacity(n),
+        hostlev_dyad: Vec::with_capacity(n),
+        fatality_dyad: Vec::with_capacity(n),
         matched,
         rows_with_dispute: kept.iter().filter(|k| k.is_some()).count(),
         outside_universe: outside,
     };
     for i in 0..n {
         if !cover.contains(year[i]) {
-            for v in [&mut out.mid_onset, &mut out.mid_ongoing, &mut out.init, &mut out.hostlev, &mut out.fatality, &mut out.dispnum] {
+            for v in [
+                &mut out.mid_onset,
+                &mut out.mid_ongoing,
+                &mut out.init,
+                &mut out.hostlev,
+                &mut out.fatality,
+                &mut out.dispnum,
+                &mut out.hostlev_dyad,
+                &mut out.fatality_dyad,
+            ] {
                 v.push(None);
             }
             continue;
@@ -203,6 +250,8 @@ pub fn dyad_conflict(ddys: &[DisputeDyadYear], c1: &[i32], c2: &[i32], year: &[i
         out.hostlev.push(k.and_then(|k| k.hostlev));
         out.fatality.push(k.and_then(|k| k.fatality));
         out.dispnum.push(k.map(|k| k.dispnum));
+        out.hostlev_dyad.push(k.and_then(|k| k.hostlev_dyad));
+        out.fatality_dyad.push(k.and_then(|k| k.fatality_dyad));
     }
     out
 }
@@ -225,6 +274,8 @@ mod tests {
             hostlev: Some(hostlev),
             fatality: Some(fatality),
             maxdur: Some(10),
+            hostlev_dyad: Some(hostlev),
+            fatality_dyad: Some(fatality),
         }
     }
 

@@ -100,11 +100,18 @@ fn sample(ctx: &BuildContext, u: &DyadUniverse, cols: &DyadColumns) -> Result<Op
     Ok(Some(keep))
 }
 
-/// Directed dispute-dyad-years of a dispute source.
+/// Directed dispute-dyad-years of a dispute source (for COW MID 5, with a note on what the day
+/// rule removed).
 pub fn dispute_dyad_years(ctx: &BuildContext, mids: Mids) -> Result<Vec<DisputeDyadYear>, BuildError> {
     Ok(match mids {
         Mids::Gml => conflict::from_gml(&ctx.src.get(DatasetId::GmlDdy)?)?,
-        Mids::Cow5 => conflict::from_cow5(&ctx.src.get(DatasetId::CowMidb)?, &ctx.src.get(DatasetId::CowMida)?)?,
+        Mids::Cow5 => {
+            let (ddys, removed) = conflict::from_cow5(&ctx.src.get(DatasetId::CowMidb)?, &ctx.src.get(DatasetId::CowMida)?)?;
+            ctx.note(format!(
+                "COW MID 5 dispute-dyads need participation on a common day: {removed} directed dispute-dyad-years of states on opposite sides in the same year but on no common day are not disputes (unknown days and months widened to the whole month or year)"
+            ));
+            ddys
+        }
     })
 }
 
@@ -181,6 +188,8 @@ fn add_group(ctx: &BuildContext, g: Group, u: &DyadUniverse) -> Result<GroupOut,
                 ("hostlev", c.hostlev),
                 ("fatality", c.fatality),
                 ("dispnum", c.dispnum),
+                ("hostlev_dyad", c.hostlev_dyad),
+                ("fatality_dyad", c.fatality_dyad),
             ]);
             if history.is_some() {
                 let window: BooleanChunked = h.year.iter().map(|&y| y >= years.first).collect();
