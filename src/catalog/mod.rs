@@ -280,6 +280,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn atop_condition_columns_carry_their_codebook_meaning() {
+        let d = catalog().get("atop_member_4.01").unwrap();
+        let desc = |name: &str| d.columns.iter().find(|c| c.name == name).map(|c| c.desc.clone()).unwrap();
+        // The data README once swapped these two; the codebook: defconum is the number of
+        // adversaries, defconpr non-provocation.
+        assert!(desc("defconum").contains("number of adversaries"), "{}", desc("defconum"));
+        assert!(desc("defconpr").contains("non-provocation"), "{}", desc("defconpr"));
+        let conditions = ["coadv", "coloc", "cocon", "conum", "codem", "conpr", "coatt", "coreq"];
+        for c in &d.columns {
+            if ["def", "off", "neu", "con"].iter().any(|k| conditions.iter().any(|s| c.name == format!("{k}{s}"))) {
+                assert!(c.desc.contains("ATOP 4.01 codebook"), "{} has no codebook meaning", c.name);
+            }
+        }
+    }
+
+    #[test]
     fn embedded_catalog_is_valid_and_consistent() {
         let cat = catalog();
         let mut names = std::collections::HashSet::new();
