@@ -150,6 +150,7 @@ impl Spec {
                     Mids::Cow5 => vec![DatasetId::CowMidb, DatasetId::CowMida],
                 },
                 (Group::AtopDirect | Group::AtopThird, _) => vec![DatasetId::AtopDdy],
+                (Group::AllianceTypes, _) => vec![DatasetId::AtopMember4_01, DatasetId::BensonTypes],
                 (Group::Capabilities, _) => vec![DatasetId::Nmc],
                 (Group::Majors, _) => vec![DatasetId::Majors],
                 (Group::Contiguity, _) => vec![DatasetId::Contdird],

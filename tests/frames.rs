@@ -520,3 +520,24 @@ fn bad_requests_are_clear_errors() {
     assert!(err(Spec::new(Unit::Mission).prd(true)).contains("applies to dyad-year frames, not mission"));
     assert!("1900:1800".parse::<Years>().unwrap_err().contains("impossible year range 1900:1800"));
 }
+
+#[test]
+fn benson_alliance_types_on_hand_checked_treaties() {
+    let f = build(Spec::new(Unit::DyadYear).years(Years { first: 1938, last: 1960 }).vars([
+        "tgt_uncond_det",
+        "tgt_prob_det",
+        "chal_uncond_comp",
+    ]));
+    let df = &f.frame;
+    let cols = ["tgt_uncond_det", "tgt_prob_det", "chal_uncond_comp"];
+    // US-ROK Mutual Defense Treaty (ATOP 3240, 1953-; Benson: probabilistic deterrent). Against
+    // North Korea, South Korea has a third-party backer (the USA); against the USA it has none,
+    // the USA being its only such partner.
+    assert_eq!(row_values(df, (731, 732, 1960), &cols), [Some(0), Some(1), Some(0)]);
+    assert_eq!(row_values(df, (2, 732, 1960), &cols[1..2]), [Some(0)]);
+    // Pact of Steel (ATOP 2445, May 1939-1943; unconditional compellent): Italy facing France in
+    // 1940 has Germany behind it; facing Germany it has no other such partner; in 1938 none.
+    assert_eq!(row_values(df, (325, 220, 1940), &cols[2..]), [Some(1)]);
+    assert_eq!(row_values(df, (325, 255, 1940), &cols[2..]), [Some(0)]);
+    assert_eq!(row_values(df, (325, 220, 1938), &cols[2..]), [Some(0)]);
+}

@@ -15,6 +15,8 @@ pub enum Group {
     AtopDirect,
     /// ATOP obligations of third parties.
     AtopThird,
+    /// Benson's (2011) alliance types of third-party backers (ATOP 4.01).
+    AllianceTypes,
     /// NMC capabilities.
     Capabilities,
     /// COW major powers.
@@ -216,6 +218,47 @@ pub static VARS: &[Var] = &[
     var!("n_def_2", AtopThird, DY, "number of third states that have promised defence to state 2", Source::Data(DatasetId::AtopDdy)),
     var!("n_def_1", AtopThird, DY, "number of third states that have promised defence to state 1", Source::Data(DatasetId::AtopDdy)),
     // Capabilities.
+    // Benson's types of third-party backing (ATOP 4.01 phases in force in the year).
+    var!(
+        "tgt_uncond_det",
+        AllianceTypes,
+        DY,
+        "some state other than 1 and 2 shares with state 2 an alliance phase Benson (2011) codes unconditional deterrent, in force in the year (ATOP 4.01 membership: phase, entry and exit years)",
+        Source::Data(DatasetId::AtopMember4_01),
+        directed
+    ),
+    var!(
+        "tgt_cond_det",
+        AllianceTypes,
+        DY,
+        "some state other than 1 and 2 shares with state 2 a conditional deterrent phase (Benson 2011), in force in the year",
+        Source::Data(DatasetId::AtopMember4_01),
+        directed
+    ),
+    var!(
+        "tgt_prob_det",
+        AllianceTypes,
+        DY,
+        "some state other than 1 and 2 shares with state 2 a probabilistic deterrent phase (Benson 2011), in force in the year",
+        Source::Data(DatasetId::AtopMember4_01),
+        directed
+    ),
+    var!(
+        "chal_uncond_comp",
+        AllianceTypes,
+        DY,
+        "some state other than 1 and 2 shares with state 1 an unconditional compellent phase (Benson 2011), in force in the year",
+        Source::Data(DatasetId::AtopMember4_01),
+        directed
+    ),
+    var!(
+        "chal_cond_comp",
+        AllianceTypes,
+        DY,
+        "some state other than 1 and 2 shares with state 1 a conditional compellent phase (Benson 2011), in force in the year",
+        Source::Data(DatasetId::AtopMember4_01),
+        directed
+    ),
     var!("cinc1", Capabilities, DY, "CINC score of state 1", Source::Data(DatasetId::Nmc)),
     var!("cinc2", Capabilities, DY, "CINC score of state 2", Source::Data(DatasetId::Nmc)),
     var!("cap_prop", Capabilities, DY, "cinc1 / (cinc1 + cinc2)", Source::Data(DatasetId::Nmc)),

@@ -1,6 +1,7 @@
 //! The variables of a dyad-year frame: each chosen group computed over the whole universe, then
 //! the sample filters (politically relevant dyads, ongoing dispute years).
 
+use super::alliance_types::{self, AllianceTypes};
 use super::alliances::{self, Atop};
 use super::capabilities::{self, Majors, Nmc};
 use super::conflict::{self, DisputeDyadYear};
@@ -201,6 +202,12 @@ fn add_group(ctx: &BuildContext, g: Group, u: &DyadUniverse) -> Result<GroupOut,
             let atop = Atop::new(&ctx.src.get(DatasetId::AtopDdy)?)?;
             cols.coverage_note("ATOP variables", years, atop.cover);
             cols.columns(alliances::dyad_columns(&atop, c1, c2, y));
+        }
+        Group::AllianceTypes => {
+            let cover = Years::of(DatasetId::AtopMember4_01);
+            let types = AllianceTypes::new(&ctx.src.get(DatasetId::AtopMember4_01)?, &ctx.src.get(DatasetId::BensonTypes)?, cover)?;
+            cols.coverage_note("alliance types (ATOP 4.01)", years, cover);
+            cols.columns(alliance_types::dyad_columns(&types, c1, c2, y));
         }
         Group::Capabilities => {
             let nmc = Nmc::new(&ctx.src.get(DatasetId::Nmc)?)?;

@@ -3,6 +3,7 @@
 //! unit with variables of other sources the assembly of its frame (`dyad_year`, `state_year`,
 //! `joiner`). The registry of names, definitions and years is [`crate::types::registry`].
 
+pub mod alliance_types;
 pub mod alliances;
 pub mod capabilities;
 pub mod conflict;
