@@ -113,7 +113,13 @@ macro_rules! var {
 /// Every variable, in the order columns appear in frames.
 pub static VARS: &[Var] = &[
     // Conflict (dyad-years).
-    var!("mid_onset", Conflict, DY, "1 if a dispute between the two states (on opposite sides) starts in the year", Source::Mids),
+    var!(
+        "mid_onset",
+        Conflict,
+        DY,
+        "1 if a dispute between the two states (on opposite sides) starts in the year; with --mids cow5, in the first year their MIDB spells overlap on a common day (unknown days widened to the month, unknown months to the year)",
+        Source::Mids
+    ),
     var!("mid_ongoing", Conflict, DY, "1 if a dispute between the two states is active in the year", Source::Mids),
     var!(
         "init",
