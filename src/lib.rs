@@ -25,6 +25,7 @@ pub mod atomic;
 pub mod bench;
 pub mod catalog;
 pub mod datadir;
+pub mod estimate;
 pub mod fetch;
 pub mod frame;
 pub mod output;

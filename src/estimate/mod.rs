@@ -1,0 +1,53 @@
+//! Estimation: design matrices from frames, generalized linear models fitted by iteratively
+//! reweighted least squares, and sandwich variances. Built as R's sandwich package is: a model
+//! supplies its bread (the inverse Hessian) and its per-observation scores; each variance type is
+//! a meat, so every model gets every variance type.
+
+pub mod design;
+pub mod glm;
+pub mod vcov;
+
+pub use design::{design, Design};
+pub use glm::{fit, Family, Fit};
+pub use vcov::{vcov, Variance, Vcov};
+
+/// Why an estimate could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum EstimateError {
+    /// A column named in the model is not in the frame.
+    #[error("no column `{name}` in the frame{}", suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
+    UnknownColumn {
+        /// The name asked for.
+        name: String,
+        /// The nearest column name.
+        suggestion: Option<String>,
+    },
+    /// No rows are left once rows with missing values are dropped.
+    #[error("no observations left: all {dropped} rows have a missing value in the model's columns")]
+    EmptySample {
+        /// Rows dropped.
+        dropped: usize,
+    },
+    /// A binary model's outcome takes a value other than 0 and 1.
+    #[error("the outcome `{name}` must be 0 or 1 for this model; found {value}")]
+    NotBinary {
+        /// Outcome column.
+        name: String,
+        /// The first offending value.
+        value: f64,
+    },
+    /// The cross-product matrix is singular (collinear regressors).
+    #[error("the regressors are collinear: X'WX is not positive definite")]
+    Singular,
+    /// A grouping column has the wrong length.
+    #[error("cluster variable has {got} values for {want} observations")]
+    ClusterLength {
+        /// Values given.
+        got: usize,
+        /// Observations.
+        want: usize,
+    },
+    /// polars failed.
+    #[error(transparent)]
+    Polars(#[from] polars::prelude::PolarsError),
+}

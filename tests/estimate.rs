@@ -1,0 +1,78 @@
+//! Estimators against independent implementations: the coefficients and standard errors in
+//! tests/reference/estimates.json come from statsmodels and, where it has no such estimator,
+//! from the numpy formulas of tests/reference/make_reference.py (which also wrote the data).
+
+use allywar::estimate::{design, fit, vcov, Family, Variance};
+use polars::prelude::*;
+use std::path::PathBuf;
+
+fn reference() -> serde_json::Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference/estimates.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn data() -> DataFrame {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference/synthetic.csv");
+    CsvReadOptions::default().try_into_reader_with_file_path(Some(path)).unwrap().finish().unwrap()
+}
+
+fn ints(df: &DataFrame, c: &str) -> Vec<i64> {
+    df.column(c).unwrap().cast(&DataType::Int64).unwrap().i64().unwrap().iter().map(|v| v.unwrap()).collect()
+}
+
+fn close(got: f64, want: f64, what: &str) {
+    let rel = (got - want).abs() / want.abs().max(1e-12);
+    assert!(rel < 1e-6, "{what}: {got} vs {want} (relative error {rel:.2e})");
+}
+
+#[test]
+fn ols_and_logit_with_every_variance_type_match_the_references() {
+    let r = reference();
+    let df = data();
+    let regressors = ["x1", "x2", "x3"];
+    let variances = [
+        ("classical", Variance::Classical),
+        ("hc0", Variance::Hc0),
+        ("hc1", Variance::Hc1),
+        ("hc3", Variance::Hc3),
+        ("cluster:dyad_id", Variance::Cluster(ints(&df, "dyad_id"))),
+        ("twoway:dyad_id,year", Variance::TwoWay(ints(&df, "dyad_id"), ints(&df, "year"))),
+        ("dyadic:ccode1,ccode2", Variance::Dyadic(ints(&df, "ccode1"), ints(&df, "ccode2"))),
+    ];
+    let mut compared = 0;
+    for (model, outcome, family) in [("ols", "y_lin", Family::Gaussian), ("logit", "y_bin", Family::Logit)] {
+        let d = design(&df, outcome, &regressors, true).unwrap();
+        assert_eq!((d.n(), d.n_dropped), (r["nobs"].as_u64().unwrap() as usize, 0));
+        let f = fit(&d, family).unwrap();
+        assert!(f.converged, "{model} did not converge");
+        for (name, v) in &variances {
+            let Some(want) = r["models"][model].get(name) else { continue };
+            let got = vcov(&d, &f, v).unwrap();
+            for j in 0..d.k() {
+                let term = &d.terms[j];
+                close(f.beta[j], want["estimate"][j].as_f64().unwrap(), &format!("{model} {name} estimate {term}"));
+                close(got.std_errors()[j], want["std_error"][j].as_f64().unwrap(), &format!("{model} {name} std_error {term}"));
+            }
+            compared += 1;
+        }
+        if let Some(ll) = r["models"][model]["glance"]["logLik"].as_f64() {
+            close(f.loglik, ll, &format!("{model} logLik"));
+        }
+    }
+    assert_eq!(compared, 13, "every model × variance type in the reference file");
+}
+
+#[test]
+fn diagnostics_on_crafted_inputs() {
+    let df = df!("y" => [0.0, 1.0, 2.0, 1.0], "x" => [1.0, 2.0, 3.0, 4.0], "twice" => [2.0, 4.0, 6.0, 8.0], "gap" => [None, Some(1.0), None, Some(2.0)]).unwrap();
+    let err = design(&df, "y", &["xx"], true).unwrap_err().to_string();
+    assert!(err.contains("no column `xx`") && err.contains("did you mean `x`?"), "{err}");
+    let d = design(&df, "y", &["x"], true).unwrap();
+    assert!(fit(&d, Family::Logit).unwrap_err().to_string().contains("must be 0 or 1"), "a count is not a binary outcome");
+    let d = design(&df, "y", &["x", "twice"], true).unwrap();
+    assert!(fit(&d, Family::Gaussian).unwrap_err().to_string().contains("collinear"));
+    let d = design(&df, "y", &["gap"], true).unwrap();
+    assert_eq!((d.n(), d.n_dropped), (2, 2), "rows with a missing value are dropped and counted");
+    let none = df!("y" => [None::<f64>, None], "x" => [1.0, 2.0]).unwrap();
+    assert!(design(&none, "y", &["x"], true).unwrap_err().to_string().contains("no observations left"));
+}
