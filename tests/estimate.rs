@@ -2,7 +2,7 @@
 //! tests/reference/estimates.json come from statsmodels and, where it has no such estimator,
 //! from the numpy formulas of tests/reference/make_reference.py (which also wrote the data).
 
-use allywar::estimate::{design, fit, vcov, Family, Variance};
+use allywar::estimate::{design, fit, tidy, vcov, Family, Variance};
 use polars::prelude::*;
 use std::path::PathBuf;
 
@@ -40,7 +40,9 @@ fn ols_and_logit_with_every_variance_type_match_the_references() {
         ("dyadic:ccode1,ccode2", Variance::Dyadic(ints(&df, "ccode1"), ints(&df, "ccode2"))),
     ];
     let mut compared = 0;
-    for (model, outcome, family) in [("ols", "y_lin", Family::Gaussian), ("logit", "y_bin", Family::Logit)] {
+    for (model, outcome, family) in
+        [("ols", "y_lin", Family::Gaussian), ("logit", "y_bin", Family::Logit), ("poisson", "y_cnt", Family::Poisson)]
+    {
         let d = design(&df, outcome, &regressors, true).unwrap();
         assert_eq!((d.n(), d.n_dropped), (r["nobs"].as_u64().unwrap() as usize, 0));
         let f = fit(&d, family).unwrap();
@@ -48,10 +50,18 @@ fn ols_and_logit_with_every_variance_type_match_the_references() {
         for (name, v) in &variances {
             let Some(want) = r["models"][model].get(name) else { continue };
             let got = vcov(&d, &f, v).unwrap();
-            for j in 0..d.k() {
-                let term = &d.terms[j];
-                close(f.beta[j], want["estimate"][j].as_f64().unwrap(), &format!("{model} {name} estimate {term}"));
-                close(got.std_errors()[j], want["std_error"][j].as_f64().unwrap(), &format!("{model} {name} std_error {term}"));
+            let table = tidy(&d, &f, v, &got, 0.95);
+            for (j, t) in table.iter().enumerate() {
+                let what = |c: &str| format!("{model} {name} {c} {}", t.term);
+                close(t.estimate, want["estimate"][j].as_f64().unwrap(), &what("estimate"));
+                close(t.std_error, want["std_error"][j].as_f64().unwrap(), &what("std_error"));
+                // Where statsmodels computed the whole table, every column of it.
+                if let Some(p) = want.get("p_value") {
+                    close(t.statistic, want["statistic"][j].as_f64().unwrap(), &what("statistic"));
+                    close(t.p_value, p[j].as_f64().unwrap(), &what("p_value"));
+                    close(t.conf_low, want["conf_low"][j].as_f64().unwrap(), &what("conf_low"));
+                    close(t.conf_high, want["conf_high"][j].as_f64().unwrap(), &what("conf_high"));
+                }
             }
             compared += 1;
         }
@@ -59,7 +69,7 @@ fn ols_and_logit_with_every_variance_type_match_the_references() {
             close(f.loglik, ll, &format!("{model} logLik"));
         }
     }
-    assert_eq!(compared, 13, "every model × variance type in the reference file");
+    assert_eq!(compared, 19, "every model × variance type in the reference file");
 }
 
 #[test]
@@ -69,6 +79,9 @@ fn diagnostics_on_crafted_inputs() {
     assert!(err.contains("no column `xx`") && err.contains("did you mean `x`?"), "{err}");
     let d = design(&df, "y", &["x"], true).unwrap();
     assert!(fit(&d, Family::Logit).unwrap_err().to_string().contains("must be 0 or 1"), "a count is not a binary outcome");
+    let neg = df!("y" => [-1.0, 1.0, 2.0], "x" => [1.0, 2.0, 4.0]).unwrap();
+    let d = design(&neg, "y", &["x"], true).unwrap();
+    assert!(fit(&d, Family::Poisson).unwrap_err().to_string().contains("must be a count"));
     let d = design(&df, "y", &["x", "twice"], true).unwrap();
     assert!(fit(&d, Family::Gaussian).unwrap_err().to_string().contains("collinear"));
     let d = design(&df, "y", &["gap"], true).unwrap();

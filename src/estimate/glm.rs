@@ -12,6 +12,33 @@ pub enum Family {
     Gaussian,
     /// Logistic regression, logit link.
     Logit,
+    /// Poisson regression, log link.
+    Poisson,
+}
+
+impl Family {
+    /// Mean from the linear predictor (the inverse link).
+    fn mean(self, eta: f64) -> f64 {
+        match self {
+            Family::Gaussian => eta,
+            Family::Logit => 1.0 / (1.0 + (-eta).exp()),
+            Family::Poisson => eta.exp(),
+        }
+    }
+
+    /// Variance function at the mean: the IRLS weight for a canonical link.
+    fn variance(self, mu: f64) -> f64 {
+        match self {
+            Family::Gaussian => 1.0,
+            Family::Logit => mu * (1.0 - mu),
+            Family::Poisson => mu,
+        }
+    }
+
+    /// Whether the model has a dispersion to estimate (classical SEs scale by it).
+    pub fn has_dispersion(self) -> bool {
+        self == Family::Gaussian
+    }
 }
 
 /// A fitted model: estimates, fitted means and what the variances need.
@@ -86,47 +113,74 @@ pub fn fit(d: &Design, family: Family) -> Result<Fit, EstimateError> {
             let loglik = -0.5 * n as f64 * ((2.0 * std::f64::consts::PI * sigma2).ln() + 1.0);
             Ok(Fit { family, beta, mu, weights: w, resid, bread, loglik, iterations: 1, converged: true })
         }
-        Family::Logit => {
-            if let Some(&v) = d.y.iter().find(|&&y| y != 0.0 && y != 1.0) {
-                return Err(EstimateError::NotBinary { name: d.outcome.clone(), value: v });
+        Family::Logit | Family::Poisson => {
+            if family == Family::Logit {
+                if let Some(&v) = d.y.iter().find(|&&y| y != 0.0 && y != 1.0) {
+                    return Err(EstimateError::NotBinary { name: d.outcome.clone(), value: v });
+                }
+            } else if let Some(&v) = d.y.iter().find(|&&y| y < 0.0 || y.fract() != 0.0) {
+                return Err(EstimateError::NotCount { name: d.outcome.clone(), value: v });
             }
+            // Start from the mean, as glm() does: every weight positive from the first step.
+            let ybar = d.y.iter().sum::<f64>() / n as f64;
+            let mut eta: Vec<f64> =
+                d.y.iter()
+                    .map(|&y| match family {
+                        Family::Logit => ((y + 0.5) / 2.0 / (1.0 - (y + 0.5) / 2.0)).ln(),
+                        _ => (y + 0.1 * ybar.max(0.1)).ln(),
+                    })
+                    .collect();
             let mut beta = vec![0.0; d.k()];
             let mut dev_old = f64::INFINITY;
             let (mut iterations, mut converged) = (0, false);
-            let mut bread = Mat::zeros(d.k(), d.k());
             while iterations < MAX_ITER {
                 iterations += 1;
-                let eta = linear_predictor(d, &beta);
-                let mu: Vec<f64> = eta.iter().map(|e| 1.0 / (1.0 + (-e).exp())).collect();
-                let w: Vec<f64> = mu.iter().map(|m| (m * (1.0 - m)).max(1e-300)).collect();
+                let mu: Vec<f64> = eta.iter().map(|&e| family.mean(e)).collect();
+                let w: Vec<f64> = mu.iter().map(|&m| family.variance(m).max(1e-300)).collect();
                 let z: Vec<f64> = (0..n).map(|i| eta[i] + (d.y[i] - mu[i]) / w[i]).collect();
-                let (next, inv) = weighted_ls(d, &w, &z)?;
-                beta = next;
-                bread = inv;
-                let dev = deviance(d, &beta);
+                beta = weighted_ls(d, &w, &z)?.0;
+                eta = linear_predictor(d, &beta);
+                let dev = deviance(family, d, &eta);
                 if (dev - dev_old).abs() <= TOL * (dev.abs() + 0.1) {
                     converged = true;
                     break;
                 }
                 dev_old = dev;
             }
-            let eta = linear_predictor(d, &beta);
-            let mu: Vec<f64> = eta.iter().map(|e| 1.0 / (1.0 + (-e).exp())).collect();
-            let weights: Vec<f64> = mu.iter().map(|m| m * (1.0 - m)).collect();
+            let mu: Vec<f64> = eta.iter().map(|&e| family.mean(e)).collect();
+            let weights: Vec<f64> = mu.iter().map(|&m| family.variance(m)).collect();
             // The bread at the final estimates.
-            let (_, inv) = weighted_ls(d, &weights, &eta)?;
-            bread = if converged { inv } else { bread };
+            let bread = weighted_ls(d, &weights, &eta)?.1;
             let resid = d.y.iter().zip(&mu).map(|(y, m)| y - m).collect();
-            let loglik = -0.5 * deviance(d, &beta);
+            let loglik = loglik(family, d, &eta);
             Ok(Fit { family, beta, mu, weights, resid, bread, loglik, iterations, converged })
         }
     }
 }
 
-/// Logit deviance −2 log L, computed stably from the linear predictor.
-fn deviance(d: &Design, beta: &[f64]) -> f64 {
-    let eta = linear_predictor(d, beta);
+/// Deviance −2 (log L − log L_saturated), from the linear predictor.
+fn deviance(family: Family, d: &Design, eta: &[f64]) -> f64 {
+    match family {
+        Family::Poisson => {
+            2.0 * eta
+                .iter()
+                .zip(&d.y)
+                .map(|(e, y)| {
+                    let mu = e.exp();
+                    (if *y > 0.0 { y * (y / mu).ln() } else { 0.0 }) - (y - mu)
+                })
+                .sum::<f64>()
+        }
+        _ => -2.0 * loglik(family, d, eta),
+    }
+}
+
+/// Log-likelihood of the ML families.
+fn loglik(family: Family, d: &Design, eta: &[f64]) -> f64 {
     // log(1 + e^η) without overflow.
     let softplus = |e: f64| if e > 0.0 { e + (-e).exp().ln_1p() } else { e.exp().ln_1p() };
-    -2.0 * eta.iter().zip(&d.y).map(|(e, y)| y * e - softplus(*e)).sum::<f64>()
+    match family {
+        Family::Poisson => eta.iter().zip(&d.y).map(|(e, y)| y * e - e.exp() - statrs::function::gamma::ln_gamma(y + 1.0)).sum(),
+        _ => eta.iter().zip(&d.y).map(|(e, y)| y * e - softplus(*e)).sum(),
+    }
 }

@@ -5,10 +5,12 @@
 
 pub mod design;
 pub mod glm;
+pub mod tidy;
 pub mod vcov;
 
 pub use design::{design, Design};
 pub use glm::{fit, Family, Fit};
+pub use tidy::{tidy, Term};
 pub use vcov::{vcov, Variance, Vcov};
 
 /// Why an estimate could not be made.
@@ -31,6 +33,14 @@ pub enum EstimateError {
     /// A binary model's outcome takes a value other than 0 and 1.
     #[error("the outcome `{name}` must be 0 or 1 for this model; found {value}")]
     NotBinary {
+        /// Outcome column.
+        name: String,
+        /// The first offending value.
+        value: f64,
+    },
+    /// A count model's outcome takes a negative or fractional value.
+    #[error("the outcome `{name}` must be a count (0, 1, 2, ...) for this model; found {value}")]
+    NotCount {
         /// Outcome column.
         name: String,
         /// The first offending value.

@@ -88,9 +88,10 @@ fn check_len(g: &[i64], n: usize) -> Result<(), EstimateError> {
 /// Stata's small-sample factor for `g` clusters.
 fn cluster_factor(f: &Fit, g: usize, n: usize, k: usize) -> f64 {
     let g = g as f64;
-    match f.family {
-        Family::Gaussian => g / (g - 1.0) * (n as f64 - 1.0) / (n - k) as f64,
-        Family::Logit => g / (g - 1.0),
+    if f.family == Family::Gaussian {
+        g / (g - 1.0) * (n as f64 - 1.0) / (n - k) as f64
+    } else {
+        g / (g - 1.0)
     }
 }
 
@@ -100,10 +101,7 @@ pub fn vcov(d: &Design, f: &Fit, variance: &Variance) -> Result<Vcov, EstimateEr
     let mut n_clusters = None;
     let matrix = match variance {
         Variance::Classical => {
-            let scale = match f.family {
-                Family::Gaussian => f.resid.iter().map(|r| r * r).sum::<f64>() / (n - k) as f64,
-                Family::Logit => 1.0,
-            };
+            let scale = if f.family.has_dispersion() { f.resid.iter().map(|r| r * r).sum::<f64>() / (n - k) as f64 } else { 1.0 };
             Mat::from_fn(k, k, |a, b| scale * f.bread[(a, b)])
         }
         Variance::Hc0 | Variance::Hc1 | Variance::Hc3 => {

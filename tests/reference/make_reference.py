@@ -8,12 +8,12 @@ statsmodels) only to change the data or add a case:
     python3 tests/reference/make_reference.py
 
 Where statsmodels has the estimator it is used as is: OLS (classical, HC0, HC1, HC3, one-way
-cluster with Stata's factor, two-way cluster), logit coefficients and classical SEs (GLM
-Binomial). Where it has not, the formula is written out here in numpy from its source:
-- logit HC1 and HC3 (statsmodels' GLM quietly returns HC0 for both): R sandwich's definitions,
+cluster with Stata's factor, two-way cluster) with their t/z statistics, p-values and
+confidence intervals; logit and Poisson coefficients, classical and HC0 SEs (GLM). Where it has not, the formula is written out here in numpy from its source:
+- logit and Poisson HC1 and HC3 (statsmodels' GLM quietly returns HC0 for both): R sandwich's definitions,
   HC1 = n/(n-k) HC0 and HC3 with residuals over (1 - h_i), h the hat values of the weighted
   design;
-- logit one-way cluster: Stata's factor for ML models, G/(G-1), on statsmodels' uncorrected
+- logit and Poisson one-way cluster: Stata's factor for ML models, G/(G-1), on statsmodels' uncorrected
   cluster matrix;
 - dyadic cluster-robust (Aronow, Samii & Assenova 2015): the sum of the V_C(i) built literally,
   one cluster matrix per state, minus V_D minus (N-2) V_0.
@@ -50,7 +50,8 @@ def data():
     eta = -0.4 + 0.7 * x1 - 0.6 * x2 + 0.3 * x3 + 0.5 * u
     y_bin = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(int)
     dyad = np.minimum(a, b) * 1000 + np.maximum(a, b)
-    return dict(ccode1=a, ccode2=b, year=year, dyad_id=dyad, x1=x1, x2=x2, x3=x3, y_lin=y_lin, y_bin=y_bin)
+    y_cnt = rng.poisson(np.exp(0.2 + 0.3 * x1 - 0.2 * x2 + 0.1 * x3 + 0.3 * u))
+    return dict(ccode1=a, ccode2=b, year=year, dyad_id=dyad, x1=x1, x2=x2, x3=x3, y_lin=y_lin, y_bin=y_bin, y_cnt=y_cnt)
 
 
 def write_csv(d, path):
@@ -63,6 +64,41 @@ def write_csv(d, path):
                 v = d[c][i]
                 cells.append(repr(float(v)) if c in ("x1", "x2", "x3", "y_lin") else str(int(v)))
             f.write(",".join(cells) + "\n")
+
+
+def tidy(r):
+    """broom's names, from a statsmodels result (t for OLS's classical SEs, z otherwise)."""
+    ci = np.asarray(r.conf_int())
+    return {
+        "estimate": np.asarray(r.params).tolist(),
+        "std_error": np.asarray(r.bse).tolist(),
+        "statistic": np.asarray(r.tvalues).tolist(),
+        "p_value": np.asarray(r.pvalues).tolist(),
+        "conf_low": ci[:, 0].tolist(),
+        "conf_high": ci[:, 1].tolist(),
+    }
+
+
+def ml_cases(y, X, family, d):
+    """Classical and HC0 from statsmodels' GLM; HC1, HC3, CR1 and dyadic written out."""
+    glm = sm.GLM(y, X, family=family)
+    base = glm.fit(tol=1e-12)
+    mu = base.fittedvalues
+    w = mu * (1 - mu) if isinstance(family, sm.families.Binomial) else mu
+    resid = y - mu
+    bread = np.linalg.inv(X.T @ (X * w[:, None]))
+    scores = X * resid[:, None]
+    res = {"classical": tidy(base), "hc0": tidy(glm.fit(tol=1e-12, cov_type="HC0"))}
+    for kind in ["hc1", "hc3"]:
+        v = hc_by_hand(X, resid, w, bread, kind)
+        res[kind] = {"estimate": base.params.tolist(), "std_error": np.sqrt(np.diag(v)).tolist()}
+    g = len(np.unique(d["dyad_id"]))
+    v = cov_cluster(base, d["dyad_id"], use_correction=False) * g / (g - 1)
+    res["cluster:dyad_id"] = {"estimate": base.params.tolist(), "std_error": np.sqrt(np.diag(v)).tolist()}
+    v = dyadic_literal(X, scores, bread, d["ccode1"], d["ccode2"])
+    res["dyadic:ccode1,ccode2"] = {"estimate": base.params.tolist(), "std_error": np.sqrt(np.diag(v)).tolist()}
+    res["glance"] = {"logLik": float(base.llf)}
+    return res
 
 
 def hc_by_hand(X, resid, w, bread, kind):
@@ -120,32 +156,15 @@ def main():
         ("twoway:dyad_id,year", dict(cov_type="cluster", cov_kwds={"groups": two})),
     ]:
         r = ols.fit(**kw)
-        res[kind] = {"estimate": r.params.tolist(), "std_error": r.bse.tolist()}
+        res[kind] = tidy(r)
     base = ols.fit()
     bread = np.linalg.inv(X.T @ X)
     v = dyadic_literal(X, X * base.resid[:, None], bread, d["ccode1"], d["ccode2"])
     res["dyadic:ccode1,ccode2"] = {"estimate": base.params.tolist(), "std_error": np.sqrt(np.diag(v)).tolist()}
     out["models"]["ols"] = res
 
-    glm = sm.GLM(d["y_bin"], X, family=sm.families.Binomial())
-    base = glm.fit(tol=1e-12)
-    mu = base.fittedvalues
-    w = mu * (1 - mu)
-    resid = d["y_bin"] - mu
-    bread = np.linalg.inv(X.T @ (X * w[:, None]))
-    scores = X * resid[:, None]
-    res = {"classical": {"estimate": base.params.tolist(), "std_error": base.bse.tolist()}}
-    res["hc0"] = {"estimate": base.params.tolist(), "std_error": glm.fit(tol=1e-12, cov_type="HC0").bse.tolist()}
-    for kind in ["hc1", "hc3"]:
-        v = hc_by_hand(X, resid, w, bread, kind)
-        res[kind] = {"estimate": base.params.tolist(), "std_error": np.sqrt(np.diag(v)).tolist()}
-    g = len(np.unique(d["dyad_id"]))
-    v = cov_cluster(base, d["dyad_id"], use_correction=False) * g / (g - 1)
-    res["cluster:dyad_id"] = {"estimate": base.params.tolist(), "std_error": np.sqrt(np.diag(v)).tolist()}
-    v = dyadic_literal(X, scores, bread, d["ccode1"], d["ccode2"])
-    res["dyadic:ccode1,ccode2"] = {"estimate": base.params.tolist(), "std_error": np.sqrt(np.diag(v)).tolist()}
-    res["glance"] = {"logLik": float(base.llf)}
-    out["models"]["logit"] = res
+    out["models"]["logit"] = ml_cases(d["y_bin"], X, sm.families.Binomial(), d)
+    out["models"]["poisson"] = ml_cases(d["y_cnt"], X, sm.families.Poisson(), d)
     out["statsmodels"] = sm.__version__
     (HERE / "estimates.json").write_text(json.dumps(out, indent=1) + "\n")
 
