@@ -2,6 +2,8 @@
 //! tests/reference/estimates.json come from statsmodels and, where it has no such estimator,
 //! from the numpy formulas of tests/reference/make_reference.py (which also wrote the data).
 
+mod common;
+
 use allywar::estimate::{design, fit, tidy, vcov, Family, Variance};
 use polars::prelude::*;
 use std::path::PathBuf;
@@ -88,4 +90,44 @@ fn diagnostics_on_crafted_inputs() {
     assert_eq!((d.n(), d.n_dropped), (2, 2), "rows with a missing value are dropped and counted");
     let none = df!("y" => [None::<f64>, None], "x" => [1.0, 2.0]).unwrap();
     assert!(design(&none, "y", &["x"], true).unwrap_err().to_string().contains("no observations left"));
+}
+
+#[test]
+fn a_real_frame_built_by_allywar_matches_statsmodels() {
+    use allywar::estimate::estimate;
+    use allywar::frame::Spec;
+    use allywar::types::{Unit, Years};
+    let r = reference();
+    let real = &r["real"];
+    // The frame of the reference's `build` line.
+    assert!(real["build"].as_str().unwrap().contains("--years 1946:1989 --prd --vars init,mid_onset,tgt_def,chal_def,peace_years"));
+    let dir = allywar::DataDir::new(common::real_data_dir());
+    let spec = Spec::new(Unit::DyadYear).years(Years { first: 1946, last: 1989 }).prd(true).vars([
+        "init",
+        "mid_onset",
+        "tgt_def",
+        "chal_def",
+        "peace_years",
+    ]);
+    let df = spec.build(&dir).unwrap_or_else(|e| panic!("{e}")).frame;
+    let formula = real["formula"].as_str().unwrap();
+    for (model, family, se) in
+        [("logit", Family::Logit, "classical"), ("logit", Family::Logit, "cluster:dyad_id"), ("ols", Family::Gaussian, "hc1")]
+    {
+        let got = estimate(&df, formula, family, se).unwrap();
+        let want = &real[model][se];
+        assert_eq!(got.glance.nobs as u64, real["nobs"].as_u64().unwrap());
+        for (j, t) in got.coefficients.iter().enumerate() {
+            let what = |c: &str| format!("real {model} {se} {c} {}", t.term);
+            close(t.estimate, want["estimate"][j].as_f64().unwrap(), &what("estimate"));
+            close(t.std_error, want["std_error"][j].as_f64().unwrap(), &what("std_error"));
+            if let Some(p) = want.get("p_value") {
+                close(t.p_value, p[j].as_f64().unwrap(), &what("p_value"));
+                close(t.conf_low, want["conf_low"][j].as_f64().unwrap(), &what("conf_low"));
+            }
+        }
+        if model == "logit" {
+            close(got.glance.logLik, real["logit"]["glance"]["logLik"].as_f64().unwrap(), "real logit logLik");
+        }
+    }
 }

@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod build;
 pub mod data;
+pub mod fit;
 pub mod vars;
 
 use allywar::DataDir;

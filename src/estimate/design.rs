@@ -57,7 +57,20 @@ fn floats(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>, EstimateError>
 /// The design of `outcome ~ regressors` (with an intercept first when asked) over the rows of
 /// `df` where every one of those columns has a value.
 pub fn design(df: &DataFrame, outcome: &str, regressors: &[&str], intercept: bool) -> Result<Design, EstimateError> {
+    design_with(df, outcome, regressors, intercept, &[])
+}
+
+/// As [`design`], also dropping rows where a column of `required` (cluster variables, say) is
+/// missing.
+pub fn design_with(
+    df: &DataFrame,
+    outcome: &str,
+    regressors: &[&str],
+    intercept: bool,
+    required: &[&str],
+) -> Result<Design, EstimateError> {
     let y = floats(df, outcome)?;
+    let needed: Vec<Vec<Option<f64>>> = required.iter().map(|r| floats(df, r)).collect::<Result<_, _>>()?;
     let xs: Vec<Vec<Option<f64>>> = regressors.iter().map(|r| floats(df, r)).collect::<Result<_, _>>()?;
     let mut terms: Vec<String> = Vec::new();
     if intercept {
@@ -66,7 +79,7 @@ pub fn design(df: &DataFrame, outcome: &str, regressors: &[&str], intercept: boo
     terms.extend(regressors.iter().map(|r| r.to_string()));
     let mut d = Design { outcome: outcome.to_string(), y: Vec::new(), x: Vec::new(), terms, rows: Vec::new(), n_dropped: 0 };
     for i in 0..df.height() {
-        let (Some(yi), true) = (y[i], xs.iter().all(|x| x[i].is_some())) else {
+        let (Some(yi), true) = (y[i], xs.iter().chain(&needed).all(|x| x[i].is_some())) else {
             d.n_dropped += 1;
             continue;
         };

@@ -4,18 +4,33 @@
 //! a meat, so every model gets every variance type.
 
 pub mod design;
+pub mod formula;
 pub mod glm;
+pub mod results;
 pub mod tidy;
 pub mod vcov;
 
-pub use design::{design, Design};
+pub use design::{design, design_with, Design};
+pub use formula::Formula;
 pub use glm::{fit, Family, Fit};
+pub use results::{estimate, Glance, Results};
 pub use tidy::{tidy, Term};
 pub use vcov::{vcov, Variance, Vcov};
 
 /// Why an estimate could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum EstimateError {
+    /// The formula cannot be read.
+    #[error("formula `{formula}`: {why}")]
+    Formula {
+        /// The formula.
+        formula: String,
+        /// What is wrong.
+        why: String,
+    },
+    /// The variance type cannot be read.
+    #[error("--se `{0}`: expected classical, hc0, hc1, hc3, cluster:VAR, twoway:VAR1,VAR2 or dyadic:VAR1,VAR2")]
+    VarianceSpec(String),
     /// A column named in the model is not in the frame.
     #[error("no column `{name}` in the frame{}", suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
     UnknownColumn {

@@ -5,7 +5,10 @@ dyad-years) and tests/reference/estimates.json (coefficients and standard errors
 variance type). The Rust tests compare against the committed JSON; rerun this script (numpy,
 statsmodels) only to change the data or add a case:
 
-    python3 tests/reference/make_reference.py
+    python3 tests/reference/make_reference.py [real.csv]
+
+With a path, it also fits a real frame built by allywar (see REAL_BUILD) and records those
+numbers; without one, the recorded real-frame numbers are kept.
 
 Where statsmodels has the estimator it is used as is: OLS (classical, HC0, HC1, HC3, one-way
 cluster with Stata's factor, two-way cluster) with their t/z statistics, p-values and
@@ -137,7 +140,40 @@ def dyadic_literal(X, scores, bread, a, b):
     return total - v_d - (len(states) - 2) * v_0
 
 
+REAL_BUILD = "allywar build dyad-year --years 1946:1989 --prd --vars init,mid_onset,tgt_def,chal_def,peace_years --out real.csv"
+
+
+def real_frame(path):
+    """A real frame built by allywar (REAL_BUILD): logit with classical and dyad-clustered SEs,
+    and the linear probability model with HC1."""
+    import csv
+
+    with open(path) as f:
+        rows = list(csv.DictReader(f))
+    col = lambda c: np.array([float(r[c]) for r in rows])
+    X = sm.add_constant(np.column_stack([col("tgt_def"), col("chal_def"), col("peace_years")]))
+    y = col("init")
+    dyad = col("dyad_id").astype(int)
+    glm = sm.GLM(y, X, family=sm.families.Binomial())
+    base = glm.fit(tol=1e-12)
+    g = len(np.unique(dyad))
+    v = cov_cluster(base, dyad, use_correction=False) * g / (g - 1)
+    return {
+        "build": REAL_BUILD,
+        "formula": "init ~ tgt_def + chal_def + peace_years",
+        "nobs": len(rows),
+        "logit": {
+            "classical": tidy(base),
+            "cluster:dyad_id": {"estimate": base.params.tolist(), "std_error": np.sqrt(np.diag(v)).tolist()},
+            "glance": {"logLik": float(base.llf)},
+        },
+        "ols": {"hc1": tidy(sm.OLS(y, X).fit(cov_type="HC1"))},
+    }
+
+
 def main():
+    import sys
+
     d = data()
     write_csv(d, HERE / "synthetic.csv")
     X = sm.add_constant(np.column_stack([d["x1"], d["x2"], d["x3"]]))
@@ -165,6 +201,12 @@ def main():
 
     out["models"]["logit"] = ml_cases(d["y_bin"], X, sm.families.Binomial(), d)
     out["models"]["poisson"] = ml_cases(d["y_cnt"], X, sm.families.Poisson(), d)
+    if len(sys.argv) > 1:
+        out["real"] = real_frame(sys.argv[1])
+    else:
+        old = json.loads((HERE / "estimates.json").read_text())
+        if "real" in old:
+            out["real"] = old["real"]
     out["statsmodels"] = sm.__version__
     (HERE / "estimates.json").write_text(json.dumps(out, indent=1) + "\n")
 
