@@ -84,8 +84,18 @@ fn diagnostics_on_crafted_inputs() {
     let neg = df!("y" => [-1.0, 1.0, 2.0], "x" => [1.0, 2.0, 4.0]).unwrap();
     let d = design(&neg, "y", &["x"], true).unwrap();
     assert!(fit(&d, Family::Poisson).unwrap_err().to_string().contains("must be a count"));
+    // A regressor that is a multiple of an earlier one is dropped and named, as R and Stata do.
     let d = design(&df, "y", &["x", "twice"], true).unwrap();
-    assert!(fit(&d, Family::Gaussian).unwrap_err().to_string().contains("collinear"));
+    assert_eq!((d.terms.clone(), d.collinear.clone()), (vec!["(Intercept)".to_string(), "x".into()], vec!["twice".to_string()]));
+    assert!(fit(&d, Family::Gaussian).is_ok());
+    // Separation: y = 1 exactly when x > 2 (complete), and y = 1 only where d = 1 (quasi-complete).
+    let sep = df!("y" => [0.0, 0.0, 1.0, 1.0, 0.0, 1.0], "x" => [1.0, 2.0, 3.0, 4.0, 1.5, 5.0], "z" => [0.3, -1.0, 0.2, 0.9, 0.1, -0.4], "d" => [0.0, 1.0, 1.0, 1.0, 0.0, 1.0]).unwrap();
+    let d = design(&sep, "y", &["z", "x"], true).unwrap();
+    assert!(fit(&d, Family::Logit).unwrap_err().to_string().contains("`x` separates the outcome"));
+    let d = design(&sep, "y", &["z", "d"], true).unwrap();
+    assert!(fit(&d, Family::Logit).unwrap_err().to_string().contains("`d` separates the outcome"));
+    let d = design(&sep, "y", &["z"], true).unwrap();
+    assert!(fit(&d, Family::Logit).is_ok(), "z does not separate");
     let d = design(&df, "y", &["gap"], true).unwrap();
     assert_eq!((d.n(), d.n_dropped), (2, 2), "rows with a missing value are dropped and counted");
     let none = df!("y" => [None::<f64>, None], "x" => [1.0, 2.0]).unwrap();

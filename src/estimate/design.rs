@@ -2,6 +2,7 @@
 //! value dropped and counted (never turned into NaN).
 
 use super::EstimateError;
+use faer::{Mat, Side};
 use polars::prelude::*;
 
 /// Outcome, regressors (row-major, `n × k`) and what was dropped.
@@ -19,6 +20,9 @@ pub struct Design {
     pub rows: Vec<usize>,
     /// Rows dropped for a missing value.
     pub n_dropped: usize,
+    /// Regressors dropped because they are linear combinations of earlier ones (as R and Stata
+    /// drop them), in order.
+    pub collinear: Vec<String>,
 }
 
 impl Design {
@@ -77,7 +81,8 @@ pub fn design_with(
         terms.push("(Intercept)".into());
     }
     terms.extend(regressors.iter().map(|r| r.to_string()));
-    let mut d = Design { outcome: outcome.to_string(), y: Vec::new(), x: Vec::new(), terms, rows: Vec::new(), n_dropped: 0 };
+    let mut d =
+        Design { outcome: outcome.to_string(), y: Vec::new(), x: Vec::new(), terms, rows: Vec::new(), n_dropped: 0, collinear: Vec::new() };
     for i in 0..df.height() {
         let (Some(yi), true) = (y[i], xs.iter().chain(&needed).all(|x| x[i].is_some())) else {
             d.n_dropped += 1;
@@ -93,5 +98,38 @@ pub fn design_with(
     if d.y.is_empty() {
         return Err(EstimateError::EmptySample { dropped: d.n_dropped });
     }
+    drop_collinear(&mut d);
     Ok(d)
+}
+
+/// Drops, in column order, each regressor that is (numerically) a linear combination of the
+/// ones kept before it: its pivot in the Cholesky factor of X'X is below 1e-9 of its own sum of
+/// squares.
+fn drop_collinear(d: &mut Design) {
+    let (n, k) = (d.n(), d.k());
+    let mut xtx = vec![0.0; k * k];
+    for i in 0..n {
+        let x = d.row(i);
+        for a in 0..k {
+            for b in 0..k {
+                xtx[a * k + b] += x[a] * x[b];
+            }
+        }
+    }
+    let mut kept: Vec<usize> = Vec::new();
+    for j in 0..k {
+        let cand: Vec<usize> = kept.iter().copied().chain([j]).collect();
+        let m = Mat::from_fn(cand.len(), cand.len(), |a, b| xtx[cand[a] * k + cand[b]]);
+        let pivot = m.llt(Side::Lower).map(|l| l.L()[(cand.len() - 1, cand.len() - 1)].powi(2)).unwrap_or(0.0);
+        if xtx[j * k + j] > 0.0 && pivot > 1e-9 * xtx[j * k + j] {
+            kept.push(j);
+        }
+    }
+    if kept.len() == k {
+        return;
+    }
+    d.collinear = (0..k).filter(|j| !kept.contains(j)).map(|j| d.terms[j].clone()).collect();
+    let x: Vec<f64> = (0..n).flat_map(|i| kept.iter().map(move |&j| (i, j))).map(|(i, j)| d.x[i * k + j]).collect();
+    d.x = x;
+    d.terms = kept.iter().map(|&j| d.terms[j].clone()).collect();
 }

@@ -118,6 +118,9 @@ pub fn fit(d: &Design, family: Family) -> Result<Fit, EstimateError> {
                 if let Some(&v) = d.y.iter().find(|&&y| y != 0.0 && y != 1.0) {
                     return Err(EstimateError::NotBinary { name: d.outcome.clone(), value: v });
                 }
+                if let Some(term) = separating_term(d) {
+                    return Err(EstimateError::Separation { term });
+                }
             } else if let Some(&v) = d.y.iter().find(|&&y| y < 0.0 || y.fract() != 0.0) {
                 return Err(EstimateError::NotCount { name: d.outcome.clone(), value: v });
             }
@@ -183,4 +186,25 @@ fn loglik(family: Family, d: &Design, eta: &[f64]) -> f64 {
         Family::Poisson => eta.iter().zip(&d.y).map(|(e, y)| y * e - e.exp() - statrs::function::gamma::ln_gamma(y + 1.0)).sum(),
         _ => eta.iter().zip(&d.y).map(|(e, y)| y * e - softplus(*e)).sum(),
     }
+}
+
+/// A regressor that separates a binary outcome (perfectly or quasi-completely): every
+/// observation above (or below) some value of it has the same outcome, so its maximum-likelihood
+/// coefficient is infinite. Checked one regressor at a time: where y = 1 and y = 0 lie in
+/// ranges of the regressor that overlap at most at one point.
+fn separating_term(d: &Design) -> Option<String> {
+    let k = d.k();
+    (0..k).filter(|&j| d.terms[j] != "(Intercept)").find_map(|j| {
+        let (mut lo1, mut hi1, mut lo0, mut hi0) = (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
+        for i in 0..d.n() {
+            let x = d.row(i)[j];
+            if d.y[i] == 1.0 {
+                (lo1, hi1) = (lo1.min(x), hi1.max(x));
+            } else {
+                (lo0, hi0) = (lo0.min(x), hi0.max(x));
+            }
+        }
+        let constant = lo1 == hi1 && lo0 == hi0 && lo1 == lo0;
+        (!constant && lo1.is_finite() && lo0.is_finite() && (hi0 <= lo1 || hi1 <= lo0)).then(|| d.terms[j].clone())
+    })
 }

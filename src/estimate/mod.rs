@@ -61,6 +61,12 @@ pub enum EstimateError {
         /// The first offending value.
         value: f64,
     },
+    /// A regressor separates a binary outcome: its estimate would be infinite.
+    #[error("`{term}` separates the outcome (perfectly or quasi-completely): every observation beyond some value of it has the same outcome, so its coefficient is infinite; drop it or the observations it predicts")]
+    Separation {
+        /// The separating regressor.
+        term: String,
+    },
     /// The cross-product matrix is singular (collinear regressors).
     #[error("the regressors are collinear: X'WX is not positive definite")]
     Singular,

@@ -45,6 +45,8 @@ pub struct Results {
     pub variance: String,
     /// Coefficient table.
     pub coefficients: Vec<Term>,
+    /// Regressors dropped as linear combinations of earlier ones.
+    pub dropped_collinear: Vec<String>,
     /// Model-level numbers.
     pub glance: Glance,
 }
@@ -123,6 +125,7 @@ pub fn estimate(df: &DataFrame, formula: &str, family: Family, se: &str) -> Resu
         model: model_name(family).to_string(),
         variance: se.to_string(),
         coefficients: tidy(&d, &f, &variance, &v, 0.95),
+        dropped_collinear: d.collinear.clone(),
         glance: Glance {
             nobs: d.n(),
             logLik: f.loglik,
@@ -153,6 +156,9 @@ impl Results {
             g.iterations,
             if g.iterations == 1 { "" } else { "s" }
         );
+        if !self.dropped_collinear.is_empty() {
+            let _ = writeln!(s, "dropped as collinear with earlier regressors: {}", self.dropped_collinear.join(", "));
+        }
         let clusters = g.n_clusters.map(|c| format!(" ({c} clusters)")).unwrap_or_default();
         let _ =
             writeln!(s, "variance: {}{clusters}{}", self.variance, if g.vcov_positive_definite { "" } else { " — NOT positive definite" });
