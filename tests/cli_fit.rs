@@ -44,6 +44,20 @@ fn fit_a_real_frame_and_write_json() {
     assert_eq!(r["data"][0]["sha256"].as_str().unwrap().len(), 64);
     // Peace years lower the odds of a dispute onset: the sign every study reports.
     assert!(r["coefficients"][3]["estimate"].as_f64().unwrap() < 0.0);
+    // The same model with the frame built on the spot (only the model's variables): the same
+    // estimates, and the inputs recorded with their checksums.
+    let json2 = tmp.path().join("fit2.json");
+    allywar()
+        .args(["fit", "dyad-year", "--years", "1946:1989", "--prd", "--formula", "mid_onset ~ tgt_def + chal_def + peace_years"])
+        .args(["--model", "logit", "--se", "cluster:dyad_id", "-q", "--data-dir"])
+        .arg(common::real_data_dir())
+        .arg("--out")
+        .arg(&json2)
+        .assert()
+        .success();
+    let r2: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json2).unwrap()).unwrap();
+    assert_eq!(r2["coefficients"], r["coefficients"]);
+    assert!(r2["data"].as_array().unwrap().iter().any(|i| i["dataset"] == "gml_ddy_2.2.1" && i["verified"] == true));
 }
 
 #[test]

@@ -19,6 +19,21 @@ pub struct Args {
     /// Unit of analysis.
     #[arg(value_enum)]
     pub unit: Unit,
+    #[command(flatten)]
+    pub frame: FrameArgs,
+    /// Variables, comma-separated (spaces allowed), in the order wanted, or all (see `allywar
+    /// vars UNIT`). Default: all.
+    #[arg(long, value_name = "LIST|all")]
+    pub vars: Vec<String>,
+    /// Output file: .parquet, .arrow (.ipc, .feather), .csv or .dta (Stata 14+); default
+    /// UNIT.parquet.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// The flags that shape a frame, shared by `build` and `fit UNIT`.
+#[derive(clap::Args, Debug)]
+pub struct FrameArgs {
     /// Years A:B, A: or :B (default: the dispute source's years where the unit has them, else
     /// the unit's source). Years a source does not cover are left out with a note.
     #[arg(long, value_name = "A:B")]
@@ -36,25 +51,17 @@ pub struct Args {
     /// Dispute source (dyad-year, state-year, joiner, dispute) [default: gml].
     #[arg(long, value_enum)]
     pub mids: Option<Mids>,
-    /// Variables, comma-separated (spaces allowed), in the order wanted, or all (see `allywar
-    /// vars UNIT`). Default: all.
-    #[arg(long, value_name = "LIST|all")]
-    pub vars: Vec<String>,
     /// Drop dyad-years of ongoing disputes that are not onsets (dyad-year only).
     #[arg(long)]
     pub drop_ongoing: bool,
-    /// Output file: .parquet, .arrow (.ipc, .feather), .csv or .dta (Stata 14+); default
-    /// UNIT.parquet.
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
     #[command(flatten)]
     pub data: DataArgs,
 }
 
-impl Args {
-    /// The flags given that mean nothing for the unit.
-    fn inapplicable(&self) -> Vec<&'static str> {
-        let opts = self.unit.options();
+impl FrameArgs {
+    /// The flags given that mean nothing for `unit`.
+    pub fn inapplicable(&self, unit: Unit) -> Vec<&'static str> {
+        let opts = unit.options();
         let mut bad = Vec::new();
         if !opts.dyad {
             for (set, flag) in [
@@ -74,48 +81,57 @@ impl Args {
         bad
     }
 
-    /// The library spec of these flags.
-    pub fn spec(&self) -> Spec {
-        let mut spec = Spec::new(self.unit)
+    /// The frame flags that were given at all (for `fit FILE`, where none applies).
+    pub fn given(&self) -> Vec<&'static str> {
+        let mut given = self.inapplicable(Unit::Mission);
+        for (set, flag) in [
+            (self.years.is_some(), "--years"),
+            (self.data.data_dir.is_some(), "--data-dir"),
+            (self.data.allow_unverified, "--allow-unverified"),
+        ] {
+            if set {
+                given.push(flag);
+            }
+        }
+        given
+    }
+
+    /// The library spec of these flags for `unit` and `vars`.
+    pub fn spec<S: AsRef<str>>(&self, unit: Unit, vars: impl IntoIterator<Item = S>) -> Spec {
+        let mut spec = Spec::new(unit)
             .directed(!self.nondirected)
             .prd(self.prd)
             .drop_ongoing(self.drop_ongoing)
-            .vars(&self.vars)
+            .vars(vars)
             .mids(self.mids.unwrap_or_default());
         spec.years = self.years;
         spec
+    }
+
+    /// Refuses the flags that do not apply to `unit`.
+    pub fn check(&self, unit: Unit) -> Result<()> {
+        let bad = self.inapplicable(unit);
+        if !bad.is_empty() {
+            bail!(
+                "{} do{} not apply to {} frames (`allywar build --help` says which flags apply to which units)",
+                bad.join(", "),
+                if bad.len() == 1 { "es" } else { "" },
+                unit
+            );
+        }
+        Ok(())
     }
 }
 
 /// Runs `allywar build`.
 pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
-    let bad = args.inapplicable();
-    if !bad.is_empty() {
-        bail!(
-            "{} do{} not apply to {} frames (`allywar build --help` says which flags apply to which units)",
-            bad.join(", "),
-            if bad.len() == 1 { "es" } else { "" },
-            args.unit
-        );
-    }
-    let spec = args.spec();
+    args.frame.check(args.unit)?;
+    let spec = args.frame.spec(args.unit, &args.vars);
     // Everything that can be checked without data is checked before any work is done.
     spec.check()?;
     let path = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("{}.parquet", args.unit.name())));
     check_path(&path)?;
-    let dir = args.data.dir();
-    let bar = spinner(out, &format!("building {}", args.unit));
-    let built = spec.build_with(&dir, &|stage| bar.set_message(stage.to_string()));
-    bar.finish_and_clear();
-    let mut built = built?;
-    for input in built.inputs.iter().filter(|i| !i.verified) {
-        out.warn(&format!(
-            "{} ({}) is UNVERIFIED: its sha256 {} differs from the catalog's; recorded as unverified in the output",
-            input.dataset,
-            input.path.display(),
-            input.sha256
-        ));
-    }
+    let mut built = build_frame(&spec, &args.frame, out)?;
     let meta = metadata(&built, &spec);
     write_frame_with(&mut built.frame, &path, &meta)?;
     for note in &built.notes {
@@ -124,6 +140,24 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     let (rows, cols) = built.frame.shape();
     out.done(&format!("wrote {} ({rows} rows × {cols} columns)", path.display()));
     Ok(ExitCode::SUCCESS)
+}
+
+/// Builds `spec` with a spinner, warning about unverified inputs.
+pub fn build_frame(spec: &Spec, frame: &FrameArgs, out: &Out) -> Result<Built> {
+    let dir = frame.data.dir();
+    let bar = spinner(out, &format!("building {}", spec.unit));
+    let built = spec.build_with(&dir, &|stage| bar.set_message(stage.to_string()));
+    bar.finish_and_clear();
+    let built = built?;
+    for input in built.inputs.iter().filter(|i| !i.verified) {
+        out.warn(&format!(
+            "{} ({}) is UNVERIFIED: its sha256 {} differs from the catalog's; recorded as unverified in the output",
+            input.dataset,
+            input.path.display(),
+            input.sha256
+        ));
+    }
+    Ok(built)
 }
 
 /// What goes into the output file: the allywar version, the request, every input and the

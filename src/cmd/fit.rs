@@ -1,9 +1,14 @@
 //! `allywar fit FRAME --formula "y ~ x1 + x2" --model logit --se cluster:dyad_id [--out FILE]`:
-//! estimate a model on a frame file and print a summary; `--out` writes the results as JSON
-//! (broom's names) with the data file's sha256 and allywar's version.
+//! estimate a model on a frame file, or on a frame built on the spot when FRAME is a unit name
+//! (only the variables the model needs are built), and print a summary; `--out` writes the
+//! results as JSON (broom's names) with the data's sha256 and allywar's version.
 
+use super::build::{build_frame, FrameArgs};
 use super::Out;
+use allywar::estimate::formula::parse;
+use allywar::estimate::results::variance_columns;
 use allywar::estimate::{estimate, Family};
+use allywar::types::Unit;
 use anyhow::{bail, Context, Result};
 use polars::prelude::*;
 use std::fmt::Write as _;
@@ -24,8 +29,9 @@ pub enum Model {
 /// Estimate a model on a frame file.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The frame: a .parquet, .arrow (.ipc, .feather) or .csv file, such as `allywar build` writes.
-    pub frame: PathBuf,
+    /// The frame: a .parquet, .arrow (.ipc, .feather) or .csv file, such as `allywar build`
+    /// writes; or a unit name (dyad-year, state-year, ...) to build the frame with the flags below.
+    pub frame: String,
     /// The model, R style: `outcome ~ x1 + x2` (`- 1` for no intercept).
     #[arg(long)]
     pub formula: String,
@@ -39,6 +45,9 @@ pub struct Args {
     /// Also write the results as JSON to this file.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// When FRAME is a unit name: how to build it (as `allywar build`).
+    #[command(flatten)]
+    pub build: FrameArgs,
 }
 
 fn read_frame(path: &Path) -> Result<DataFrame> {
@@ -55,7 +64,42 @@ fn read_frame(path: &Path) -> Result<DataFrame> {
 
 /// Runs `allywar fit`.
 pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
-    let df = read_frame(&args.frame)?;
+    let (df, data) = match <Unit as clap::ValueEnum>::from_str(&args.frame, true) {
+        Ok(unit) => {
+            args.build.check(unit)?;
+            // Only the columns the model needs: outcome, regressors, cluster variables.
+            let f = parse(&args.formula)?;
+            let mut vars = vec![f.outcome.clone()];
+            vars.extend(f.terms.iter().cloned());
+            vars.extend(variance_columns(&args.se)?.into_iter().filter(|c| !unit.keys().contains(&c.as_str())));
+            let spec = args.build.spec(unit, &vars);
+            spec.check()?;
+            let built = build_frame(&spec, &args.build, out)?;
+            for note in &built.notes {
+                out.note(note);
+            }
+            let inputs: Vec<serde_json::Value> = built
+                .inputs
+                .iter()
+                .map(|i| serde_json::json!({"dataset": i.dataset.name(), "version": i.version, "sha256": i.sha256, "verified": i.verified}))
+                .collect();
+            (built.frame, inputs)
+        }
+        Err(_) => {
+            let given = args.build.given();
+            if !given.is_empty() {
+                bail!(
+                    "{} appl{} only when FRAME is a unit name (dyad-year, ...), not a file",
+                    given.join(", "),
+                    if given.len() == 1 { "ies" } else { "y" }
+                );
+            }
+            let path = PathBuf::from(&args.frame);
+            let df = read_frame(&path)?;
+            let (_, sha256) = allywar::verify::sha256_file(&path)?;
+            (df, vec![serde_json::json!({"file": args.frame, "sha256": sha256})])
+        }
+    };
     let family = match args.model {
         Model::Ols => Family::Gaussian,
         Model::Logit => Family::Logit,
@@ -73,10 +117,9 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     }
     write!(out, "{}", results.summary())?;
     if let Some(path) = &args.out {
-        let (_, sha256) = allywar::verify::sha256_file(&args.frame)?;
         let json = serde_json::json!({
             "allywar": env!("CARGO_PKG_VERSION"),
-            "data": [{"file": args.frame.display().to_string(), "sha256": sha256}],
+            "data": data,
             "formula": results.formula,
             "model": results.model,
             "variance": results.variance,

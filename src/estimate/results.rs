@@ -60,6 +60,11 @@ pub fn model_name(f: Family) -> &'static str {
     }
 }
 
+/// The columns a variance type names (`cluster:dyad_id` → `dyad_id`).
+pub fn variance_columns(spec: &str) -> Result<Vec<String>, EstimateError> {
+    Ok(variance_spec(spec)?.1)
+}
+
 /// Reads `classical`, `hc0`, `hc1`, `hc3`, `cluster:VAR`, `twoway:A,B`, `dyadic:A,B` into the
 /// kind and the columns it needs.
 fn variance_spec(spec: &str) -> Result<(&str, Vec<String>), EstimateError> {

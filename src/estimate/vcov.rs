@@ -4,7 +4,7 @@
 use super::{EstimateError, Family, Fit};
 use crate::estimate::Design;
 use faer::{Mat, Side};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A variance type.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,7 +57,8 @@ fn outer_add(m: &mut [f64], s: &[f64]) {
 /// Meat from per-group score sums.
 fn cluster_meat(d: &Design, r: &[f64], groups: &[i64]) -> (Vec<f64>, usize) {
     let k = d.k();
-    let mut sums: HashMap<i64, Vec<f64>> = HashMap::new();
+    // Ordered by group, so the sums (and the output bytes) are the same on every run.
+    let mut sums: BTreeMap<i64, Vec<f64>> = BTreeMap::new();
     for i in 0..d.n() {
         let s = sums.entry(groups[i]).or_insert_with(|| vec![0.0; k]);
         for (sj, xj) in s.iter_mut().zip(d.row(i)) {
@@ -157,7 +158,7 @@ pub fn vcov(d: &Design, f: &Fit, variance: &Variance) -> Result<Vcov, EstimateEr
         Variance::Dyadic(s1, s2) => {
             check_len(s1, n)?;
             check_len(s2, n)?;
-            let mut by_state: HashMap<i64, Vec<f64>> = HashMap::new();
+            let mut by_state: BTreeMap<i64, Vec<f64>> = BTreeMap::new();
             for i in 0..n {
                 for s in [s1[i], s2[i]] {
                     let e = by_state.entry(s).or_insert_with(|| vec![0.0; k]);
