@@ -141,3 +141,23 @@ fn a_real_frame_built_by_allywar_matches_statsmodels() {
         }
     }
 }
+
+#[test]
+fn average_marginal_effects_match_statsmodels() {
+    use allywar::estimate::average_marginal_effects;
+    let r = reference();
+    let df = data();
+    for (model, outcome, family) in [("logit", "y_bin", Family::Logit), ("poisson", "y_cnt", Family::Poisson)] {
+        let d = design(&df, outcome, &["x1", "x2", "x3"], true).unwrap();
+        let f = fit(&d, family).unwrap();
+        let v = vcov(&d, &f, &Variance::Classical).unwrap();
+        let want = &r["margins"][model];
+        let got = average_marginal_effects(&d, &f, &v);
+        assert_eq!(got.len(), 3);
+        for (j, m) in got.iter().enumerate() {
+            assert_eq!(m.term, want["terms"][j].as_str().unwrap());
+            close(m.estimate, want["estimate"][j].as_f64().unwrap(), &format!("{model} AME {}", m.term));
+            close(m.std_error, want["std_error"][j].as_f64().unwrap(), &format!("{model} AME SE {}", m.term));
+        }
+    }
+}

@@ -42,6 +42,9 @@ pub struct Args {
     /// (dyadic takes the two state columns).
     #[arg(long, default_value = "classical")]
     pub se: String,
+    /// Also print the average marginal effects (always in the JSON).
+    #[arg(long)]
+    pub margins: bool,
     /// Also write the results as JSON to this file.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -116,6 +119,9 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         out.warn(&format!("the {} variance matrix is not positive definite", results.variance));
     }
     write!(out, "{}", results.summary())?;
+    if args.margins {
+        write!(out, "{}", results.margins_text())?;
+    }
     if let Some(path) = &args.out {
         let json = serde_json::json!({
             "allywar": env!("CARGO_PKG_VERSION"),
@@ -125,6 +131,8 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
             "variance": results.variance,
             "coefficients": results.coefficients,
             "glance": results.glance,
+            "margins": results.margins,
+            "dropped_collinear": results.dropped_collinear,
         });
         let text = serde_json::to_string_pretty(&json)? + "\n";
         allywar::atomic::write_bytes(path, text.as_bytes()).with_context(|| format!("{}: cannot write", path.display()))?;

@@ -6,6 +6,7 @@
 pub mod design;
 pub mod formula;
 pub mod glm;
+pub mod margins;
 pub mod results;
 pub mod tidy;
 pub mod vcov;
@@ -13,6 +14,7 @@ pub mod vcov;
 pub use design::{design, design_with, Design};
 pub use formula::Formula;
 pub use glm::{fit, Family, Fit};
+pub use margins::{average_marginal_effects, Margin};
 pub use results::{estimate, Glance, Results};
 pub use tidy::{tidy, Term};
 pub use vcov::{vcov, Variance, Vcov};

@@ -2,7 +2,7 @@
 //! `glance`), and a statsmodels-like text summary. Serialized as the JSON of `allywar fit --out`.
 
 use super::formula::{parse, Formula};
-use super::{design_with, fit, tidy, vcov, EstimateError, Family, Term, Variance};
+use super::{average_marginal_effects, design_with, fit, tidy, vcov, EstimateError, Family, Margin, Term, Variance};
 use polars::prelude::*;
 use serde::Serialize;
 use statrs::function::gamma::ln_gamma;
@@ -47,6 +47,9 @@ pub struct Results {
     pub coefficients: Vec<Term>,
     /// Regressors dropped as linear combinations of earlier ones.
     pub dropped_collinear: Vec<String>,
+    /// Average marginal effects on the mean outcome, with delta-method SEs under the chosen
+    /// variance.
+    pub margins: Vec<Margin>,
     /// Model-level numbers.
     pub glance: Glance,
 }
@@ -131,6 +134,7 @@ pub fn estimate(df: &DataFrame, formula: &str, family: Family, se: &str) -> Resu
         variance: se.to_string(),
         coefficients: tidy(&d, &f, &variance, &v, 0.95),
         dropped_collinear: d.collinear.clone(),
+        margins: average_marginal_effects(&d, &f, &v),
         glance: Glance {
             nobs: d.n(),
             logLik: f.loglik,
@@ -147,6 +151,17 @@ pub fn estimate(df: &DataFrame, formula: &str, family: Family, se: &str) -> Resu
 }
 
 impl Results {
+    /// The average marginal effects as text.
+    pub fn margins_text(&self) -> String {
+        let width = self.margins.iter().map(|m| m.term.len()).max().unwrap_or(4).max(4);
+        let mut s = format!("average marginal effects (dy/dx over the sample, delta-method SEs, {}):\n", self.variance);
+        let _ = writeln!(s, "{:<width$} {:>11} {:>10}", "term", "dy/dx", "std_error");
+        for m in &self.margins {
+            let _ = writeln!(s, "{:<width$} {:>11.5} {:>10.5}", m.term, m.estimate, m.std_error);
+        }
+        s
+    }
+
     /// A statsmodels-like text summary.
     pub fn summary(&self) -> String {
         let g = &self.glance;
