@@ -1,4 +1,4 @@
-//! Generalized linear models with canonical links (linear, logit), fitted by iteratively
+//! Generalized linear models with canonical links (linear, logit, Poisson), fitted by iteratively
 //! reweighted least squares: Newton's method for these links, quadratic near the optimum.
 
 use super::{Design, EstimateError};
