@@ -87,8 +87,37 @@ fn fit_errors_say_what_is_wrong() {
     allywar()
         .arg("fit")
         .arg(&csv)
-        .args(["--formula", "y_lin ~ x1 | year"])
+        .args(["--formula", "y_lin ~ sqr(x1)"])
         .assert()
         .failure()
-        .stderr(predicate::str::contains("not supported yet"));
+        .stderr(predicate::str::contains("unknown function `sqr()`"));
+    // Non-convergence is an error that names the iterations, never quiet numbers.
+    allywar()
+        .arg("fit")
+        .arg(&csv)
+        .args(["--formula", "y_bin ~ x1 + x2", "--model", "logit", "--max-iter", "2"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("did not converge in 2 iterations"));
+    allywar()
+        .arg("fit")
+        .arg(&csv)
+        .args(["--formula", "y_cnt ~ x1", "--model", "negbin", "--se", "hc3"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("hc3 needs the hat values"));
+    allywar()
+        .arg("fit")
+        .arg(&csv)
+        .args(["--formula", "y_bin ~ x1", "--model", "logit", "--tau", "0.1"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--tau applies to --model relogit only"));
+    allywar()
+        .arg("fit")
+        .arg(&csv)
+        .args(["--formula", "y_bin ~ x1", "--model", "logit", "--fd", "x1=0"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("expected COL=FROM:TO"));
 }

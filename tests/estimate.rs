@@ -4,7 +4,7 @@
 
 mod common;
 
-use allywar::estimate::{design, fit, tidy, vcov, Family, Variance};
+use allywar::estimate::{design, fit, tidy, vcov, Model, Variance};
 use polars::prelude::*;
 use std::path::PathBuf;
 
@@ -43,7 +43,7 @@ fn ols_and_logit_with_every_variance_type_match_the_references() {
     ];
     let mut compared = 0;
     for (model, outcome, family) in
-        [("ols", "y_lin", Family::Gaussian), ("logit", "y_bin", Family::Logit), ("poisson", "y_cnt", Family::Poisson)]
+        [("ols", "y_lin", Model::Gaussian), ("logit", "y_bin", Model::Logit), ("poisson", "y_cnt", Model::Poisson)]
     {
         let d = design(&df, outcome, &regressors, true).unwrap();
         assert_eq!((d.n(), d.n_dropped), (r["nobs"].as_u64().unwrap() as usize, 0));
@@ -80,22 +80,22 @@ fn diagnostics_on_crafted_inputs() {
     let err = design(&df, "y", &["xx"], true).unwrap_err().to_string();
     assert!(err.contains("no column `xx`") && err.contains("did you mean `x`?"), "{err}");
     let d = design(&df, "y", &["x"], true).unwrap();
-    assert!(fit(&d, Family::Logit).unwrap_err().to_string().contains("must be 0 or 1"), "a count is not a binary outcome");
+    assert!(fit(&d, Model::Logit).unwrap_err().to_string().contains("must be 0 or 1"), "a count is not a binary outcome");
     let neg = df!("y" => [-1.0, 1.0, 2.0], "x" => [1.0, 2.0, 4.0]).unwrap();
     let d = design(&neg, "y", &["x"], true).unwrap();
-    assert!(fit(&d, Family::Poisson).unwrap_err().to_string().contains("must be a count"));
+    assert!(fit(&d, Model::Poisson).unwrap_err().to_string().contains("must be a count"));
     // A regressor that is a multiple of an earlier one is dropped and named, as R and Stata do.
     let d = design(&df, "y", &["x", "twice"], true).unwrap();
     assert_eq!((d.terms.clone(), d.collinear.clone()), (vec!["(Intercept)".to_string(), "x".into()], vec!["twice".to_string()]));
-    assert!(fit(&d, Family::Gaussian).is_ok());
+    assert!(fit(&d, Model::Gaussian).is_ok());
     // Separation: y = 1 exactly when x > 2 (complete), and y = 1 only where d = 1 (quasi-complete).
     let sep = df!("y" => [0.0, 0.0, 1.0, 1.0, 0.0, 1.0], "x" => [1.0, 2.0, 3.0, 4.0, 1.5, 5.0], "z" => [0.3, -1.0, 0.2, 0.9, 0.1, -0.4], "d" => [0.0, 1.0, 1.0, 1.0, 0.0, 1.0]).unwrap();
     let d = design(&sep, "y", &["z", "x"], true).unwrap();
-    assert!(fit(&d, Family::Logit).unwrap_err().to_string().contains("`x` separates the outcome"));
+    assert!(fit(&d, Model::Logit).unwrap_err().to_string().contains("`x` separates the outcome"));
     let d = design(&sep, "y", &["z", "d"], true).unwrap();
-    assert!(fit(&d, Family::Logit).unwrap_err().to_string().contains("`d` separates the outcome"));
+    assert!(fit(&d, Model::Logit).unwrap_err().to_string().contains("`d` separates the outcome"));
     let d = design(&sep, "y", &["z"], true).unwrap();
-    assert!(fit(&d, Family::Logit).is_ok(), "z does not separate");
+    assert!(fit(&d, Model::Logit).is_ok(), "z does not separate");
     let d = design(&df, "y", &["gap"], true).unwrap();
     assert_eq!((d.n(), d.n_dropped), (2, 2), "rows with a missing value are dropped and counted");
     let none = df!("y" => [None::<f64>, None], "x" => [1.0, 2.0]).unwrap();
@@ -122,7 +122,7 @@ fn a_real_frame_built_by_allywar_matches_statsmodels() {
     let df = spec.build(&dir).unwrap_or_else(|e| panic!("{e}")).frame;
     let formula = real["formula"].as_str().unwrap();
     for (model, family, se) in
-        [("logit", Family::Logit, "classical"), ("logit", Family::Logit, "cluster:dyad_id"), ("ols", Family::Gaussian, "hc1")]
+        [("logit", Model::Logit, "classical"), ("logit", Model::Logit, "cluster:dyad_id"), ("ols", Model::Gaussian, "hc1")]
     {
         let got = estimate(&df, formula, family, se).unwrap();
         let want = &real[model][se];
@@ -147,7 +147,7 @@ fn average_marginal_effects_match_statsmodels() {
     use allywar::estimate::average_marginal_effects;
     let r = reference();
     let df = data();
-    for (model, outcome, family) in [("logit", "y_bin", Family::Logit), ("poisson", "y_cnt", Family::Poisson)] {
+    for (model, outcome, family) in [("logit", "y_bin", Model::Logit), ("poisson", "y_cnt", Model::Poisson)] {
         let d = design(&df, outcome, &["x1", "x2", "x3"], true).unwrap();
         let f = fit(&d, family).unwrap();
         let v = vcov(&d, &f, &Variance::Classical).unwrap();

@@ -7,7 +7,7 @@ use super::build::{build_frame, FrameArgs};
 use super::Out;
 use allywar::estimate::formula::parse;
 use allywar::estimate::results::variance_columns;
-use allywar::estimate::{estimate, Family};
+use allywar::estimate::{estimate_with, Control, Model as Estimator, Options};
 use allywar::types::Unit;
 use anyhow::{bail, Context, Result};
 use polars::prelude::*;
@@ -22,8 +22,16 @@ pub enum Model {
     Ols,
     /// Logistic regression.
     Logit,
+    /// Probit regression.
+    Probit,
     /// Poisson regression.
     Poisson,
+    /// Negative binomial (NB2), α by maximum likelihood.
+    Negbin,
+    /// Ordered logit (cutpoints instead of an intercept).
+    Ologit,
+    /// Rare-events logit (King & Zeng 2001): bias-corrected, prior-corrected with --tau.
+    Relogit,
 }
 
 /// Estimate a model on a frame file.
@@ -32,7 +40,7 @@ pub struct Args {
     /// The frame: a .parquet, .arrow (.ipc, .feather) or .csv file, such as `allywar build`
     /// writes; or a unit name (dyad-year, state-year, ...) to build the frame with the flags below.
     pub frame: String,
-    /// The model, R style: `outcome ~ x1 + x2` (`- 1` for no intercept).
+    /// The model, R style: `outcome ~ x1 + I(x2^2) + log(x3) + a:b + c*d + C(region) - 1 | fe1 + fe2`.
     #[arg(long)]
     pub formula: String,
     /// The model.
@@ -45,6 +53,26 @@ pub struct Args {
     /// Also print the average marginal effects (always in the JSON).
     #[arg(long)]
     pub margins: bool,
+    /// Rare-events logit: the population share of ones (prior correction of the intercept).
+    #[arg(long, value_name = "SHARE")]
+    pub tau: Option<f64>,
+    /// Expected outcome with columns set, the rest at their sample means: `tgt_def=1,chal_def=0`
+    /// (`means` for all at means). Repeat for several.
+    #[arg(long, value_name = "COL=V,...")]
+    pub predict: Vec<String>,
+    /// First difference of moving a column, the rest at means, with a simulated 95% interval:
+    /// `tgt_def=0:1`. Repeat for several.
+    #[arg(long = "fd", value_name = "COL=FROM:TO")]
+    pub first_difference: Vec<String>,
+    /// Simulation draws for first differences.
+    #[arg(long, default_value_t = 1000)]
+    pub sims: usize,
+    /// Seed of the simulation (same seed, same numbers).
+    #[arg(long, default_value_t = 20010101)]
+    pub seed: u64,
+    /// Most iterations before the fit is declared not converged.
+    #[arg(long, default_value_t = 50)]
+    pub max_iter: usize,
     /// Also write the results as JSON to this file.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -70,11 +98,12 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     let (df, data) = match <Unit as clap::ValueEnum>::from_str(&args.frame, true) {
         Ok(unit) => {
             args.build.check(unit)?;
-            // Only the columns the model needs: outcome, regressors, cluster variables.
-            let f = parse(&args.formula)?;
-            let mut vars = vec![f.outcome.clone()];
-            vars.extend(f.terms.iter().cloned());
-            vars.extend(variance_columns(&args.se)?.into_iter().filter(|c| !unit.keys().contains(&c.as_str())));
+            // Only the columns the model needs: outcome, regressors' columns, fixed effects,
+            // cluster variables (the unit's keys are always there).
+            let mut vars = parse(&args.formula)?.columns();
+            vars.extend(variance_columns(&args.se)?);
+            let mut seen = std::collections::HashSet::new();
+            vars.retain(|c| !unit.keys().contains(&c.as_str()) && seen.insert(c.clone()));
             let spec = args.build.spec(unit, &vars);
             spec.check()?;
             let built = build_frame(&spec, &args.build, out)?;
@@ -103,17 +132,32 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
             (df, vec![serde_json::json!({"file": args.frame, "sha256": sha256})])
         }
     };
-    let family = match args.model {
-        Model::Ols => Family::Gaussian,
-        Model::Logit => Family::Logit,
-        Model::Poisson => Family::Poisson,
+    let model = match args.model {
+        Model::Ols => Estimator::Gaussian,
+        Model::Logit => Estimator::Logit,
+        Model::Probit => Estimator::Probit,
+        Model::Poisson => Estimator::Poisson,
+        Model::Negbin => Estimator::NegBin,
+        Model::Ologit => Estimator::OLogit,
+        Model::Relogit => Estimator::Relogit { tau: args.tau },
     };
-    let results = estimate(&df, &args.formula, family, &args.se)?;
+    if args.tau.is_some() && args.model != Model::Relogit {
+        bail!("--tau applies to --model relogit only");
+    }
+    let options = Options {
+        control: Control { max_iter: args.max_iter, ..Control::default() },
+        predictions: args.predict.iter().map(|p| settings(p)).collect::<Result<_>>()?,
+        first_differences: args.first_difference.iter().map(|p| difference(p)).collect::<Result<_>>()?,
+        sims: args.sims,
+        seed: args.seed,
+    };
+    let results = estimate_with(&df, &args.formula, model, &args.se, &options)?;
     if !results.glance.converged {
-        out.warn(&format!(
-            "the {} fit did not converge in {} iterations: the estimates are not reliable",
-            results.model, results.glance.iterations
-        ));
+        bail!(
+            "the {} fit did not converge in {} iterations: the estimates are not reliable (raise --max-iter, or look for separation or a badly scaled regressor)",
+            results.model,
+            results.glance.iterations
+        );
     }
     if !results.glance.vcov_positive_definite {
         out.warn(&format!("the {} variance matrix is not positive definite", results.variance));
@@ -132,6 +176,9 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
             "coefficients": results.coefficients,
             "glance": results.glance,
             "margins": results.margins,
+            "predictions": results.predictions,
+            "first_differences": results.first_differences,
+            "fixed_effects": results.fixed_effects,
             "dropped_collinear": results.dropped_collinear,
         });
         let text = serde_json::to_string_pretty(&json)? + "\n";
@@ -139,4 +186,27 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         out.done(&format!("wrote {}", path.display()));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `tgt_def=1,chal_def=0` (or `means`) as column settings.
+fn settings(spec: &str) -> Result<std::collections::BTreeMap<String, f64>> {
+    if spec.trim() == "means" {
+        return Ok(Default::default());
+    }
+    spec.split(',')
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').with_context(|| format!("--predict `{spec}`: expected COL=VALUE[,COL=VALUE...] or `means`"))?;
+            let v: f64 = v.trim().parse().map_err(|_| anyhow::anyhow!("--predict `{spec}`: `{}` is not a number", v.trim()))?;
+            Ok((k.trim().to_string(), v))
+        })
+        .collect()
+}
+
+/// `tgt_def=0:1` as a first difference.
+fn difference(spec: &str) -> Result<(String, f64, f64)> {
+    let parsed = spec.split_once('=').and_then(|(c, r)| {
+        let (a, b) = r.split_once(':')?;
+        Some((c.trim().to_string(), a.trim().parse().ok()?, b.trim().parse().ok()?))
+    });
+    parsed.with_context(|| format!("--fd `{spec}`: expected COL=FROM:TO, such as tgt_def=0:1"))
 }

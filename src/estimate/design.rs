@@ -1,9 +1,21 @@
-//! The design of a model: outcome and regressor columns taken from a frame, rows with a missing
-//! value dropped and counted (never turned into NaN).
+//! The design of a model: outcome and regressor columns computed from a frame by a formula, rows
+//! with a missing value dropped and counted by cause (never turned into NaN), fixed-effect
+//! groups numbered.
 
+use super::formula::{Expr, Factor, Formula, Term};
 use super::EstimateError;
 use faer::{Mat, Side};
 use polars::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+
+/// One piece of a design column: a numeric expression, or the indicator of a level.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    /// A numeric factor's value.
+    Value(Expr),
+    /// 1 where `column` equals the level, else 0.
+    Level(String, f64),
+}
 
 /// Outcome, regressors (row-major, `n × k`) and what was dropped.
 #[derive(Debug, Clone)]
@@ -16,13 +28,25 @@ pub struct Design {
     pub x: Vec<f64>,
     /// Term names, in column order (`(Intercept)` first when there is one).
     pub terms: Vec<String>,
+    /// How each column is computed from the frame's columns (a product of parts; empty for the
+    /// intercept).
+    pub parts: Vec<Vec<Part>>,
     /// Rows of the frame kept, in order.
     pub rows: Vec<usize>,
     /// Rows dropped for a missing value.
     pub n_dropped: usize,
+    /// Why rows were dropped (`missing peace_years`, `log(x) undefined`, ...), with counts.
+    pub dropped: BTreeMap<String, usize>,
     /// Regressors dropped because they are linear combinations of earlier ones (as R and Stata
     /// drop them), in order.
     pub collinear: Vec<String>,
+    /// Sample means of the frame's columns used by the regressors (for categorical columns, the
+    /// most common level): where predictions "at means" are made.
+    pub means: BTreeMap<String, f64>,
+    /// Absorbed fixed effects: column names.
+    pub fe_names: Vec<String>,
+    /// For each fixed effect, each row's group, numbered 0.. in order of first appearance.
+    pub fe: Vec<Vec<u32>>,
 }
 
 impl Design {
@@ -41,79 +65,308 @@ impl Design {
         let k = self.k();
         &self.x[i * k..(i + 1) * k]
     }
+
+    /// The regressors of a row whose frame columns take the values `get` gives.
+    pub fn row_at(&self, get: &dyn Fn(&str) -> Option<f64>) -> Option<Vec<f64>> {
+        self.parts
+            .iter()
+            .map(|parts| {
+                parts.iter().try_fold(1.0, |acc, p| {
+                    Some(
+                        acc * match p {
+                            Part::Value(e) => e.eval(get)?,
+                            Part::Level(c, v) => f64::from(get(c)? == *v),
+                        },
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// Keeps the rows where `keep` is true (after the fact, e.g. fixed-effect groups whose
+    /// outcome never varies), counting the others under `why`.
+    pub fn retain(&mut self, keep: &[bool], why: &str) {
+        let k = self.k();
+        let gone = keep.iter().filter(|&&k| !k).count();
+        if gone == 0 {
+            return;
+        }
+        let mut j = 0;
+        for i in 0..keep.len() {
+            if keep[i] {
+                self.y[j] = self.y[i];
+                self.rows[j] = self.rows[i];
+                self.x.copy_within(i * k..(i + 1) * k, j * k);
+                for g in &mut self.fe {
+                    g[j] = g[i];
+                }
+                j += 1;
+            }
+        }
+        self.y.truncate(j);
+        self.rows.truncate(j);
+        self.x.truncate(j * k);
+        for g in &mut self.fe {
+            g.truncate(j);
+        }
+        self.n_dropped += gone;
+        *self.dropped.entry(why.to_string()).or_default() += gone;
+    }
+}
+
+fn unknown(df: &DataFrame, name: &str) -> EstimateError {
+    let names: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).collect();
+    let suggestion = names
+        .iter()
+        .map(|n| (strsim::jaro_winkler(&n.to_lowercase(), &name.to_lowercase()), n))
+        .filter(|(s, _)| *s > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, n)| n.clone());
+    EstimateError::UnknownColumn { name: name.to_string(), suggestion }
 }
 
 fn floats(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>, EstimateError> {
-    let Ok(c) = df.column(name) else {
-        let names: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).collect();
-        let suggestion = names
-            .iter()
-            .map(|n| (strsim::jaro_winkler(&n.to_lowercase(), &name.to_lowercase()), n))
-            .filter(|(s, _)| *s > 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, n)| n.clone());
-        return Err(EstimateError::UnknownColumn { name: name.to_string(), suggestion });
-    };
+    let c = df.column(name).map_err(|_| unknown(df, name))?;
+    if !c.dtype().is_primitive_numeric() && !c.dtype().is_bool() {
+        return Err(EstimateError::NotNumeric { name: name.to_string(), dtype: c.dtype().to_string() });
+    }
     let c = c.cast(&DataType::Float64)?;
     Ok(c.f64()?.iter().map(|v| v.filter(|v| !v.is_nan())).collect())
+}
+
+/// Group numbers of a column of any type (numbers or text), 0.. in order of first appearance;
+/// `None` where the value is missing.
+pub fn group_ids(df: &DataFrame, name: &str) -> Result<Vec<Option<u32>>, EstimateError> {
+    let c = df.column(name).map_err(|_| unknown(df, name))?;
+    let c = c.cast(&DataType::String)?;
+    let mut ids: HashMap<&str, u32> = HashMap::new();
+    let ca = c.str()?;
+    Ok(ca
+        .iter()
+        .map(|v| {
+            v.map(|v| {
+                let next = ids.len() as u32;
+                *ids.entry(v).or_insert(next)
+            })
+        })
+        .collect())
 }
 
 /// The design of `outcome ~ regressors` (with an intercept first when asked) over the rows of
 /// `df` where every one of those columns has a value.
 pub fn design(df: &DataFrame, outcome: &str, regressors: &[&str], intercept: bool) -> Result<Design, EstimateError> {
-    design_with(df, outcome, regressors, intercept, &[])
+    let terms = regressors
+        .iter()
+        .map(|r| Term { factors: vec![Factor::Numeric { label: r.to_string(), expr: Expr::Col(r.to_string()) }] })
+        .collect();
+    let f = Formula { outcome: outcome.to_string(), terms, intercept, fixed_effects: Vec::new() };
+    design_with(df, &f, &[])
 }
 
-/// As [`design`], also dropping rows where a column of `required` (cluster variables, say) is
-/// missing.
-pub fn design_with(
-    df: &DataFrame,
-    outcome: &str,
-    regressors: &[&str],
-    intercept: bool,
-    required: &[&str],
-) -> Result<Design, EstimateError> {
-    let y = floats(df, outcome)?;
-    let needed: Vec<Vec<Option<f64>>> = required.iter().map(|r| floats(df, r)).collect::<Result<_, _>>()?;
-    let xs: Vec<Vec<Option<f64>>> = regressors.iter().map(|r| floats(df, r)).collect::<Result<_, _>>()?;
-    let mut terms: Vec<String> = Vec::new();
-    if intercept {
-        terms.push("(Intercept)".into());
+/// The design of a formula over the rows where the outcome, every column the regressors read,
+/// every fixed effect and every column of `required` (cluster variables, say) has a value, and
+/// every regressor is defined.
+pub fn design_with(df: &DataFrame, formula: &Formula, required: &[&str]) -> Result<Design, EstimateError> {
+    let y = floats(df, &formula.outcome)?;
+    let mut columns: Vec<String> = Vec::new();
+    let mut categorical: Vec<String> = Vec::new();
+    for t in &formula.terms {
+        for f in &t.factors {
+            match f {
+                Factor::Numeric { expr, .. } => expr.columns(&mut columns),
+                Factor::Categorical { column, .. } => {
+                    if !columns.contains(column) {
+                        columns.push(column.clone());
+                    }
+                    categorical.push(column.clone());
+                }
+            }
+        }
     }
-    terms.extend(regressors.iter().map(|r| r.to_string()));
-    let mut d =
-        Design { outcome: outcome.to_string(), y: Vec::new(), x: Vec::new(), terms, rows: Vec::new(), n_dropped: 0, collinear: Vec::new() };
+    let values: Vec<Vec<Option<f64>>> = columns.iter().map(|c| floats(df, c)).collect::<Result<_, _>>()?;
+    let fe: Vec<Vec<Option<u32>>> = formula.fixed_effects.iter().map(|c| group_ids(df, c)).collect::<Result<_, _>>()?;
+    let needed: Vec<Vec<Option<f64>>> = required.iter().map(|r| floats(df, r)).collect::<Result<_, _>>()?;
+    let index: HashMap<&str, usize> = columns.iter().enumerate().map(|(j, c)| (c.as_str(), j)).collect();
+
+    // Which rows are complete, and why the others are not.
+    let mut dropped: BTreeMap<String, usize> = BTreeMap::new();
+    let mut keep: Vec<usize> = Vec::new();
     for i in 0..df.height() {
-        let (Some(yi), true) = (y[i], xs.iter().chain(&needed).all(|x| x[i].is_some())) else {
-            d.n_dropped += 1;
+        let missing = y[i]
+            .is_none()
+            .then_some(formula.outcome.as_str())
+            .or_else(|| columns.iter().zip(&values).find(|(_, v)| v[i].is_none()).map(|(c, _)| c.as_str()))
+            .or_else(|| formula.fixed_effects.iter().zip(&fe).find(|(_, v)| v[i].is_none()).map(|(c, _)| c.as_str()))
+            .or_else(|| required.iter().zip(&needed).find(|(_, v)| v[i].is_none()).map(|(c, _)| *c));
+        match missing {
+            Some(c) => *dropped.entry(format!("missing {c}")).or_default() += 1,
+            None => keep.push(i),
+        }
+    }
+
+    // Levels of the categorical columns among the complete rows.
+    let mut levels: HashMap<&str, Vec<f64>> = HashMap::new();
+    let mut modes: BTreeMap<String, f64> = BTreeMap::new();
+    for c in &categorical {
+        let v = &values[index[c.as_str()]];
+        let mut counts: BTreeMap<i64, (f64, usize)> = BTreeMap::new();
+        for &i in &keep {
+            let x = v[i].unwrap_or_default();
+            counts.entry((x * 1e6).round() as i64).or_insert((x, 0)).1 += 1;
+        }
+        let lv: Vec<f64> = counts.values().map(|c| c.0).collect();
+        if let Some(mode) = counts.values().max_by(|a, b| a.1.cmp(&b.1).then(b.0.total_cmp(&a.0))) {
+            modes.insert(c.clone(), mode.0);
+        }
+        levels.insert(c.as_str(), lv);
+    }
+
+    // Design columns: the intercept, then each term's product of parts.
+    let mut names: Vec<String> = Vec::new();
+    let mut parts: Vec<Vec<Part>> = Vec::new();
+    if formula.intercept {
+        names.push("(Intercept)".into());
+        parts.push(Vec::new());
+    }
+    for t in &formula.terms {
+        let mut cols: Vec<(String, Vec<Part>)> = vec![(String::new(), Vec::new())];
+        for f in &t.factors {
+            let options: Vec<(String, Part)> = match f {
+                Factor::Numeric { label, expr } => vec![(label.clone(), Part::Value(expr.clone()))],
+                Factor::Categorical { column, reference } => {
+                    let lv = &levels[column.as_str()];
+                    let reference = match reference {
+                        Some(r) if !lv.contains(r) => {
+                            return Err(EstimateError::Formula {
+                                formula: t.label(),
+                                why: format!("C({column}, ref={r}): {r} is not a level of {column} in the sample"),
+                            })
+                        }
+                        Some(r) => *r,
+                        None => lv.first().copied().unwrap_or_default(),
+                    };
+                    lv.iter()
+                        .filter(|&&l| l != reference)
+                        .map(|&l| (format!("C({column})[T.{}]", fmt_level(l)), Part::Level(column.clone(), l)))
+                        .collect()
+                }
+            };
+            cols = cols
+                .iter()
+                .flat_map(|(name, ps)| {
+                    options.iter().map(move |(label, p)| {
+                        let name = if name.is_empty() { label.clone() } else { format!("{name}:{label}") };
+                        (name, ps.iter().cloned().chain([p.clone()]).collect())
+                    })
+                })
+                .collect();
+        }
+        for (name, ps) in cols {
+            names.push(name);
+            parts.push(ps);
+        }
+    }
+
+    let mut d = Design {
+        outcome: formula.outcome.clone(),
+        y: Vec::with_capacity(keep.len()),
+        x: Vec::with_capacity(keep.len() * names.len()),
+        terms: names,
+        parts,
+        rows: Vec::with_capacity(keep.len()),
+        n_dropped: 0,
+        dropped,
+        collinear: Vec::new(),
+        means: BTreeMap::new(),
+        fe_names: formula.fixed_effects.clone(),
+        fe: vec![Vec::with_capacity(keep.len()); fe.len()],
+    };
+    let mut sums = vec![0.0; columns.len()];
+    for &i in &keep {
+        let get = |c: &str| index.get(c).and_then(|&j| values[j][i]);
+        let Some(row) = d.row_at(&get).filter(|r| r.iter().all(|v| v.is_finite())) else {
+            let bad = d.row_at(&get).and_then(|r| r.iter().position(|v| !v.is_finite())).map(|j| d.terms[j].clone()).unwrap_or_default();
+            *d.dropped.entry(format!("{bad} undefined")).or_default() += 1;
             continue;
         };
-        d.y.push(yi);
-        if intercept {
-            d.x.push(1.0);
-        }
-        d.x.extend(xs.iter().map(|x| x[i].unwrap_or_default()));
+        d.x.extend(row);
+        d.y.push(y[i].unwrap_or_default());
         d.rows.push(i);
+        for (g, v) in d.fe.iter_mut().zip(&fe) {
+            g.push(v[i].unwrap_or_default());
+        }
+        for (s, v) in sums.iter_mut().zip(&values) {
+            *s += v[i].unwrap_or_default();
+        }
     }
+    d.n_dropped = d.dropped.values().sum();
     if d.y.is_empty() {
         return Err(EstimateError::EmptySample { dropped: d.n_dropped });
     }
+    let n = d.n() as f64;
+    d.means = columns.iter().zip(&sums).map(|(c, s)| (c.clone(), modes.get(c).copied().unwrap_or(s / n))).collect();
+    renumber(&mut d.fe);
     drop_collinear(&mut d);
     Ok(d)
 }
 
+/// A level as patsy prints it: `2` rather than `2.0`.
+fn fmt_level(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// Renumbers groups 0.. in order of first appearance among the rows kept.
+pub fn renumber(fe: &mut [Vec<u32>]) {
+    for g in fe {
+        let mut ids: HashMap<u32, u32> = HashMap::new();
+        for v in g.iter_mut() {
+            let next = ids.len() as u32;
+            *v = *ids.entry(*v).or_insert(next);
+        }
+    }
+}
+
 /// Drops, in column order, each regressor that is (numerically) a linear combination of the
-/// ones kept before it: its pivot in the Cholesky factor of X'X is below 1e-9 of its own sum of
-/// squares.
-fn drop_collinear(d: &mut Design) {
-    let (n, k) = (d.n(), d.k());
+/// ones kept before it (as R and Stata drop them).
+pub fn drop_collinear(d: &mut Design) {
+    let kept = independent_columns(&d.x, d.n(), d.k());
+    d.keep_columns(&kept);
+}
+
+impl Design {
+    /// Keeps the regressors at `kept` (ascending), naming the others as collinear.
+    pub fn keep_columns(&mut self, kept: &[usize]) {
+        let (n, k) = (self.n(), self.k());
+        if kept.len() == k {
+            return;
+        }
+        self.collinear.extend((0..k).filter(|j| !kept.contains(j)).map(|j| self.terms[j].clone()));
+        self.x = (0..n).flat_map(|i| kept.iter().map(move |&j| (i, j))).map(|(i, j)| self.x[i * k + j]).collect();
+        self.terms = kept.iter().map(|&j| self.terms[j].clone()).collect();
+        self.parts = kept.iter().map(|&j| self.parts[j].clone()).collect();
+    }
+}
+
+/// The columns of a row-major `n × k` matrix that are not (numerically) linear combinations of
+/// the earlier ones kept: a column's pivot in the Cholesky factor of X'X must exceed 1e-9 of its
+/// own sum of squares.
+pub fn independent_columns(x: &[f64], n: usize, k: usize) -> Vec<usize> {
     let mut xtx = vec![0.0; k * k];
     for i in 0..n {
-        let x = d.row(i);
+        let x = &x[i * k..(i + 1) * k];
         for a in 0..k {
-            for b in 0..k {
+            for b in 0..=a {
                 xtx[a * k + b] += x[a] * x[b];
             }
+        }
+    }
+    for a in 0..k {
+        for b in 0..a {
+            xtx[b * k + a] = xtx[a * k + b];
         }
     }
     let mut kept: Vec<usize> = Vec::new();
@@ -125,11 +378,5 @@ fn drop_collinear(d: &mut Design) {
             kept.push(j);
         }
     }
-    if kept.len() == k {
-        return;
-    }
-    d.collinear = (0..k).filter(|j| !kept.contains(j)).map(|j| d.terms[j].clone()).collect();
-    let x: Vec<f64> = (0..n).flat_map(|i| kept.iter().map(move |&j| (i, j))).map(|(i, j)| d.x[i * k + j]).collect();
-    d.x = x;
-    d.terms = kept.iter().map(|&j| d.terms[j].clone()).collect();
+    kept
 }

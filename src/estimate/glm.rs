@@ -1,190 +1,410 @@
-//! Generalized linear models with canonical links (linear, logit, Poisson), fitted by iteratively
-//! reweighted least squares: Newton's method for these links, quadratic near the optimum.
+//! The models and their fits. Single-index generalized linear models (linear, logit, probit,
+//! Poisson) are fitted by iteratively reweighted least squares, with absorbed fixed effects
+//! demeaned inside each step as fixest does; the negative binomial and the ordered logit by
+//! Newton's method ([`super::ml`]); the rare-events logit corrects a logit ([`super::relogit`]).
+//! Every fit hands the variances its per-observation scores and its bread.
 
-use super::{Design, EstimateError};
+use super::{absorb, Design, EstimateError};
 use faer::linalg::solvers::DenseSolveCore;
 use faer::{Mat, Side};
+use statrs::distribution::{Continuous, ContinuousCDF, Normal};
 
-/// The model family (canonical link).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Family {
-    /// Linear regression (OLS), identity link.
+/// A model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Model {
+    /// Linear regression (OLS, the linear probability model).
     Gaussian,
-    /// Logistic regression, logit link.
+    /// Logistic regression.
     Logit,
-    /// Poisson regression, log link.
+    /// Probit regression (standard errors from the observed information, as Stata and
+    /// statsmodels' `Probit`).
+    Probit,
+    /// Poisson regression.
     Poisson,
+    /// Negative binomial (NB2: variance μ + αμ²), α estimated jointly by maximum likelihood.
+    NegBin,
+    /// Ordered logit: P(y ≤ j) = F(κ_j − xβ), no intercept (the cutpoints take its place).
+    OLogit,
+    /// Rare-events logit (King & Zeng 2001): the logit's small-sample bias removed, variance
+    /// scaled by (n/(n+k))²; with `tau` (the population share of ones) the intercept is
+    /// prior-corrected.
+    Relogit {
+        /// Population share of ones, when the sample was drawn on the outcome.
+        tau: Option<f64>,
+    },
 }
 
-impl Family {
-    /// Mean from the linear predictor (the inverse link).
-    fn mean(self, eta: f64) -> f64 {
+impl Model {
+    /// The name `fit --model` takes.
+    pub fn name(self) -> &'static str {
         match self {
-            Family::Gaussian => eta,
-            Family::Logit => 1.0 / (1.0 + (-eta).exp()),
-            Family::Poisson => eta.exp(),
-        }
-    }
-
-    /// Variance function at the mean: the IRLS weight for a canonical link.
-    fn variance(self, mu: f64) -> f64 {
-        match self {
-            Family::Gaussian => 1.0,
-            Family::Logit => mu * (1.0 - mu),
-            Family::Poisson => mu,
+            Model::Gaussian => "ols",
+            Model::Logit => "logit",
+            Model::Probit => "probit",
+            Model::Poisson => "poisson",
+            Model::NegBin => "negbin",
+            Model::OLogit => "ologit",
+            Model::Relogit { .. } => "relogit",
         }
     }
 
     /// Whether the model has a dispersion to estimate (classical SEs scale by it).
     pub fn has_dispersion(self) -> bool {
-        self == Family::Gaussian
+        self == Model::Gaussian
+    }
+
+    /// Whether the outcome must be 0 or 1.
+    pub fn binary(self) -> bool {
+        matches!(self, Model::Logit | Model::Probit | Model::Relogit { .. })
+    }
+
+    /// Whether the outcome must be a count.
+    pub fn count(self) -> bool {
+        matches!(self, Model::Poisson | Model::NegBin)
+    }
+
+    /// Mean from the linear predictor (the inverse link) of a single-index model.
+    pub fn mean(self, eta: f64) -> f64 {
+        match self {
+            Model::Gaussian => eta,
+            Model::Logit | Model::Relogit { .. } => 1.0 / (1.0 + (-eta).exp()),
+            Model::Probit => Normal::standard().cdf(eta),
+            Model::Poisson | Model::NegBin => eta.exp(),
+            Model::OLogit => f64::NAN,
+        }
+    }
+
+    /// dμ/dη and d²μ/dη² at η (for marginal effects and IRLS).
+    pub fn slopes(self, eta: f64) -> (f64, f64) {
+        match self {
+            Model::Gaussian => (1.0, 0.0),
+            Model::Logit | Model::Relogit { .. } => {
+                let mu = self.mean(eta);
+                (mu * (1.0 - mu), mu * (1.0 - mu) * (1.0 - 2.0 * mu))
+            }
+            Model::Probit => {
+                let phi = Normal::standard().pdf(eta);
+                (phi, -eta * phi)
+            }
+            Model::Poisson | Model::NegBin => (eta.exp(), eta.exp()),
+            Model::OLogit => (f64::NAN, f64::NAN),
+        }
     }
 }
 
-/// A fitted model: estimates, fitted means and what the variances need.
+/// A fitted model: estimates and what the variances need.
 #[derive(Debug, Clone)]
 pub struct Fit {
-    /// Family.
-    pub family: Family,
-    /// Coefficients, in the design's term order.
+    /// Model.
+    pub model: Model,
+    /// Parameter names: the design's terms, then any ancillary parameters (cutpoints, `alpha`).
+    pub names: Vec<String>,
+    /// Parameters, in the order of `names`.
     pub beta: Vec<f64>,
+    /// Regression coefficients among them (the first `k`).
+    pub k: usize,
+    /// Linear predictor xβ (fixed effects included).
+    pub eta: Vec<f64>,
     /// Fitted means.
     pub mu: Vec<f64>,
-    /// IRLS weights at the optimum (1 for OLS, μ(1−μ) for logit).
+    /// Working weights at the optimum (expected information per observation of η), for hat values.
     pub weights: Vec<f64>,
-    /// Response residuals y − μ: with a canonical link, observation i's score is x_i times this.
+    /// Response residuals y − μ.
     pub resid: Vec<f64>,
-    /// The bread: (X'WX)⁻¹.
+    /// Per-observation scores ∂ℓ_i/∂θ, row-major `n × p` (p parameters); for absorbed fixed
+    /// effects, of the demeaned design.
+    pub scores: Vec<f64>,
+    /// The bread: the inverse of the negative Hessian of the log-likelihood (X'WX)⁻¹ for OLS.
     pub bread: Mat<f64>,
-    /// Log-likelihood (Gaussian: at the ML variance).
+    /// Factor on every variance matrix ((n/(n+k))² for the rare-events logit, else 1).
+    pub variance_factor: f64,
+    /// Log-likelihood (OLS: at the ML variance; rare-events logit: the logit's).
     pub loglik: f64,
+    /// Degrees of freedom taken by absorbed fixed effects.
+    pub dof_absorbed: usize,
+    /// Fixed-effect groups dropped because their outcome never varies, by fixed effect.
+    pub fe_groups_dropped: Vec<usize>,
     /// Iterations used.
     pub iterations: usize,
     /// Whether the iterations converged.
     pub converged: bool,
 }
 
-const MAX_ITER: usize = 50;
-const TOL: f64 = 1e-12;
+impl Fit {
+    /// Number of parameters.
+    pub fn p(&self) -> usize {
+        self.beta.len()
+    }
 
-/// (X'WX) and X'Wz accumulated over the rows: O(n k²).
-fn cross(d: &Design, w: &[f64], z: &[f64]) -> (Mat<f64>, Vec<f64>) {
-    let k = d.k();
+    /// Scores of observation `i`.
+    pub fn score(&self, i: usize) -> &[f64] {
+        let p = self.p();
+        &self.scores[i * p..(i + 1) * p]
+    }
+}
+
+/// Iteration limits and tolerance.
+#[derive(Debug, Clone, Copy)]
+pub struct Control {
+    /// Most iterations before giving up (reported as not converged).
+    pub max_iter: usize,
+    /// Relative change of the deviance (or log-likelihood) that counts as converged.
+    pub tol: f64,
+}
+
+impl Default for Control {
+    fn default() -> Self {
+        Control { max_iter: 50, tol: 1e-12 }
+    }
+}
+
+/// (X'WX) (lower triangle mirrored) and X'Wz over the rows of a row-major `n × k` matrix.
+pub fn cross(x: &[f64], k: usize, w: &[f64], z: &[f64]) -> (Mat<f64>, Vec<f64>) {
     let mut xtwx = vec![0.0; k * k];
     let mut xtwz = vec![0.0; k];
-    for i in 0..d.n() {
-        let (x, wi) = (d.row(i), w[i]);
+    for (i, (wi, zi)) in w.iter().zip(z).enumerate() {
+        let x = &x[i * k..(i + 1) * k];
         for a in 0..k {
             let xa = wi * x[a];
-            xtwz[a] += xa * z[i];
-            for b in 0..=a {
-                xtwx[a * k + b] += xa * x[b];
+            xtwz[a] += xa * zi;
+            let row = &mut xtwx[a * k..a * k + a + 1];
+            for (r, xb) in row.iter_mut().zip(x) {
+                *r += xa * xb;
             }
         }
     }
     (Mat::from_fn(k, k, |a, b| if b <= a { xtwx[a * k + b] } else { xtwx[b * k + a] }), xtwz)
 }
 
+/// The inverse of a symmetric positive definite matrix.
+pub fn inverse(m: &Mat<f64>) -> Result<Mat<f64>, EstimateError> {
+    Ok(m.llt(Side::Lower).map_err(|_| EstimateError::Singular)?.inverse())
+}
+
 /// Solves (X'WX) β = X'Wz, returning β and (X'WX)⁻¹.
-fn weighted_ls(d: &Design, w: &[f64], z: &[f64]) -> Result<(Vec<f64>, Mat<f64>), EstimateError> {
-    let (xtwx, xtwz) = cross(d, w, z);
-    let llt = xtwx.llt(Side::Lower).map_err(|_| EstimateError::Singular)?;
-    let inv = llt.inverse();
-    let k = d.k();
+fn weighted_ls(x: &[f64], k: usize, w: &[f64], z: &[f64]) -> Result<(Vec<f64>, Mat<f64>), EstimateError> {
+    let (xtwx, xtwz) = cross(x, k, w, z);
+    let inv = inverse(&xtwx)?;
     let beta = (0..k).map(|a| (0..k).map(|b| inv[(a, b)] * xtwz[b]).sum()).collect();
     Ok((beta, inv))
 }
 
-fn linear_predictor(d: &Design, beta: &[f64]) -> Vec<f64> {
-    (0..d.n()).map(|i| d.row(i).iter().zip(beta).map(|(x, b)| x * b).sum()).collect()
+fn linear_predictor(x: &[f64], k: usize, beta: &[f64]) -> Vec<f64> {
+    if k == 0 {
+        return vec![0.0; x.len()];
+    }
+    x.chunks(k).map(|r| r.iter().zip(beta).map(|(x, b)| x * b).sum()).collect()
 }
 
-/// Fits `family` to the design.
-pub fn fit(d: &Design, family: Family) -> Result<Fit, EstimateError> {
-    let n = d.n();
-    match family {
-        Family::Gaussian => {
-            let w = vec![1.0; n];
-            let (beta, bread) = weighted_ls(d, &w, &d.y)?;
-            let mu = linear_predictor(d, &beta);
-            let resid: Vec<f64> = d.y.iter().zip(&mu).map(|(y, m)| y - m).collect();
-            let rss: f64 = resid.iter().map(|r| r * r).sum();
-            let sigma2 = rss / n as f64;
-            let loglik = -0.5 * n as f64 * ((2.0 * std::f64::consts::PI * sigma2).ln() + 1.0);
-            Ok(Fit { family, beta, mu, weights: w, resid, bread, loglik, iterations: 1, converged: true })
+/// Checks the outcome against the model.
+fn check_outcome(d: &Design, model: Model) -> Result<(), EstimateError> {
+    if model.binary() {
+        if let Some(&v) = d.y.iter().find(|&&y| y != 0.0 && y != 1.0) {
+            return Err(EstimateError::NotBinary { name: d.outcome.clone(), value: v });
         }
-        Family::Logit | Family::Poisson => {
-            if family == Family::Logit {
-                if let Some(&v) = d.y.iter().find(|&&y| y != 0.0 && y != 1.0) {
-                    return Err(EstimateError::NotBinary { name: d.outcome.clone(), value: v });
-                }
-                if let Some(term) = separating_term(d) {
-                    return Err(EstimateError::Separation { term });
-                }
-            } else if let Some(&v) = d.y.iter().find(|&&y| y < 0.0 || y.fract() != 0.0) {
-                return Err(EstimateError::NotCount { name: d.outcome.clone(), value: v });
+    } else if model.count() {
+        if let Some(&v) = d.y.iter().find(|&&y| y < 0.0 || y.fract() != 0.0) {
+            return Err(EstimateError::NotCount { name: d.outcome.clone(), value: v });
+        }
+    }
+    Ok(())
+}
+
+/// Fits `model` to the design with the default iteration limits.
+pub fn fit(d: &Design, model: Model) -> Result<Fit, EstimateError> {
+    let mut d = d.clone();
+    fit_with(&mut d, model, Control::default())
+}
+
+/// Fits `model` to the design. Absorbed fixed effects may drop rows (groups whose outcome never
+/// varies) and columns (regressors constant within groups), so the design is updated.
+pub fn fit_with(d: &mut Design, model: Model, control: Control) -> Result<Fit, EstimateError> {
+    check_outcome(d, model)?;
+    let mut fe_groups_dropped = vec![0; d.fe.len()];
+    if !d.fe.is_empty() {
+        if !matches!(model, Model::Gaussian | Model::Logit | Model::Poisson) {
+            return Err(EstimateError::Unsupported {
+                what: format!("absorbed fixed effects are built for ols, logit and poisson, not {}", model.name()),
+            });
+        }
+        if model != Model::Gaussian {
+            fe_groups_dropped = absorb::drop_constant_groups(d, model.binary());
+            if d.n() == 0 {
+                return Err(EstimateError::EmptySample { dropped: d.n_dropped });
             }
-            // Start from the mean, as glm() does: every weight positive from the first step.
-            let ybar = d.y.iter().sum::<f64>() / n as f64;
-            let mut eta: Vec<f64> =
-                d.y.iter()
-                    .map(|&y| match family {
-                        Family::Logit => ((y + 0.5) / 2.0 / (1.0 - (y + 0.5) / 2.0)).ln(),
-                        _ => (y + 0.1 * ybar.max(0.1)).ln(),
-                    })
-                    .collect();
-            let mut beta = vec![0.0; d.k()];
-            let mut dev_old = f64::INFINITY;
-            let (mut iterations, mut converged) = (0, false);
-            while iterations < MAX_ITER {
-                iterations += 1;
-                let mu: Vec<f64> = eta.iter().map(|&e| family.mean(e)).collect();
-                let w: Vec<f64> = mu.iter().map(|&m| family.variance(m).max(1e-300)).collect();
-                let z: Vec<f64> = (0..n).map(|i| eta[i] + (d.y[i] - mu[i]) / w[i]).collect();
-                beta = weighted_ls(d, &w, &z)?.0;
-                eta = linear_predictor(d, &beta);
-                let dev = deviance(family, d, &eta);
-                if (dev - dev_old).abs() <= TOL * (dev.abs() + 0.1) {
-                    converged = true;
-                    break;
-                }
-                dev_old = dev;
-            }
-            let mu: Vec<f64> = eta.iter().map(|&e| family.mean(e)).collect();
-            let weights: Vec<f64> = mu.iter().map(|&m| family.variance(m)).collect();
-            // The bread at the final estimates.
-            let bread = weighted_ls(d, &weights, &eta)?.1;
-            let resid = d.y.iter().zip(&mu).map(|(y, m)| y - m).collect();
-            let loglik = loglik(family, d, &eta);
-            Ok(Fit { family, beta, mu, weights, resid, bread, loglik, iterations, converged })
+        }
+        // Regressors constant within the groups are absorbed: dropped as collinear.
+        let mut xt = d.x.clone();
+        absorb::demean(&d.fe, &vec![1.0; d.n()], &mut xt, d.k());
+        let kept = super::design::independent_columns(&xt, d.n(), d.k());
+        d.keep_columns(&kept);
+        if d.k() == 0 {
+            return Err(EstimateError::Unsupported { what: "every regressor is absorbed by the fixed effects".into() });
+        }
+    }
+    if model.binary() {
+        if let Some(term) = separating_term(d) {
+            return Err(EstimateError::Separation { term });
+        }
+    }
+    let mut f = match model {
+        Model::NegBin => super::ml::negbin(d, control)?,
+        Model::OLogit => super::ml::ologit(d, control)?,
+        Model::Relogit { tau } => super::relogit::relogit(d, tau, control)?,
+        _ => irls(d, model, control)?,
+    };
+    f.fe_groups_dropped = fe_groups_dropped;
+    Ok(f)
+}
+
+/// The working response and weight of IRLS at η: z = η + (y − μ)/μ', w = μ'²/V(μ).
+fn working(model: Model, y: f64, eta: f64) -> (f64, f64) {
+    let mu = model.mean(eta);
+    let (d1, _) = model.slopes(eta);
+    let var = match model {
+        Model::Gaussian => 1.0,
+        Model::Poisson => mu,
+        _ => mu * (1.0 - mu),
+    };
+    let d1 = d1.max(1e-300);
+    (eta + (y - mu) / d1, (d1 * d1 / var.max(1e-300)).max(1e-300))
+}
+
+/// ∂ℓ/∂η and −∂²ℓ/∂η² (the observed information) of one observation.
+fn observed(model: Model, y: f64, eta: f64) -> (f64, f64) {
+    match model {
+        Model::Probit => {
+            let n = Normal::standard();
+            // λ = φ/Φ for y = 1, −φ/(1 − Φ) for y = 0; ∂²ℓ/∂η² = −λ(η + λ).
+            let lambda = if y == 1.0 { n.pdf(eta) / n.cdf(eta) } else { -n.pdf(eta) / n.sf(eta) };
+            (lambda, lambda * (eta + lambda))
+        }
+        _ => {
+            let mu = model.mean(eta);
+            let (d1, _) = model.slopes(eta);
+            (y - mu, d1)
         }
     }
 }
 
-/// Deviance −2 (log L − log L_saturated), from the linear predictor.
-fn deviance(family: Family, d: &Design, eta: &[f64]) -> f64 {
-    match family {
-        Family::Poisson => {
-            2.0 * eta
-                .iter()
-                .zip(&d.y)
-                .map(|(e, y)| {
-                    let mu = e.exp();
-                    (if *y > 0.0 { y * (y / mu).ln() } else { 0.0 }) - (y - mu)
-                })
-                .sum::<f64>()
+/// Iteratively reweighted least squares for the single-index models, absorbing fixed effects.
+fn irls(d: &Design, model: Model, control: Control) -> Result<Fit, EstimateError> {
+    let (n, k) = (d.n(), d.k());
+    let absorbing = !d.fe.is_empty();
+    // The weighted regression of z on X, within fixed-effect groups when there are any: the
+    // coefficients and the fitted index z − residual.
+    let step = |w: &[f64], z: &[f64]| -> Result<(Vec<f64>, Vec<f64>), EstimateError> {
+        if !absorbing {
+            let beta = weighted_ls(&d.x, k, w, z)?.0;
+            let eta = linear_predictor(&d.x, k, &beta);
+            return Ok((beta, eta));
         }
-        _ => -2.0 * loglik(family, d, eta),
+        let c = k + 1;
+        let mut m = vec![0.0; n * c];
+        for i in 0..n {
+            m[i * c] = z[i];
+            m[i * c + 1..(i + 1) * c].copy_from_slice(d.row(i));
+        }
+        absorb::demean(&d.fe, w, &mut m, c);
+        let zt: Vec<f64> = (0..n).map(|i| m[i * c]).collect();
+        let xt: Vec<f64> = (0..n).flat_map(|i| m[i * c + 1..(i + 1) * c].to_vec()).collect();
+        let beta = weighted_ls(&xt, k, w, &zt)?.0;
+        let fitted = linear_predictor(&xt, k, &beta);
+        Ok((beta, (0..n).map(|i| z[i] - (zt[i] - fitted[i])).collect()))
+    };
+    let (mut beta, mut eta, mut iterations, mut converged);
+    if model == Model::Gaussian {
+        (beta, eta) = step(&vec![1.0; n], &d.y)?;
+        (iterations, converged) = (1, true);
+    } else {
+        // Start from the data, as glm() does: every weight positive from the first step.
+        let ybar = d.y.iter().sum::<f64>() / n as f64;
+        eta = d
+            .y
+            .iter()
+            .map(|&y| match model {
+                Model::Poisson => (y + 0.1 * ybar.max(0.1)).ln(),
+                Model::Probit => Normal::standard().inverse_cdf((y + 0.5) / 2.0),
+                _ => ((y + 0.5) / 2.0 / (1.0 - (y + 0.5) / 2.0)).ln(),
+            })
+            .collect();
+        beta = vec![0.0; k];
+        let mut dev_old = f64::INFINITY;
+        (iterations, converged) = (0, false);
+        while iterations < control.max_iter {
+            iterations += 1;
+            let (z, w): (Vec<f64>, Vec<f64>) = d.y.iter().zip(&eta).map(|(&y, &e)| working(model, y, e)).unzip();
+            (beta, eta) = step(&w, &z)?;
+            let dev = -2.0 * loglik(model, &d.y, &eta);
+            if (dev - dev_old).abs() <= control.tol * (dev.abs() + 0.1) {
+                converged = true;
+                break;
+            }
+            dev_old = dev;
+        }
+    }
+    // Scores and bread at the estimates, of the demeaned design with absorbed fixed effects.
+    let mu: Vec<f64> = eta.iter().map(|&e| model.mean(e)).collect();
+    let resid: Vec<f64> = d.y.iter().zip(&mu).map(|(y, m)| y - m).collect();
+    let weights: Vec<f64> = d.y.iter().zip(&eta).map(|(&y, &e)| working(model, y, e).1).collect();
+    let (u, info): (Vec<f64>, Vec<f64>) = d.y.iter().zip(&eta).map(|(&y, &e)| observed(model, y, e)).unzip();
+    let x = if absorbing {
+        let mut xt = d.x.clone();
+        absorb::demean(&d.fe, &info, &mut xt, k);
+        xt
+    } else {
+        d.x.clone()
+    };
+    let bread = inverse(&cross(&x, k, &info, &vec![0.0; n]).0)?;
+    let mut scores = x;
+    for (row, ui) in scores.chunks_mut(k.max(1)).zip(&u) {
+        row.iter_mut().for_each(|v| *v *= ui);
+    }
+    let loglik = loglik(model, &d.y, &eta);
+    Ok(Fit {
+        model,
+        names: d.terms.clone(),
+        beta,
+        k,
+        eta,
+        mu,
+        weights,
+        resid,
+        scores,
+        bread,
+        variance_factor: 1.0,
+        loglik,
+        dof_absorbed: absorb::dof(&d.fe),
+        fe_groups_dropped: Vec::new(),
+        iterations,
+        converged,
+    })
+}
+
+/// log(1 + e^η) without overflow.
+pub fn softplus(e: f64) -> f64 {
+    if e > 0.0 {
+        e + (-e).exp().ln_1p()
+    } else {
+        e.exp().ln_1p()
     }
 }
 
-/// Log-likelihood of the ML families.
-fn loglik(family: Family, d: &Design, eta: &[f64]) -> f64 {
-    // log(1 + e^η) without overflow.
-    let softplus = |e: f64| if e > 0.0 { e + (-e).exp().ln_1p() } else { e.exp().ln_1p() };
-    match family {
-        Family::Poisson => eta.iter().zip(&d.y).map(|(e, y)| y * e - e.exp() - statrs::function::gamma::ln_gamma(y + 1.0)).sum(),
-        _ => eta.iter().zip(&d.y).map(|(e, y)| y * e - softplus(*e)).sum(),
+/// Log-likelihood of a single-index model at η (Gaussian: at the ML variance).
+pub fn loglik(model: Model, y: &[f64], eta: &[f64]) -> f64 {
+    let ln_gamma = statrs::function::gamma::ln_gamma;
+    match model {
+        Model::Gaussian => {
+            let n = y.len() as f64;
+            let rss: f64 = y.iter().zip(eta).map(|(y, e)| (y - e).powi(2)).sum();
+            -0.5 * n * ((2.0 * std::f64::consts::PI * rss / n).ln() + 1.0)
+        }
+        Model::Poisson => eta.iter().zip(y).map(|(e, y)| y * e - e.exp() - ln_gamma(y + 1.0)).sum(),
+        Model::Probit => {
+            let n = Normal::standard();
+            eta.iter().zip(y).map(|(e, y)| if *y == 1.0 { n.cdf(*e).ln() } else { n.sf(*e).ln() }).sum()
+        }
+        _ => eta.iter().zip(y).map(|(e, y)| y * e - softplus(*e)).sum(),
     }
 }
 

@@ -2,7 +2,7 @@
 //! errors from the fit's variance matrix (every regressor treated as continuous, as
 //! statsmodels' `get_margeff(at="overall", method="dydx")` does).
 
-use super::{Design, Family, Fit, Vcov};
+use super::{Design, Fit, Model, Vcov};
 use serde::Serialize;
 
 /// One average marginal effect.
@@ -16,23 +16,19 @@ pub struct Margin {
     pub std_error: f64,
 }
 
-/// dμ/dη at each observation, and its derivative d²μ/dη² (for the delta method).
-fn slopes(family: Family, mu: f64) -> (f64, f64) {
-    match family {
-        Family::Gaussian => (1.0, 0.0),
-        Family::Logit => (mu * (1.0 - mu), mu * (1.0 - mu) * (1.0 - 2.0 * mu)),
-        Family::Poisson => (mu, mu),
-    }
-}
-
-/// The average marginal effect of every regressor but the intercept.
+/// The average marginal effect of every regressor but the intercept. None for the ordered logit
+/// (several means, one per level) and with absorbed fixed effects (whose estimates the delta
+/// method would need).
 pub fn average_marginal_effects(d: &Design, f: &Fit, v: &Vcov) -> Vec<Margin> {
+    if f.model == Model::OLogit || !d.fe.is_empty() {
+        return Vec::new();
+    }
     let (n, k) = (d.n(), d.k());
     // Sample means of dμ/dη and of d²μ/dη² · x_i (the gradient's second part).
     let mut mean_slope = 0.0;
     let mut mean_curv_x = vec![0.0; k];
     for i in 0..n {
-        let (s, c) = slopes(f.family, f.mu[i]);
+        let (s, c) = f.model.slopes(f.eta[i]);
         mean_slope += s / n as f64;
         for (m, x) in mean_curv_x.iter_mut().zip(d.row(i)) {
             *m += c * x / n as f64;

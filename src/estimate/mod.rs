@@ -3,19 +3,23 @@
 //! supplies its bread (the inverse Hessian) and its per-observation scores; each variance type is
 //! a meat, so every model gets every variance type.
 
+pub mod absorb;
 pub mod design;
 pub mod formula;
 pub mod glm;
 pub mod margins;
+pub mod ml;
+pub mod predict;
+pub mod relogit;
 pub mod results;
 pub mod tidy;
 pub mod vcov;
 
 pub use design::{design, design_with, Design};
 pub use formula::Formula;
-pub use glm::{fit, Family, Fit};
+pub use glm::{fit, fit_with, Control, Fit, Model};
 pub use margins::{average_marginal_effects, Margin};
-pub use results::{estimate, Glance, Results};
+pub use results::{estimate, estimate_with, Glance, Options, Results};
 pub use tidy::{tidy, Term};
 pub use vcov::{vcov, Variance, Vcov};
 
@@ -40,6 +44,20 @@ pub enum EstimateError {
         name: String,
         /// The nearest column name.
         suggestion: Option<String>,
+    },
+    /// A column used as a number is not numeric.
+    #[error("column `{name}` is {dtype}, not numeric: use it as a fixed effect (`| {name}`) or recode it")]
+    NotNumeric {
+        /// Column.
+        name: String,
+        /// Its type.
+        dtype: String,
+    },
+    /// The model cannot use this variance type.
+    #[error("{what}")]
+    Unsupported {
+        /// What is not supported, and what to use instead.
+        what: String,
     },
     /// No rows are left once rows with missing values are dropped.
     #[error("no observations left: all {dropped} rows have a missing value in the model's columns")]

@@ -1,11 +1,15 @@
 //! A whole estimate as users see it: the coefficient table, the model-level numbers (broom's
 //! `glance`), and a statsmodels-like text summary. Serialized as the JSON of `allywar fit --out`.
 
-use super::formula::{parse, Formula};
-use super::{average_marginal_effects, design_with, fit, tidy, vcov, EstimateError, Family, Margin, Term, Variance};
+use super::design::group_ids;
+use super::formula::parse;
+use super::glm::{fit_with, Control};
+use super::predict::{first_difference, predict, FirstDifference, Prediction};
+use super::{average_marginal_effects, design_with, tidy, vcov, EstimateError, Margin, Model, Term, Variance};
 use polars::prelude::*;
 use serde::Serialize;
 use statrs::function::gamma::ln_gamma;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// Model-level numbers, in broom's names.
@@ -24,8 +28,11 @@ pub struct Glance {
     pub r_squared: f64,
     /// Clusters of a clustered variance.
     pub n_clusters: Option<usize>,
-    /// Rows dropped for a missing value in the model's columns.
+    /// Rows dropped: a missing value in the model's columns, an undefined regressor, or a
+    /// fixed-effect group whose outcome never varies.
     pub n_dropped: usize,
+    /// Why they were dropped, with counts.
+    pub dropped: BTreeMap<String, usize>,
     /// Whether the fit converged.
     pub converged: bool,
     /// Iterations used.
@@ -39,7 +46,7 @@ pub struct Glance {
 pub struct Results {
     /// The formula as given.
     pub formula: String,
-    /// Model name (`ols`, `logit`, `poisson`).
+    /// Model name (`ols`, `logit`, `probit`, `poisson`, `negbin`, `ologit`, `relogit`).
     pub model: String,
     /// Variance type as given (`cluster:dyad_id`, ...).
     pub variance: String,
@@ -50,16 +57,45 @@ pub struct Results {
     /// Average marginal effects on the mean outcome, with delta-method SEs under the chosen
     /// variance.
     pub margins: Vec<Margin>,
+    /// Expected outcomes at chosen values.
+    pub predictions: Vec<Prediction>,
+    /// First differences with simulated intervals.
+    pub first_differences: Vec<FirstDifference>,
+    /// Absorbed fixed effects.
+    pub fixed_effects: Vec<FixedEffect>,
     /// Model-level numbers.
     pub glance: Glance,
 }
 
-/// The model name of a family.
-pub fn model_name(f: Family) -> &'static str {
-    match f {
-        Family::Gaussian => "ols",
-        Family::Logit => "logit",
-        Family::Poisson => "poisson",
+/// An absorbed fixed effect.
+#[derive(Debug, Clone, Serialize)]
+pub struct FixedEffect {
+    /// Column.
+    pub name: String,
+    /// Groups in the estimation sample.
+    pub groups: usize,
+    /// Groups dropped because their outcome never varies (logit: all 0 or all 1; Poisson: all 0).
+    pub groups_dropped: usize,
+}
+
+/// What else to compute and how to iterate.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Iteration limits.
+    pub control: Control,
+    /// Expected outcomes at these settings of columns (the rest at their means).
+    pub predictions: Vec<BTreeMap<String, f64>>,
+    /// First differences: column, from, to.
+    pub first_differences: Vec<(String, f64, f64)>,
+    /// Simulation draws for first differences.
+    pub sims: usize,
+    /// Seed of the simulation.
+    pub seed: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { control: Control::default(), predictions: Vec::new(), first_differences: Vec::new(), sims: 1000, seed: 20010101 }
     }
 }
 
@@ -86,30 +122,62 @@ fn variance_spec(spec: &str) -> Result<(&str, Vec<String>), EstimateError> {
 }
 
 fn groups(df: &DataFrame, col: &str, rows: &[usize]) -> Result<Vec<i64>, EstimateError> {
-    let c = df.column(col)?.cast(&DataType::Int64)?;
+    let ids = group_ids(df, col)?;
+    Ok(rows.iter().map(|&i| ids[i].map_or(-1, i64::from)).collect())
+}
+
+/// State codes as numbers, the same state the same number in both columns (dyadic clustering).
+fn states(df: &DataFrame, col: &str, rows: &[usize]) -> Result<Vec<i64>, EstimateError> {
+    let c = df.column(col)?;
+    if !c.dtype().is_integer() {
+        return Err(EstimateError::NotNumeric { name: col.to_string(), dtype: c.dtype().to_string() });
+    }
+    let c = c.cast(&DataType::Int64)?;
     let ca = c.i64()?;
     Ok(rows.iter().map(|&i| ca.get(i).unwrap_or_default()).collect())
 }
 
-/// Null log-likelihood (intercept only) of the ML families, in closed form.
-fn null_loglik(family: Family, y: &[f64]) -> f64 {
+/// Log-likelihood of the model with an intercept only (the cutpoints only, for the ordered
+/// logit), for McFadden's pseudo-R².
+fn null_loglik(model: Model, y: &[f64], control: Control) -> Result<f64, EstimateError> {
     let n = y.len() as f64;
     let ybar = y.iter().sum::<f64>() / n;
-    match family {
-        Family::Logit if ybar > 0.0 && ybar < 1.0 => n * (ybar * ybar.ln() + (1.0 - ybar) * (1.0 - ybar).ln()),
-        Family::Poisson if ybar > 0.0 => y.iter().map(|v| v * ybar.ln() - ybar - ln_gamma(v + 1.0)).sum(),
-        _ => 0.0,
-    }
+    let xlogx = |c: f64| if c > 0.0 { c * (c / n).ln() } else { 0.0 };
+    Ok(match model {
+        Model::Poisson => y.iter().map(|v| v * ybar.ln() - ybar - ln_gamma(v + 1.0)).sum(),
+        Model::NegBin => {
+            let df = df!("y" => y)?;
+            let mut d = super::design(&df, "y", &[], true)?;
+            super::glm::fit_with(&mut d, model, control)?.loglik
+        }
+        Model::OLogit => {
+            let mut counts: BTreeMap<i64, f64> = BTreeMap::new();
+            for v in y {
+                *counts.entry((v * 1e6).round() as i64).or_default() += 1.0;
+            }
+            counts.values().map(|&c| xlogx(c)).sum()
+        }
+        Model::Gaussian => f64::NAN,
+        _ => xlogx(ybar * n) + xlogx((1.0 - ybar) * n),
+    })
 }
 
-/// Fits `formula` to `df` as `family` with the variance `se` (see [`Variance`] for the names).
-pub fn estimate(df: &DataFrame, formula: &str, family: Family, se: &str) -> Result<Results, EstimateError> {
-    let Formula { outcome, terms, intercept } = parse(formula)?;
+/// Fits `formula` to `df` as `model` with the variance `se` (see [`Variance`] for the names).
+pub fn estimate(df: &DataFrame, formula: &str, model: Model, se: &str) -> Result<Results, EstimateError> {
+    estimate_with(df, formula, model, se, &Options::default())
+}
+
+/// As [`estimate`], with predictions, first differences and iteration limits.
+pub fn estimate_with(df: &DataFrame, formula: &str, model: Model, se: &str, options: &Options) -> Result<Results, EstimateError> {
+    let mut parsed = parse(formula)?;
+    // Cutpoints (ordered logit) and fixed effects take the intercept's place.
+    if model == Model::OLogit || !parsed.fixed_effects.is_empty() {
+        parsed.intercept = false;
+    }
     let (kind, cols) = variance_spec(se)?;
-    let regressors: Vec<&str> = terms.iter().map(String::as_str).collect();
     let required: Vec<&str> = cols.iter().map(String::as_str).collect();
-    let d = design_with(df, &outcome, &regressors, intercept, &required)?;
-    let f = fit(&d, family)?;
+    let mut d = design_with(df, &parsed, &required)?;
+    let f = fit_with(&mut d, model, options.control)?;
     let variance = match kind {
         "classical" => Variance::Classical,
         "hc0" => Variance::Hc0,
@@ -117,32 +185,51 @@ pub fn estimate(df: &DataFrame, formula: &str, family: Family, se: &str) -> Resu
         "hc3" => Variance::Hc3,
         "cluster" => Variance::Cluster(groups(df, &cols[0], &d.rows)?),
         "twoway" => Variance::TwoWay(groups(df, &cols[0], &d.rows)?, groups(df, &cols[1], &d.rows)?),
-        _ => Variance::Dyadic(groups(df, &cols[0], &d.rows)?, groups(df, &cols[1], &d.rows)?),
+        _ => Variance::Dyadic(states(df, &cols[0], &d.rows)?, states(df, &cols[1], &d.rows)?),
     };
     let v = vcov(&d, &f, &variance)?;
-    let (n, k) = (d.n() as f64, d.k() as f64);
-    let r_squared = if family == Family::Gaussian {
+    let (n, p) = (d.n() as f64, f.p() as f64);
+    let r_squared = if model == Model::Gaussian {
         let ybar = d.y.iter().sum::<f64>() / n;
         let tss: f64 = d.y.iter().map(|y| (y - ybar).powi(2)).sum();
         1.0 - f.resid.iter().map(|r| r * r).sum::<f64>() / tss
     } else {
-        1.0 - f.loglik / null_loglik(family, &d.y)
+        1.0 - f.loglik / null_loglik(model, &d.y, options.control)?
     };
+    let predictions = options.predictions.iter().map(|at| predict(&d, &f, &v, at)).collect::<Result<_, _>>()?;
+    let first_differences = options
+        .first_differences
+        .iter()
+        .map(|(c, from, to)| first_difference(&d, &f, &v, c, *from, *to, options.sims, options.seed))
+        .collect::<Result<_, _>>()?;
+    let levels = super::absorb::levels(&d.fe);
+    let fixed_effects = d
+        .fe_names
+        .iter()
+        .enumerate()
+        .map(|(j, name)| FixedEffect { name: name.clone(), groups: levels[j], groups_dropped: f.fe_groups_dropped.get(j).copied().unwrap_or(0) })
+        .collect();
+    // Absorbed levels count as parameters in the information criteria, as dummies would.
+    let params = p + f.dof_absorbed as f64;
     Ok(Results {
         formula: formula.to_string(),
-        model: model_name(family).to_string(),
+        model: model.name().to_string(),
         variance: se.to_string(),
         coefficients: tidy(&d, &f, &variance, &v, 0.95),
         dropped_collinear: d.collinear.clone(),
         margins: average_marginal_effects(&d, &f, &v),
+        predictions,
+        first_differences,
+        fixed_effects,
         glance: Glance {
             nobs: d.n(),
             logLik: f.loglik,
-            AIC: -2.0 * f.loglik + 2.0 * k,
-            BIC: -2.0 * f.loglik + k * n.ln(),
+            AIC: -2.0 * f.loglik + 2.0 * params,
+            BIC: -2.0 * f.loglik + params * n.ln(),
             r_squared,
             n_clusters: v.n_clusters,
             n_dropped: d.n_dropped,
+            dropped: d.dropped.clone(),
             converged: f.converged,
             iterations: f.iterations,
             vcov_positive_definite: v.positive_definite,
@@ -167,15 +254,29 @@ impl Results {
         let g = &self.glance;
         let mut s = String::new();
         let _ = writeln!(s, "{}: {}", self.model, self.formula);
+        let why = if g.dropped.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", g.dropped.iter().map(|(w, c)| format!("{w}: {c}")).collect::<Vec<_>>().join("; "))
+        };
         let _ = writeln!(
             s,
-            "N = {}; {} rows dropped for missing values; {} in {} iteration{}",
+            "N = {}; {} rows dropped{why}; {} in {} iteration{}",
             g.nobs,
             g.n_dropped,
             if g.converged { "converged" } else { "NOT converged" },
             g.iterations,
             if g.iterations == 1 { "" } else { "s" }
         );
+        for fe in &self.fixed_effects {
+            let _ = writeln!(
+                s,
+                "fixed effect {}: {} groups absorbed{}",
+                fe.name,
+                fe.groups,
+                if fe.groups_dropped > 0 { format!(", {} dropped (outcome never varies)", fe.groups_dropped) } else { String::new() }
+            );
+        }
         if !self.dropped_collinear.is_empty() {
             let _ = writeln!(s, "dropped as collinear with earlier regressors: {}", self.dropped_collinear.join(", "));
         }
@@ -197,6 +298,25 @@ impl Results {
         }
         let r2 = if self.model == "ols" { "R²" } else { "pseudo-R² (McFadden)" };
         let _ = writeln!(s, "log-likelihood {:.4}; AIC {:.4}; BIC {:.4}; {r2} {:.4}", g.logLik, g.AIC, g.BIC, g.r_squared);
+        for p in &self.predictions {
+            let at = if p.at.is_empty() { "all at means".to_string() } else { format!("{}; the rest at means", fmt_at(&p.at)) };
+            let _ = writeln!(s, "expected {} at {at}: {:.5} [{:.5}, {:.5}] (delta method)", self.outcome(), p.estimate, p.conf_low, p.conf_high);
+        }
+        for d in &self.first_differences {
+            let _ = writeln!(
+                s,
+                "first difference {} {} → {}: {:.5} [{:.5}, {:.5}] ({} simulations, seed {})",
+                d.column, d.from, d.to, d.estimate, d.conf_low, d.conf_high, d.sims, d.seed
+            );
+        }
         s
     }
+
+    fn outcome(&self) -> &str {
+        self.formula.split('~').next().unwrap_or_default().trim()
+    }
+}
+
+fn fmt_at(at: &BTreeMap<String, f64>) -> String {
+    at.iter().map(|(c, v)| format!("{c} = {v}")).collect::<Vec<_>>().join(", ")
 }

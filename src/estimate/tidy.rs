@@ -2,7 +2,7 @@
 //! confidence interval. OLS with classical SEs uses Student's t with n − k degrees of freedom,
 //! every other case the normal, as statsmodels does.
 
-use super::{Design, Family, Fit, Variance, Vcov};
+use super::{Design, Fit, Model, Variance, Vcov};
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
@@ -27,8 +27,8 @@ pub struct Term {
 
 /// The coefficient table of a fit under a variance, with `level` confidence intervals (0.95).
 pub fn tidy(d: &Design, f: &Fit, variance: &Variance, v: &Vcov, level: f64) -> Vec<Term> {
-    let use_t = f.family == Family::Gaussian && *variance == Variance::Classical;
-    let df = (d.n() - d.k()) as f64;
+    let use_t = f.model == Model::Gaussian && *variance == Variance::Classical;
+    let df = (d.n() - f.p() - f.dof_absorbed) as f64;
     // Both distributions are standard: their parameters are valid constants.
     let (sf, quantile): (Box<dyn Fn(f64) -> f64>, f64) = if use_t {
         let t = StudentsT::new(0.0, 1.0, df).unwrap_or_else(|_| unreachable!("df > 0"));
@@ -39,7 +39,7 @@ pub fn tidy(d: &Design, f: &Fit, variance: &Variance, v: &Vcov, level: f64) -> V
         (Box::new(move |x| z.sf(x)), z.inverse_cdf(0.5 + level / 2.0))
     };
     let se = v.std_errors();
-    d.terms
+    f.names
         .iter()
         .enumerate()
         .map(|(j, term)| {

@@ -1,7 +1,7 @@
 //! Variance matrices as sandwiches B·M·B: the bread B = (X'WX)⁻¹ from the model, the meat M
-//! from the scores u_i = x_i (y_i − μ_i). Group sums keep every clustered meat O(n·k²).
+//! from the model's per-observation scores u_i = ∂ℓ_i/∂θ. Group sums keep every clustered meat O(n·k²).
 
-use super::{EstimateError, Family, Fit};
+use super::{EstimateError, Fit, Model};
 use crate::estimate::Design;
 use faer::{Mat, Side};
 use std::collections::{BTreeMap, HashMap};
@@ -48,24 +48,25 @@ impl Vcov {
 fn outer_add(m: &mut [f64], s: &[f64]) {
     let k = s.len();
     for a in 0..k {
-        for b in 0..k {
-            m[a * k + b] += s[a] * s[b];
+        let sa = s[a];
+        for (mb, sb) in m[a * k..(a + 1) * k].iter_mut().zip(s) {
+            *mb += sa * sb;
         }
     }
 }
 
 /// Meat from per-group score sums.
-fn cluster_meat(d: &Design, r: &[f64], groups: &[i64]) -> (Vec<f64>, usize) {
-    let k = d.k();
+fn cluster_meat(f: &Fit, groups: &[i64]) -> (Vec<f64>, usize) {
+    let p = f.p();
     // Ordered by group, so the sums (and the output bytes) are the same on every run.
     let mut sums: BTreeMap<i64, Vec<f64>> = BTreeMap::new();
-    for i in 0..d.n() {
-        let s = sums.entry(groups[i]).or_insert_with(|| vec![0.0; k]);
-        for (sj, xj) in s.iter_mut().zip(d.row(i)) {
-            *sj += xj * r[i];
+    for (i, g) in groups.iter().enumerate() {
+        let s = sums.entry(*g).or_insert_with(|| vec![0.0; p]);
+        for (sj, uj) in s.iter_mut().zip(f.score(i)) {
+            *sj += uj;
         }
     }
-    let mut meat = vec![0.0; k * k];
+    let mut meat = vec![0.0; p * p];
     for s in sums.values() {
         outer_add(&mut meat, s);
     }
@@ -86,53 +87,79 @@ fn check_len(g: &[i64], n: usize) -> Result<(), EstimateError> {
     }
 }
 
+/// Parameters for small-sample factors: the coefficients, plus the levels absorbed by fixed
+/// effects (as if they were dummies, Stata's `areg` and fixest's `fixef_k = "full"`).
+fn params(f: &Fit) -> usize {
+    f.p() + f.dof_absorbed
+}
+
 /// Stata's small-sample factor for `g` clusters.
-fn cluster_factor(f: &Fit, g: usize, n: usize, k: usize) -> f64 {
+fn cluster_factor(f: &Fit, g: usize, n: usize) -> f64 {
     let g = g as f64;
-    if f.family == Family::Gaussian {
-        g / (g - 1.0) * (n as f64 - 1.0) / (n - k) as f64
+    if f.model == Model::Gaussian {
+        g / (g - 1.0) * (n as f64 - 1.0) / (n - params(f)) as f64
     } else {
         g / (g - 1.0)
     }
 }
 
+/// Hat values h_i = w_i x_i'(X'WX)⁻¹x_i of the weighted design (HC3).
+fn hat_values(d: &Design, f: &Fit) -> Result<Vec<f64>, EstimateError> {
+    let k = d.k();
+    let inv = super::glm::inverse(&super::glm::cross(&d.x, k, &f.weights, &vec![0.0; d.n()]).0)?;
+    Ok((0..d.n())
+        .map(|i| {
+            let x = d.row(i);
+            (0..k).map(|a| x[a] * (0..k).map(|b| inv[(a, b)] * x[b]).sum::<f64>()).sum::<f64>() * f.weights[i]
+        })
+        .collect())
+}
+
 /// The variance matrix of `fit` under `variance`. Cluster vectors hold one value per design row.
 pub fn vcov(d: &Design, f: &Fit, variance: &Variance) -> Result<Vcov, EstimateError> {
-    let (n, k) = (d.n(), d.k());
+    let (n, p) = (d.n(), f.p());
     let mut n_clusters = None;
     let matrix = match variance {
         Variance::Classical => {
-            let scale = if f.family.has_dispersion() { f.resid.iter().map(|r| r * r).sum::<f64>() / (n - k) as f64 } else { 1.0 };
-            Mat::from_fn(k, k, |a, b| scale * f.bread[(a, b)])
+            let scale = if f.model.has_dispersion() {
+                f.resid.iter().map(|r| r * r).sum::<f64>() / (n - params(f)) as f64
+            } else {
+                1.0
+            };
+            Mat::from_fn(p, p, |a, b| scale * f.bread[(a, b)])
         }
         Variance::Hc0 | Variance::Hc1 | Variance::Hc3 => {
-            let r: Vec<f64> = if *variance == Variance::Hc3 {
-                (0..n)
-                    .map(|i| {
-                        let x = d.row(i);
-                        let h: f64 = (0..k).map(|a| (0..k).map(|b| x[a] * f.bread[(a, b)] * x[b]).sum::<f64>()).sum::<f64>() * f.weights[i];
-                        f.resid[i] / (1.0 - h)
-                    })
-                    .collect()
+            let hat = if *variance == Variance::Hc3 {
+                if !matches!(f.model, Model::Gaussian | Model::Logit | Model::Probit | Model::Poisson) || !d.fe.is_empty() {
+                    return Err(EstimateError::Unsupported {
+                        what: format!(
+                            "hc3 needs the hat values of a single-index model without absorbed fixed effects, which {}{} is not: use hc1 or a cluster",
+                            f.model.name(),
+                            if d.fe.is_empty() { "" } else { " with fixed effects" }
+                        ),
+                    });
+                }
+                Some(hat_values(d, f)?)
             } else {
-                f.resid.clone()
+                None
             };
-            let mut meat = vec![0.0; k * k];
-            let mut u = vec![0.0; k];
-            for (i, ri) in r.iter().enumerate() {
-                for (uj, xj) in u.iter_mut().zip(d.row(i)) {
-                    *uj = xj * ri;
+            let mut meat = vec![0.0; p * p];
+            let mut u = vec![0.0; p];
+            for i in 0..n {
+                let scale = hat.as_ref().map_or(1.0, |h| 1.0 / (1.0 - h[i]));
+                for (uj, sj) in u.iter_mut().zip(f.score(i)) {
+                    *uj = sj * scale;
                 }
                 outer_add(&mut meat, &u);
             }
-            let scale = if *variance == Variance::Hc1 { n as f64 / (n - k) as f64 } else { 1.0 };
+            let scale = if *variance == Variance::Hc1 { n as f64 / (n - params(f)) as f64 } else { 1.0 };
             sandwich(&f.bread, &meat, scale)
         }
         Variance::Cluster(g) => {
             check_len(g, n)?;
-            let (meat, count) = cluster_meat(d, &f.resid, g);
+            let (meat, count) = cluster_meat(f, g);
             n_clusters = Some(count);
-            sandwich(&f.bread, &meat, cluster_factor(f, count, n, k))
+            sandwich(&f.bread, &meat, cluster_factor(f, count, n))
         }
         Variance::TwoWay(g1, g2) => {
             check_len(g1, n)?;
@@ -148,12 +175,12 @@ pub fn vcov(d: &Design, f: &Fit, variance: &Variance) -> Result<Vcov, EstimateEr
                     .collect()
             };
             let part = |g: &[i64]| {
-                let (meat, count) = cluster_meat(d, &f.resid, g);
-                (sandwich(&f.bread, &meat, cluster_factor(f, count, n, k)), count)
+                let (meat, count) = cluster_meat(f, g);
+                (sandwich(&f.bread, &meat, cluster_factor(f, count, n)), count)
             };
             let ((v1, c1), (v2, c2), (v12, _)) = (part(g1), part(g2), part(&both));
             n_clusters = Some(c1.min(c2));
-            Mat::from_fn(k, k, |a, b| v1[(a, b)] + v2[(a, b)] - v12[(a, b)])
+            Mat::from_fn(p, p, |a, b| v1[(a, b)] + v2[(a, b)] - v12[(a, b)])
         }
         Variance::Dyadic(s1, s2) => {
             check_len(s1, n)?;
@@ -161,18 +188,18 @@ pub fn vcov(d: &Design, f: &Fit, variance: &Variance) -> Result<Vcov, EstimateEr
             let mut by_state: BTreeMap<i64, Vec<f64>> = BTreeMap::new();
             for i in 0..n {
                 for s in [s1[i], s2[i]] {
-                    let e = by_state.entry(s).or_insert_with(|| vec![0.0; k]);
-                    for (ej, xj) in e.iter_mut().zip(d.row(i)) {
-                        *ej += xj * f.resid[i];
+                    let e = by_state.entry(s).or_insert_with(|| vec![0.0; p]);
+                    for (ej, uj) in e.iter_mut().zip(f.score(i)) {
+                        *ej += uj;
                     }
                 }
             }
-            let mut meat = vec![0.0; k * k];
+            let mut meat = vec![0.0; p * p];
             for s in by_state.values() {
                 outer_add(&mut meat, s);
             }
             let dyads: Vec<i64> = s1.iter().zip(s2).map(|(a, b)| a.min(b) * 1_000_000 + a.max(b)).collect();
-            let (vd, _) = cluster_meat(d, &f.resid, &dyads);
+            let (vd, _) = cluster_meat(f, &dyads);
             for (m, v) in meat.iter_mut().zip(vd) {
                 *m -= v;
             }
@@ -180,6 +207,7 @@ pub fn vcov(d: &Design, f: &Fit, variance: &Variance) -> Result<Vcov, EstimateEr
             sandwich(&f.bread, &meat, 1.0)
         }
     };
+    let matrix = Mat::from_fn(p, p, |a, b| f.variance_factor * matrix[(a, b)]);
     let positive_definite = matrix.llt(Side::Lower).is_ok();
     Ok(Vcov { matrix, n_clusters, positive_definite })
 }
