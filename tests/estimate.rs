@@ -161,3 +161,208 @@ fn average_marginal_effects_match_statsmodels() {
         }
     }
 }
+
+/// Compares a fit's parameters and every variance type in `want` (keys as `--se` names).
+fn compare_all(model: &str, df: &DataFrame, d: &allywar::estimate::Design, f: &allywar::estimate::Fit, want: &serde_json::Value) {
+    let params = want["params"].as_array().unwrap();
+    assert_eq!(f.p(), params.len(), "{model}: parameters");
+    for (j, p) in params.iter().enumerate() {
+        close(f.beta[j], p.as_f64().unwrap(), &format!("{model} {}", f.names[j]));
+    }
+    close(f.loglik, want["logLik"].as_f64().unwrap(), &format!("{model} logLik"));
+    let sub = |c: &str| -> Vec<i64> { d.rows.iter().map(|&i| ints(df, c)[i]).collect() };
+    let mut compared = 0;
+    for (name, v) in [
+        ("classical", Variance::Classical),
+        ("hc0", Variance::Hc0),
+        ("hc1", Variance::Hc1),
+        ("hc3", Variance::Hc3),
+        ("cluster:dyad_id", Variance::Cluster(sub("dyad_id"))),
+        ("twoway:dyad_id,year", Variance::TwoWay(sub("dyad_id"), sub("year"))),
+        ("dyadic:ccode1,ccode2", Variance::Dyadic(sub("ccode1"), sub("ccode2"))),
+    ] {
+        let Some(w) = want.get(name) else {
+            assert!(vcov(d, f, &v).is_err() || name != "hc3", "{model}: hc3 without a reference must be refused");
+            continue;
+        };
+        let se = w.get("std_error").unwrap_or(w);
+        let got = vcov(d, f, &v).unwrap().std_errors();
+        for (j, s) in got.iter().enumerate() {
+            close(*s, se[j].as_f64().unwrap(), &format!("{model} {name} SE {}", f.names[j]));
+        }
+        compared += 1;
+    }
+    assert!(compared >= 6, "{model}: {compared} variance types compared");
+}
+
+#[test]
+fn probit_negbin_and_ordered_logit_with_every_variance_type_match_the_references() {
+    let r = reference();
+    let df = data();
+    for (model, outcome, m, intercept) in
+        [("probit", "y_bin", Model::Probit, true), ("negbin", "y_nb", Model::NegBin, true), ("ologit", "y_ord", Model::OLogit, false)]
+    {
+        let d = design(&df, outcome, &["x1", "x2", "x3"], intercept).unwrap();
+        let f = fit(&d, m).unwrap();
+        assert!(f.converged, "{model} converged");
+        compare_all(model, &df, &d, &f, &r["more"][model]);
+    }
+    // The names of the ancillary parameters.
+    let d = design(&df, "y_ord", &["x1"], false).unwrap();
+    assert_eq!(fit(&d, Model::OLogit).unwrap().names, ["x1", "0|1", "1|2", "2|3"]);
+    let d = design(&df, "y_nb", &["x1"], true).unwrap();
+    assert_eq!(fit(&d, Model::NegBin).unwrap().names.last().unwrap(), "alpha");
+    // McFadden's pseudo-R² of the negative binomial uses the intercept-only NB2, as statsmodels.
+    let want = &r["more"]["negbin"];
+    let got = allywar::estimate::estimate(&df, "y_nb ~ x1 + x2 + x3", Model::NegBin, "classical").unwrap();
+    close(got.glance.r_squared, 1.0 - want["logLik"].as_f64().unwrap() / want["llnull"].as_f64().unwrap(), "negbin pseudo-R²");
+}
+
+#[test]
+fn absorbed_fixed_effects_match_pyfixest() {
+    let r = reference();
+    let df = data();
+    let cases = r["fixed_effects"].as_object().unwrap();
+    assert_eq!(cases.len(), 4);
+    for (case, want) in cases {
+        let (model, formula) = case.split_once(": ").unwrap();
+        let m = match model {
+            "ols" => Model::Gaussian,
+            "poisson" => Model::Poisson,
+            _ => Model::Logit,
+        };
+        for se in ["classical", "hc1", "cluster:dyad_id"] {
+            let got = allywar::estimate::estimate(&df, formula, m, se).unwrap_or_else(|e| panic!("{case}: {e}"));
+            assert!(got.glance.converged);
+            let w = &want[se];
+            assert_eq!(got.coefficients.len(), 3, "{case}: the intercept is absorbed");
+            for (j, t) in got.coefficients.iter().enumerate() {
+                close(t.estimate, w["estimate"][j].as_f64().unwrap(), &format!("{case} {se} {}", t.term));
+                close(t.std_error, w["std_error"][j].as_f64().unwrap(), &format!("{case} {se} SE {}", t.term));
+            }
+            if model == "logit" {
+                // Groups of ccode2 whose outcome never varies are dropped and counted.
+                assert_eq!(got.glance.nobs as u64, want["nobs"].as_u64().unwrap(), "{case}: N");
+                assert!(got.fixed_effects[0].groups_dropped > 0 && got.glance.dropped.keys().any(|k| k.contains("never varies")));
+            }
+        }
+    }
+}
+
+#[test]
+fn formulas_with_interactions_transformations_and_factors_match_patsy() {
+    let r = reference();
+    let want = &r["formula"];
+    let got = allywar::estimate::estimate(&data(), want["allywar"].as_str().unwrap(), Model::Logit, "classical").unwrap();
+    let patsy = |t: &str| {
+        t.replace("C(year, Treatment(reference=2001))", "C(year)").replace("np.log", "log").replace("**", "^").replace(' ', "").replace("Intercept", "(Intercept)")
+    };
+    let names: Vec<String> = want["patsy_terms"].as_array().unwrap().iter().map(|t| patsy(t.as_str().unwrap())).collect();
+    assert_eq!(got.coefficients.len(), names.len());
+    for t in &got.coefficients {
+        let j = names.iter().position(|n| *n == t.term).unwrap_or_else(|| panic!("{} not among {names:?}", t.term));
+        close(t.estimate, want["estimate"][j].as_f64().unwrap(), &t.term);
+        close(t.std_error, want["std_error"][j].as_f64().unwrap(), &format!("SE {}", t.term));
+    }
+}
+
+#[test]
+fn predictions_at_means_match_statsmodels_and_first_differences_are_reproducible() {
+    use allywar::estimate::{estimate_with, Options};
+    use std::collections::BTreeMap;
+    let r = reference();
+    let df = data();
+    let opts = Options {
+        predictions: vec![BTreeMap::from([("x2".to_string(), 0.0)]), BTreeMap::from([("x2".to_string(), 1.0)])],
+        first_differences: vec![("x2".to_string(), 0.0, 1.0)],
+        sims: 20_000,
+        seed: 7,
+        ..Options::default()
+    };
+    let got = estimate_with(&df, "y_bin ~ x1 + x2 + x3", Model::Logit, "classical", &opts).unwrap();
+    for (p, want) in got.predictions.iter().zip(r["formula"]["predictions"].as_array().unwrap()) {
+        close(p.estimate, want["estimate"].as_f64().unwrap(), "predicted probability");
+        close(p.std_error, want["std_error"].as_f64().unwrap(), "its delta-method SE");
+    }
+    let fd = &got.first_differences[0];
+    close(fd.estimate, got.predictions[1].estimate - got.predictions[0].estimate, "first difference at the estimates");
+    // 20,000 draws: the simulated mean near the difference at the estimates (they differ by
+    // more than simulation error: the mean of a nonlinear function is not the function of the
+    // mean), the interval around it.
+    assert!((fd.simulated_mean - fd.estimate).abs() < 0.03 * fd.estimate.abs(), "{fd:?}");
+    assert!(fd.conf_low < fd.estimate && fd.estimate < fd.conf_high);
+    let again = estimate_with(&df, "y_bin ~ x1 + x2 + x3", Model::Logit, "classical", &opts).unwrap();
+    assert_eq!(serde_json::to_string(&again.first_differences).unwrap(), serde_json::to_string(&got.first_differences).unwrap(), "same seed, same numbers");
+    let other = estimate_with(&df, "y_bin ~ x1 + x2 + x3", Model::Logit, "classical", &Options { seed: 8, ..opts.clone() }).unwrap();
+    assert_ne!(other.first_differences[0].conf_low, fd.conf_low, "another seed, other draws");
+}
+
+/// King & Zeng's bias against Cox & Snell's general formula, with the third derivatives of the
+/// logit log-likelihood taken by central differences of its Hessian:
+/// b_s = ½ Σ_r Σ_t Σ_u I^{sr} I^{tu} κ_{rtu} (κ_{rt,u} = 0 for a canonical link).
+#[test]
+fn relogit_bias_correction_equals_cox_snell_computed_numerically() {
+    use allywar::estimate::relogit::logit_bias;
+    let df = data();
+    // A rare outcome on a small sample, where the bias matters.
+    let y: Vec<f64> = ints(&df, "y_bin").iter().zip(ints(&df, "y_cnt")).map(|(b, c)| (*b == 1 && c >= 3) as i64 as f64).collect();
+    let mut df = df.clone();
+    df.with_column(Column::new("rare".into(), y)).unwrap();
+    let d = design(&df, "rare", &["x1", "x2"], true).unwrap();
+    let f = fit(&d, Model::Logit).unwrap();
+    let k = d.k();
+    let hessian = |beta: &[f64]| -> Vec<f64> {
+        let mut h = vec![0.0; k * k];
+        for i in 0..d.n() {
+            let x = d.row(i);
+            let eta: f64 = x.iter().zip(beta).map(|(x, b)| x * b).sum();
+            let p = 1.0 / (1.0 + (-eta).exp());
+            for a in 0..k {
+                for b in 0..k {
+                    h[a * k + b] -= p * (1.0 - p) * x[a] * x[b];
+                }
+            }
+        }
+        h
+    };
+    let info = faer::Mat::from_fn(k, k, |a, b| -hessian(&f.beta)[a * k + b]);
+    let inv = allywar::estimate::glm::inverse(&info).unwrap();
+    // κ_{rtu} = ∂H_rt/∂β_u by Richardson-extrapolated central differences.
+    let third: Vec<Vec<f64>> = (0..k)
+        .map(|u| {
+            let diff = |h: f64| -> Vec<f64> {
+                let (mut up, mut down) = (f.beta.clone(), f.beta.clone());
+                up[u] += h;
+                down[u] -= h;
+                hessian(&up).iter().zip(hessian(&down)).map(|(a, b)| (a - b) / (2.0 * h)).collect()
+            };
+            diff(1e-4).iter().zip(diff(2e-4)).map(|(a, b)| (4.0 * a - b) / 3.0).collect()
+        })
+        .collect();
+    let want: Vec<f64> = (0..k)
+        .map(|s| {
+            0.5 * (0..k)
+                .map(|r| inv[(s, r)] * (0..k).flat_map(|t| (0..k).map(move |u| (t, u))).map(|(t, u)| inv[(t, u)] * third[u][r * k + t]).sum::<f64>())
+                .sum::<f64>()
+        })
+        .collect();
+    let got = logit_bias(&d, &f).unwrap();
+    for j in 0..k {
+        let rel = (got[j] - want[j]).abs() / want[j].abs();
+        assert!(rel < 1e-6, "bias of {}: {} vs Cox–Snell {} ({rel:.1e})", d.terms[j], got[j], want[j]);
+    }
+    // The rare-events fit: β̃ = β̂ − b, variance (n/(n+k))² that of the logit; --tau moves the
+    // intercept by −ln[((1−τ)/τ)(ȳ/(1−ȳ))] only.
+    let rl = fit(&d, Model::Relogit { tau: None }).unwrap();
+    for j in 0..k {
+        close(rl.beta[j], f.beta[j] - got[j], "relogit estimate");
+    }
+    let (vl, vr) = (vcov(&d, &f, &Variance::Classical).unwrap(), vcov(&d, &rl, &Variance::Classical).unwrap());
+    let factor = (d.n() as f64 / (d.n() + k) as f64).powi(2);
+    close(vr.matrix[(1, 1)], factor * vl.matrix[(1, 1)], "relogit variance");
+    let tau = 0.01;
+    let pc = fit(&d, Model::Relogit { tau: Some(tau) }).unwrap();
+    let ybar = d.y.iter().sum::<f64>() / d.n() as f64;
+    close(pc.beta[0], rl.beta[0] - ((1.0 - tau) / tau * ybar / (1.0 - ybar)).ln(), "prior-corrected intercept");
+    close(pc.beta[1], rl.beta[1], "slopes untouched by the prior correction");
+}

@@ -54,7 +54,13 @@ def data():
     y_bin = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(int)
     dyad = np.minimum(a, b) * 1000 + np.maximum(a, b)
     y_cnt = rng.poisson(np.exp(0.2 + 0.3 * x1 - 0.2 * x2 + 0.1 * x3 + 0.3 * u))
-    return dict(ccode1=a, ccode2=b, year=year, dyad_id=dyad, x1=x1, x2=x2, x3=x3, y_lin=y_lin, y_bin=y_bin, y_cnt=y_cnt)
+    # Outcomes for the negative binomial and the ordered logit, from a second generator so the
+    # columns above keep their values.
+    rng2 = np.random.default_rng(7)
+    mu = np.exp(0.3 + 0.4 * x1 - 0.3 * x2)
+    y_nb = rng2.negative_binomial(1 / 0.8, 1 / (1 + 0.8 * mu))
+    y_ord = np.digitize(0.8 * x1 - 0.5 * x2 + 0.3 * x3 + rng2.logistic(size=n), [-1.0, 0.5, 1.5])
+    return dict(ccode1=a, ccode2=b, year=year, dyad_id=dyad, x1=x1, x2=x2, x3=x3, y_lin=y_lin, y_bin=y_bin, y_cnt=y_cnt, y_nb=y_nb, y_ord=y_ord)
 
 
 def write_csv(d, path):
@@ -116,7 +122,7 @@ def hc_by_hand(X, resid, w, bread, kind):
     return v * (n / (n - k)) if kind == "hc1" else v
 
 
-def dyadic_literal(X, scores, bread, a, b):
+def dyadic_literal(_X, scores, bread, a, b):
     """Aronow, Samii & Assenova (2015): sum_i V_C(i) - V_D - (N - 2) V_0, each V_C(i) a
     cluster matrix with every observation involving state i in one cluster and every other
     observation alone."""
@@ -124,7 +130,7 @@ def dyadic_literal(X, scores, bread, a, b):
     states = np.unique(np.concatenate([a, b]))
 
     def cluster(groups):
-        meat = np.zeros((X.shape[1], X.shape[1]))
+        meat = np.zeros((scores.shape[1], scores.shape[1]))
         for g in np.unique(groups):
             s = scores[groups == g].sum(axis=0)
             meat += np.outer(s, s)
@@ -141,6 +147,144 @@ def dyadic_literal(X, scores, bread, a, b):
 
 
 REAL_BUILD = "allywar build dyad-year --years 1946:1989 --prd --vars init,mid_onset,tgt_def,chal_def,peace_years --out real.csv"
+
+
+def sandwiches(S, B, d, hat=None):
+    """Every robust variance type from per-observation scores S (n x p) and bread B, written
+    out: HC0, HC1 = n/(n-p) HC0, HC3 (scores over 1 - h_i, when hat values are given), one-way
+    cluster on the dyad with Stata's factor for ML models G/(G-1), two-way on dyad and year
+    (V1 + V2 - V12, each with its factor), and dyadic (literal)."""
+    n, p = S.shape
+    out = {}
+    se = lambda v: np.sqrt(np.diag(v)).tolist()
+    out["hc0"] = se(B @ S.T @ S @ B)
+    out["hc1"] = se(B @ S.T @ S @ B * n / (n - p))
+    if hat is not None:
+        R = S / (1 - hat)[:, None]
+        out["hc3"] = se(B @ R.T @ R @ B)
+
+    def cl(groups):
+        meat = np.zeros((p, p))
+        gs = np.unique(groups)
+        for g in gs:
+            t = S[groups == g].sum(axis=0)
+            meat += np.outer(t, t)
+        return B @ meat @ B * len(gs) / (len(gs) - 1)
+
+    out["cluster:dyad_id"] = se(cl(d["dyad_id"]))
+    both = d["dyad_id"] * 10000 + d["year"]
+    out["twoway:dyad_id,year"] = se(cl(d["dyad_id"]) + cl(d["year"]) - cl(both))
+    out["dyadic:ccode1,ccode2"] = se(dyadic_literal(None, S, B, d["ccode1"], d["ccode2"]))
+    return out
+
+
+def richardson(f, x, h=1e-3):
+    """Central differences of f at x in every coordinate, Richardson-extrapolated (error
+    O(h^4)); f may return an array (one derivative per entry)."""
+    cols = []
+    for j in range(len(x)):
+        def D(h):
+            e = np.zeros(len(x))
+            e[j] = h
+            return (np.asarray(f(x + e)) - np.asarray(f(x - e))) / (2 * h)
+        cols.append((4 * D(h / 2) - D(h)) / 3)
+    return np.stack(cols, axis=-1)
+
+
+def more_models(d, X):
+    """Probit, negative binomial and ordered logit: estimates from statsmodels; scores and
+    Hessians from statsmodels where it has them analytically (probit, NB2), else numerically
+    from statsmodels' own log-likelihood (ordered logit, in the cutpoints themselves)."""
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    out = {}
+    m = sm.Probit(d["y_bin"], X)
+    r = m.fit(disp=0, tol=1e-12, maxiter=100)
+    S, B = m.score_obs(r.params), np.linalg.inv(-m.hessian(r.params))
+    # Hat values from the expected information, as IRLS weighs a probit: phi^2 / (Phi (1 - Phi)).
+    eta = X @ r.params
+    from scipy.stats import norm
+    w = norm.pdf(eta) ** 2 / (norm.cdf(eta) * norm.sf(eta))
+    hat = w * np.einsum("ij,jk,ik->i", X, np.linalg.inv(X.T @ (X * w[:, None])), X)
+    out["probit"] = {"params": r.params.tolist(), "classical": tidy(r), "logLik": float(r.llf), **sandwiches(S, B, d, hat)}
+
+    m = sm.NegativeBinomial(d["y_nb"], X)
+    r = m.fit(disp=0, tol=1e-12, maxiter=500, method="newton")
+    S, B = m.score_obs(r.params), np.linalg.inv(-m.hessian(r.params))
+    out["negbin"] = {"params": r.params.tolist(), "classical": {"std_error": r.bse.tolist()}, "logLik": float(r.llf), "llnull": float(r.llnull), **sandwiches(S, B, d)}
+
+    m = OrderedModel(d["y_ord"], X[:, 1:], distr="logit")
+    r = m.fit(method="bfgs", disp=0, gtol=1e-11, maxiter=10000)
+    r = m.fit(method="newton", disp=0, tol=1e-14, maxiter=50, start_params=r.params)
+    k = X.shape[1] - 1
+
+    def to_sm(theta):
+        return np.concatenate([theta[:k], [theta[k]], np.log(np.diff(theta[k:]))])
+
+    phi = np.asarray(r.params)
+    theta = np.concatenate([phi[:k], np.cumsum(np.concatenate([[phi[k]], np.exp(phi[k + 1:])]))])
+    S = richardson(lambda t: m.loglikeobs(to_sm(t)), theta)
+    H = richardson(lambda t: richardson(lambda u: m.loglike(to_sm(u)), t), theta, h=1e-2)
+    B = np.linalg.inv(-(H + H.T) / 2)
+    out["ologit"] = {"params": theta.tolist(), "classical": {"std_error": np.sqrt(np.diag(B)).tolist()}, "logLik": float(r.llf), **sandwiches(S, B, d)}
+    return out
+
+
+def fixed_effects(d):
+    """Absorbed fixed effects from pyfixest, with the small-sample factors allywar uses: every
+    absorbed level counts as a parameter (k_fixef="full", as dummies would); HC1 is n/(n-K);
+    ML models take G/(G-1) only for clusters; no singleton removal."""
+    import pandas as pd
+    import pyfixest as pf
+
+    df = pd.DataFrame({c: d[c] for c in d})
+    out = {}
+    cases = [
+        ("ols", "y_lin ~ x1 + x2 + x3 | ccode1", lambda f, v, ssc: pf.feols(f, df, vcov=v, ssc=ssc, fixef_rm="none", fixef_tol=1e-14)),
+        ("ols", "y_lin ~ x1 + x2 + x3 | ccode1 + year", lambda f, v, ssc: pf.feols(f, df, vcov=v, ssc=ssc, fixef_rm="none", fixef_tol=1e-14)),
+        ("poisson", "y_cnt ~ x1 + x2 + x3 | ccode1", lambda f, v, ssc: pf.fepois(f, df, vcov=v, ssc=ssc, fixef_rm="none", iwls_tol=1e-14, fixef_tol=1e-14)),
+        ("logit", "y_bin ~ x1 + x2 + x3 | ccode2", lambda f, v, ssc: pf.feglm(f, df, family="logit", vcov=v, ssc=ssc, fixef_rm="none", iwls_tol=1e-14, fixef_tol=1e-14)),
+    ]
+    for model, fml, fit in cases:
+        ols = model == "ols"
+        res = {}
+        for name, vcov in [("classical", "iid"), ("hc1", "hetero"), ("cluster:dyad_id", {"CRV1": "dyad_id"})]:
+            # (n-1)/(n-K) for OLS only, K with the absorbed levels.
+            ssc = pf.ssc(k_adj=ols, k_fixef="full", G_adj=True, G_df="conventional")
+            r = fit(fml, vcov, ssc)
+            se = r.se().to_numpy()
+            if name == "hc1" and not ols:
+                # HC1 = n/(n-K) HC0, K counting the groups left in the sample (pyfixest's k_adj
+                # would count the dropped groups too): pyfixest's HC0 with the factor written out.
+                fe = fml.split("| ")[1]
+                used = df.groupby(fe)[fml.split(" ~")[0]].transform(lambda y: y.nunique() > 1)
+                K = 3 + df.loc[used, fe].nunique()
+                se = se * np.sqrt(r._N / (r._N - K))
+            res[name] = {"estimate": r.coef().tolist(), "std_error": se.tolist()}
+            res["nobs"] = int(r._N)
+        out[f"{model}: {fml}"] = res
+    return out
+
+
+def formula_and_predictions(d):
+    """A formula with an interaction, I(), log() and a factor, through patsy (statsmodels'
+    formula API); the expected probability at the means (delta-method SE on the probability
+    scale, statsmodels' se_mean) with x2 set to 0 and to 1."""
+    import pandas as pd
+    import statsmodels.formula.api as smf
+
+    df = pd.DataFrame({c: d[c] for c in d})
+    r = smf.glm("y_bin ~ x1*x2 + I(x3**2) + np.log(x1 + 5) + C(year, Treatment(reference=2001))", df, family=sm.families.Binomial()).fit(tol=1e-12)
+    out = {"allywar": "y_bin ~ x1*x2 + I(x3^2) + log(x1 + 5) + C(year, ref=2001)", "patsy_terms": list(r.params.index), "estimate": r.params.tolist(), "std_error": r.bse.tolist()}
+    base = smf.glm("y_bin ~ x1 + x2 + x3", df, family=sm.families.Binomial()).fit(tol=1e-12)
+    means = df[["x1", "x2", "x3"]].mean()
+    out["predictions"] = []
+    for x2 in [0.0, 1.0]:
+        at = means.copy()
+        at["x2"] = x2
+        p = base.get_prediction(pd.DataFrame([at])).summary_frame()
+        out["predictions"].append({"x2": x2, "estimate": float(p["mean"].iloc[0]), "std_error": float(p["mean_se"].iloc[0])})
+    return out
 
 
 def real_frame(path):
@@ -206,6 +350,9 @@ def main():
     for model, y, cls in [("logit", d["y_bin"], sm.Logit), ("poisson", d["y_cnt"], sm.Poisson)]:
         m = cls(y, X).fit(disp=0, tol=1e-12, maxiter=100).get_margeff(at="overall", method="dydx")
         out["margins"][model] = {"terms": names[1:], "estimate": m.margeff.tolist(), "std_error": m.margeff_se.tolist()}
+    out["more"] = more_models(d, X)
+    out["fixed_effects"] = fixed_effects(d)
+    out["formula"] = formula_and_predictions(d)
     if len(sys.argv) > 1:
         out["real"] = real_frame(sys.argv[1])
     else:
