@@ -140,6 +140,16 @@ fn a_real_frame_built_by_allywar_matches_statsmodels() {
             close(got.glance.logLik, real["logit"]["glance"]["logLik"].as_f64().unwrap(), "real logit logLik");
         }
     }
+    // Probit (statsmodels) and the logit with year fixed effects absorbed (pyfixest).
+    let fe_formula = format!("{formula} | year");
+    for (model, m, f, se) in [("probit", Model::Probit, formula, "classical"), ("logit | year", Model::Logit, fe_formula.as_str(), "cluster:dyad_id")] {
+        let got = estimate(&df, f, m, se).unwrap();
+        let want = &real[model][se];
+        for (j, t) in got.coefficients.iter().enumerate() {
+            close(t.estimate, want["estimate"][j].as_f64().unwrap(), &format!("real {model} {se} {}", t.term));
+            close(t.std_error, want["std_error"][j].as_f64().unwrap(), &format!("real {model} {se} SE {}", t.term));
+        }
+    }
 }
 
 #[test]

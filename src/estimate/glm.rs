@@ -334,9 +334,13 @@ fn irls(d: &Design, model: Model, control: Control) -> Result<Fit, EstimateError
         while iterations < control.max_iter {
             iterations += 1;
             let (z, w): (Vec<f64>, Vec<f64>) = d.y.iter().zip(&eta).map(|(&y, &e)| working(model, y, e)).unzip();
+            let before = std::mem::take(&mut beta);
             (beta, eta) = step(&w, &z)?;
             let dev = -2.0 * loglik(model, &d.y, &eta);
-            if (dev - dev_old).abs() <= control.tol * (dev.abs() + 0.1) {
+            // The deviance settles before the estimates do where the steps are not Newton's
+            // (probit): both must.
+            let moved = before.iter().zip(&beta).map(|(a, b)| (a - b).abs() / (b.abs() + 0.1)).fold(0.0, f64::max);
+            if (dev - dev_old).abs() <= control.tol * (dev.abs() + 0.1) && (before.is_empty() || moved < 1e-9) {
                 converged = true;
                 break;
             }

@@ -312,7 +312,22 @@ def real_frame(path):
             "glance": {"logLik": float(base.llf)},
         },
         "ols": {"hc1": tidy(sm.OLS(y, X).fit(cov_type="HC1"))},
+        "probit": {"classical": tidy(sm.Probit(y, X).fit(disp=0, tol=1e-12, maxiter=100))},
+        "logit | year": real_fixed_effects(rows),
     }
+
+
+def real_fixed_effects(rows):
+    """The logit with year fixed effects absorbed, dyad-clustered (G/(G-1)), from pyfixest."""
+    import pandas as pd
+    import pyfixest as pf
+
+    df = pd.DataFrame(rows).astype(float)
+    r = pf.feglm(
+        "init ~ tgt_def + chal_def + peace_years | year", df, family="logit", vcov={"CRV1": "dyad_id"},
+        ssc=pf.ssc(k_adj=False, k_fixef="full", G_adj=True, G_df="conventional"), fixef_rm="none", iwls_tol=1e-14,
+    )
+    return {"cluster:dyad_id": {"estimate": r.coef().tolist(), "std_error": r.se().tolist()}, "nobs": int(r._N)}
 
 
 def main():
