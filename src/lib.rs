@@ -28,6 +28,7 @@ pub mod datadir;
 pub mod estimate;
 pub mod fetch;
 pub mod frame;
+pub mod input;
 pub mod output;
 pub mod sources;
 pub mod types;

@@ -79,3 +79,57 @@ fn a_real_dyad_year_frame_reads_back_identically() {
     allywar::output::write_frame(&mut f, &again).unwrap();
     assert_eq!(std::fs::read(&path).unwrap(), std::fs::read(&again).unwrap(), ".dta output is deterministic");
 }
+
+/// .dta files written by pandas (formats 114 and 118, an independent writer) and by allywar read
+/// back to the same frame as the CSV, nulls included; a truncated file is refused at its byte.
+#[test]
+fn dta_frames_from_pandas_and_allywar_read_back_and_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference/synthetic.csv");
+    let script = r#"
+import sys
+import numpy as np
+import pandas as pd
+df = pd.read_csv(sys.argv[1])
+df.loc[3, "x1"] = np.nan
+df["name"] = ["s%d" % i for i in range(len(df))]
+df["y_bin"] = df["y_bin"].astype("int8")
+df["year"] = df["year"].astype("int16")
+df["x3"] = df["x3"].astype("float32")
+df.to_stata(sys.argv[2] + "/v114.dta", version=114, write_index=False)
+df.to_stata(sys.argv[2] + "/v118.dta", version=118, write_index=False)
+"#;
+    let out = Command::new("python3").arg("-c").arg(script).arg(&csv).arg(dir.path()).output().expect("python3 is needed for this test");
+    assert!(out.status.success(), "pandas.to_stata failed (pip install pandas):\n{}", String::from_utf8_lossy(&out.stderr));
+    let want = allywar::input::read_frame(&csv).unwrap();
+    for v in ["v114", "v118"] {
+        let got = allywar::input::read_frame(&dir.path().join(format!("{v}.dta"))).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(got.height(), want.height(), "{v}");
+        for c in ["ccode1", "year", "y_bin", "y_cnt"] {
+            let a = got.column(c).unwrap().cast(&DataType::Int64).unwrap();
+            let b = want.column(c).unwrap().cast(&DataType::Int64).unwrap();
+            assert!(a.as_materialized_series().equals(b.as_materialized_series()), "{v} {c}");
+        }
+        let x1 = got.column("x1").unwrap().f64().unwrap().clone();
+        assert_eq!(x1.null_count(), 1, "{v}: NaN in pandas is Stata's `.`, a null here");
+        assert_eq!(x1.get(0), want.column("x1").unwrap().f64().unwrap().get(0));
+        let x3 = got.column("x3").unwrap().f64().unwrap().get(5).unwrap();
+        assert!((x3 - want.column("x3").unwrap().f64().unwrap().get(5).unwrap()).abs() < 1e-6, "{v}: float32");
+        assert_eq!(got.column("name").unwrap().str().unwrap().get(7), Some("s7"));
+    }
+    // allywar's own .dta, through `fit`: the same estimates as from the CSV.
+    let frame = allywar::input::read_frame(&csv).unwrap();
+    let dta = dir.path().join("own.dta");
+    let mut df = frame.clone();
+    allywar::output::write_frame(&mut df, &dta).unwrap_or_else(|e| panic!("{e}"));
+    let f = "y_bin ~ x1 + x2 + x3";
+    let a = allywar::estimate::estimate(&allywar::input::read_frame(&dta).unwrap(), f, allywar::estimate::Model::Logit, "hc1").unwrap();
+    let b = allywar::estimate::estimate(&frame, f, allywar::estimate::Model::Logit, "hc1").unwrap();
+    assert_eq!(serde_json::to_string(&a.coefficients).unwrap(), serde_json::to_string(&b.coefficients).unwrap());
+    // A file cut short names the byte where it ends.
+    let bytes = std::fs::read(dir.path().join("v118.dta")).unwrap();
+    let err = allywar::input::read_dta(&bytes[..bytes.len() / 2], "cut.dta").unwrap_err().to_string();
+    assert!(err.starts_with("cut.dta: byte ") && err.contains("the file ends"), "{err}");
+    let err = allywar::input::read_dta(b"hello", "x.dta").unwrap_err().to_string();
+    assert!(err.contains("expected a Stata .dta file"), "{err}");
+}

@@ -10,9 +10,8 @@ use allywar::estimate::results::variance_columns;
 use allywar::estimate::{estimate_with, Control, Model as Estimator, Options};
 use allywar::types::Unit;
 use anyhow::{bail, Context, Result};
-use polars::prelude::*;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// The models `fit` knows.
@@ -37,7 +36,7 @@ pub enum Model {
 /// Estimate a model on a frame file.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The frame: a .parquet, .arrow (.ipc, .feather) or .csv file, such as `allywar build`
+    /// The frame: a .parquet, .arrow (.ipc, .feather), .csv or Stata .dta file, such as `allywar build`
     /// writes; or a unit name (dyad-year, state-year, ...) to build the frame with the flags below.
     pub frame: String,
     /// The model, R style: `outcome ~ x1 + I(x2^2) + log(x3) + a:b + c*d + C(region) - 1 | fe1 + fe2`.
@@ -81,18 +80,6 @@ pub struct Args {
     pub build: FrameArgs,
 }
 
-fn read_frame(path: &Path) -> Result<DataFrame> {
-    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    let file = || std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()));
-    let df = match ext.as_deref() {
-        Some("parquet" | "pq") => ParquetReader::new(file()?).finish(),
-        Some("arrow" | "ipc" | "feather") => IpcReader::new(file()?).finish(),
-        Some("csv") => CsvReadOptions::default().try_into_reader_with_file_path(Some(path.to_path_buf()))?.finish(),
-        _ => bail!("{}: expected a .parquet, .arrow or .csv frame (.dta is not read yet)", path.display()),
-    };
-    anyhow::Context::with_context(df, || format!("{}: cannot read the frame", path.display()))
-}
-
 /// Runs `allywar fit`.
 pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     let (df, data) = match <Unit as clap::ValueEnum>::from_str(&args.frame, true) {
@@ -127,7 +114,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
                 );
             }
             let path = PathBuf::from(&args.frame);
-            let df = read_frame(&path)?;
+            let df = allywar::input::read_frame(&path)?;
             let (_, sha256) = allywar::verify::sha256_file(&path)?;
             (df, vec![serde_json::json!({"file": args.frame, "sha256": sha256})])
         }
