@@ -130,3 +130,73 @@ pub fn peak_rss() -> Option<u64> {
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
 }
+
+/// The regressors of the fit benchmark: twelve, as a deterrence model carries them.
+pub const FIT_REGRESSORS: [&str; 12] = [
+    "tgt_def",
+    "chal_def",
+    "def_12",
+    "def_21",
+    "peace_years",
+    "peace_years2",
+    "peace_years3",
+    "land_contig",
+    "ln_capdist",
+    "major_any",
+    "cap_ratio_ln",
+    "jdem",
+];
+
+/// The fit benchmark's cases: (name, formula suffix, variance).
+pub const FIT_CASES: [(&str, &str, &str); 3] =
+    [("cluster:dyad_id", "", "cluster:dyad_id"), ("dyadic:ccode1,ccode2", "", "dyadic:ccode1,ccode2"), ("| year", " | year", "cluster:dyad_id")];
+
+/// The frame of the fit benchmark: directed dyad-years 1816–2014 (COW MID 5) with `init` and
+/// the twelve regressors.
+pub fn fit_spec() -> Spec {
+    let vars: Vec<&str> = ["init"].into_iter().chain(FIT_REGRESSORS).collect();
+    Spec::new(Unit::DyadYear).years(Years { first: 1816, last: 2014 }).mids(Mids::Cow5).vars(vars)
+}
+
+/// One case of the fit benchmark.
+#[derive(Debug, Clone)]
+pub struct FitTiming {
+    /// Case name.
+    pub case: String,
+    /// Seconds of each run: design, fit and variance.
+    pub seconds: Vec<f64>,
+    /// Observations used.
+    pub nobs: usize,
+    /// Peak memory above the frame during the fits (VmHWM after resetting it, less the resident
+    /// size before), bytes.
+    pub extra_peak: Option<u64>,
+}
+
+/// Resets the process's peak resident size (Linux: `5` into `clear_refs`), returning the
+/// resident size now.
+fn reset_peak() -> Option<u64> {
+    std::fs::write("/proc/self/clear_refs", "5").ok()?;
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    Some(line.split_whitespace().nth(1)?.parse::<u64>().ok()? * 1024)
+}
+
+/// Times the fit benchmark's cases `runs` times each on `frame`.
+pub fn run_fit(frame: &polars::prelude::DataFrame, runs: usize) -> Result<Vec<FitTiming>, crate::estimate::EstimateError> {
+    let formula = format!("init ~ {}", FIT_REGRESSORS.join(" + "));
+    FIT_CASES
+        .iter()
+        .map(|(name, suffix, se)| {
+            let before = reset_peak();
+            let mut t = FitTiming { case: name.to_string(), seconds: Vec::new(), nobs: 0, extra_peak: None };
+            for _ in 0..runs.max(1) {
+                let start = Instant::now();
+                let r = crate::estimate::estimate(frame, &format!("{formula}{suffix}"), crate::estimate::Model::Logit, se)?;
+                t.seconds.push(start.elapsed().as_secs_f64());
+                t.nobs = r.glance.nobs;
+            }
+            t.extra_peak = before.zip(peak_rss()).map(|(b, p)| p.saturating_sub(b));
+            Ok(t)
+        })
+        .collect()
+}
