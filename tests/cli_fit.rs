@@ -121,3 +121,44 @@ fn fit_errors_say_what_is_wrong() {
         .failure()
         .stderr(predicate::str::contains("expected COL=FROM:TO"));
 }
+
+/// Every model through the command line on the synthetic data, with the pieces each adds to
+/// the summary and the JSON: cutpoints, α, absorbed groups, predictions, first differences.
+#[test]
+fn every_model_through_the_command_line() {
+    let csv = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference/synthetic.csv");
+    let tmp = tempfile::tempdir().unwrap();
+    let cases: [(&str, &str, &[&str], &str); 7] = [
+        ("ols", "y_lin ~ x1 + C(year, ref=2001) + x1:x2", &["--se", "hc3"], "C(year)[T.2000]"),
+        ("probit", "y_bin ~ x1 + I(x3^2)", &["--se", "twoway:dyad_id,year"], "I(x3^2)"),
+        ("poisson", "y_cnt ~ x1 + x2 | ccode1", &["--se", "cluster:dyad_id"], "fixed effect ccode1: 30 groups absorbed"),
+        ("negbin", "y_nb ~ x1 + x2", &["--se", "dyadic:ccode1,ccode2"], "alpha"),
+        ("ologit", "y_ord ~ x1 + x2 + x3", &["--se", "hc1"], "2|3"),
+        ("relogit", "y_bin ~ x1 + x2", &["--tau", "0.05", "--predict", "x2=1", "--fd", "x2=0:1"], "first difference x2 0 → 1"),
+        ("logit", "y_bin ~ x1 + x2 + x3 | ccode2", &["--se", "cluster:dyad_id"], "dropped (outcome never varies)"),
+    ];
+    for (model, formula, extra, shows) in cases {
+        let json = tmp.path().join(format!("{model}.json"));
+        allywar()
+            .arg("fit")
+            .arg(&csv)
+            .args(["--formula", formula, "--model", model])
+            .args(extra)
+            .arg("--out")
+            .arg(&json)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(format!("{model}: {formula}")))
+            .stdout(predicate::str::contains(shows));
+        let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        assert_eq!(r["model"], model);
+        assert!(r["glance"]["converged"].as_bool().unwrap());
+        assert!(r["coefficients"].as_array().unwrap().iter().all(|t| t["std_error"].as_f64().unwrap() > 0.0), "{model}");
+        if model == "relogit" {
+            let fd = &r["first_differences"][0];
+            assert!(fd["conf_low"].as_f64().unwrap() < fd["estimate"].as_f64().unwrap());
+            assert_eq!(fd["seed"], 20010101);
+            assert_eq!(r["predictions"][0]["at"]["x2"], 1.0);
+        }
+    }
+}

@@ -25,10 +25,13 @@ pub fn demean(fe: &[Vec<u32>], w: &[f64], m: &mut [f64], c: usize) -> usize {
     let n = w.len();
     let lv = levels(fe);
     let wsum: Vec<Vec<f64>> = fe.iter().zip(&lv).map(|(g, &l)| group_weights(g, w, l)).collect();
-    let total: f64 = w.iter().sum();
-    let scale: Vec<f64> = (0..c)
-        .map(|j| ((0..n).map(|i| w[i] * m[i * c + j] * m[i * c + j]).sum::<f64>() / total).sqrt().max(1e-300))
-        .collect();
+    let several = fe.len() > 1;
+    let scale: Vec<f64> = if several {
+        let total: f64 = w.iter().sum();
+        (0..c).map(|j| ((0..n).map(|i| w[i] * m[i * c + j] * m[i * c + j]).sum::<f64>() / total).sqrt().max(1e-300)).collect()
+    } else {
+        Vec::new()
+    };
     let mut sweeps = 0;
     while sweeps < 100_000 {
         sweeps += 1;
@@ -47,8 +50,10 @@ pub fn demean(fe: &[Vec<u32>], w: &[f64], m: &mut [f64], c: usize) -> usize {
                     *sj /= ws[gi];
                 }
             }
-            for j in 0..c {
-                moved = moved.max((0..l).map(|gi| sums[gi * c + j].abs()).fold(0.0, f64::max) / scale[j]);
+            if several {
+                for j in 0..c {
+                    moved = moved.max((0..l).map(|gi| sums[gi * c + j].abs()).fold(0.0, f64::max) / scale[j]);
+                }
             }
             for i in 0..n {
                 let s = &sums[g[i] as usize * c..(g[i] as usize + 1) * c];
@@ -57,7 +62,7 @@ pub fn demean(fe: &[Vec<u32>], w: &[f64], m: &mut [f64], c: usize) -> usize {
                 }
             }
         }
-        if fe.len() <= 1 || moved < 1e-13 {
+        if !several || moved < 1e-13 {
             break;
         }
     }

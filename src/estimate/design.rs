@@ -138,6 +138,20 @@ fn floats(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>, EstimateError>
 /// `None` where the value is missing.
 pub fn group_ids(df: &DataFrame, name: &str) -> Result<Vec<Option<u32>>, EstimateError> {
     let c = df.column(name).map_err(|_| unknown(df, name))?;
+    if c.dtype().is_integer() {
+        let c = c.cast(&DataType::Int64)?;
+        let mut ids: HashMap<i64, u32> = HashMap::new();
+        return Ok(c
+            .i64()?
+            .iter()
+            .map(|v| {
+                v.map(|v| {
+                    let next = ids.len() as u32;
+                    *ids.entry(v).or_insert(next)
+                })
+            })
+            .collect());
+    }
     let c = c.cast(&DataType::String)?;
     let mut ids: HashMap<&str, u32> = HashMap::new();
     let ca = c.str()?;
@@ -281,15 +295,33 @@ pub fn design_with(df: &DataFrame, formula: &Formula, required: &[&str]) -> Resu
         fe_names: formula.fixed_effects.clone(),
         fe: vec![Vec::with_capacity(keep.len()); fe.len()],
     };
+    // Each design column over the complete rows at once, then rows with an undefined value
+    // (the log of a negative number) dropped.
+    let by_name: HashMap<&str, &[Option<f64>]> = columns.iter().map(String::as_str).zip(values.iter().map(Vec::as_slice)).collect();
+    let computed: Vec<Vec<f64>> = d
+        .parts
+        .iter()
+        .map(|parts| {
+            let mut v = vec![1.0; keep.len()];
+            for p in parts {
+                match p {
+                    Part::Value(e) => e.eval_rows(&by_name, &keep).iter().zip(v.iter_mut()).for_each(|(a, b)| *b *= a),
+                    Part::Level(c, l) => {
+                        let col = by_name.get(c.as_str()).copied().unwrap_or_default();
+                        keep.iter().zip(v.iter_mut()).for_each(|(&i, b)| *b *= f64::from(col[i] == Some(*l)))
+                    }
+                }
+            }
+            v
+        })
+        .collect();
     let mut sums = vec![0.0; columns.len()];
-    for &i in &keep {
-        let get = |c: &str| index.get(c).and_then(|&j| values[j][i]);
-        let Some(row) = d.row_at(&get).filter(|r| r.iter().all(|v| v.is_finite())) else {
-            let bad = d.row_at(&get).and_then(|r| r.iter().position(|v| !v.is_finite())).map(|j| d.terms[j].clone()).unwrap_or_default();
-            *d.dropped.entry(format!("{bad} undefined")).or_default() += 1;
+    for (r, &i) in keep.iter().enumerate() {
+        if let Some(j) = computed.iter().position(|c| !c[r].is_finite()) {
+            *d.dropped.entry(format!("{} undefined", d.terms[j])).or_default() += 1;
             continue;
-        };
-        d.x.extend(row);
+        }
+        d.x.extend(computed.iter().map(|c| c[r]));
         d.y.push(y[i].unwrap_or_default());
         d.rows.push(i);
         for (g, v) in d.fe.iter_mut().zip(&fe) {

@@ -6,6 +6,7 @@
 //! absorb.
 
 use super::EstimateError;
+use std::collections::HashMap;
 
 /// An arithmetic expression over columns, as inside `I()` or `log()`.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,6 +50,40 @@ impl Expr {
                 }
             }
         })
+    }
+
+    /// The values at the rows `rows` of frame columns given whole;
+    /// a missing value gives NaN, so callers pass complete rows only.
+    pub fn eval_rows(&self, columns: &HashMap<&str, &[Option<f64>]>, rows: &[usize]) -> Vec<f64> {
+        match self {
+            Expr::Num(v) => vec![*v; rows.len()],
+            Expr::Col(c) => {
+                let col = columns.get(c.as_str()).copied().unwrap_or_default();
+                rows.iter().map(|&i| col.get(i).copied().flatten().unwrap_or(f64::NAN)).collect()
+            }
+            Expr::Neg(e) => e.eval_rows(columns, rows).into_iter().map(|v| -v).collect(),
+            Expr::Bin(op, a, b) => {
+                let (a, b) = (a.eval_rows(columns, rows), b.eval_rows(columns, rows));
+                a.iter()
+                    .zip(&b)
+                    .map(|(a, b)| match op {
+                        '+' => a + b,
+                        '-' => a - b,
+                        '*' => a * b,
+                        '/' => a / b,
+                        _ => a.powf(*b),
+                    })
+                    .collect()
+            }
+            Expr::Call(f, e) => {
+                let v = e.eval_rows(columns, rows);
+                match f.as_str() {
+                    "log" => v.iter().map(|v| v.ln()).collect(),
+                    "exp" => v.iter().map(|v| v.exp()).collect(),
+                    _ => v.iter().map(|v| v.sqrt()).collect(),
+                }
+            }
+        }
     }
 
     /// Columns the expression reads, in order of appearance.

@@ -4,7 +4,7 @@
 use super::{EstimateError, Fit, Model};
 use crate::estimate::Design;
 use faer::{Mat, Side};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// A variance type.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,22 +55,41 @@ fn outer_add(m: &mut [f64], s: &[f64]) {
     }
 }
 
-/// Meat from per-group score sums.
+/// Dense group numbers 0.. in order of first appearance, and their count.
+fn dense(groups: &[i64]) -> (Vec<u32>, usize) {
+    let mut ids: HashMap<i64, u32> = HashMap::new();
+    let g = groups
+        .iter()
+        .map(|v| {
+            let next = ids.len() as u32;
+            *ids.entry(*v).or_insert(next)
+        })
+        .collect();
+    (g, ids.len())
+}
+
+/// Σ_g s_g s_g' from per-group score sums (groups numbered 0..count).
+fn meat_of_sums(sums: &[f64], p: usize) -> Vec<f64> {
+    let mut meat = vec![0.0; p * p];
+    for s in sums.chunks(p.max(1)) {
+        outer_add(&mut meat, s);
+    }
+    meat
+}
+
+/// Meat from per-group score sums. Groups are summed in order of first appearance, so the sums
+/// (and the output bytes) are the same on every run.
 fn cluster_meat(f: &Fit, groups: &[i64]) -> (Vec<f64>, usize) {
     let p = f.p();
-    // Ordered by group, so the sums (and the output bytes) are the same on every run.
-    let mut sums: BTreeMap<i64, Vec<f64>> = BTreeMap::new();
-    for (i, g) in groups.iter().enumerate() {
-        let s = sums.entry(*g).or_insert_with(|| vec![0.0; p]);
+    let (ids, count) = dense(groups);
+    let mut sums = vec![0.0; count * p];
+    for (i, g) in ids.iter().enumerate() {
+        let s = &mut sums[*g as usize * p..(*g as usize + 1) * p];
         for (sj, uj) in s.iter_mut().zip(f.score(i)) {
             *sj += uj;
         }
     }
-    let mut meat = vec![0.0; p * p];
-    for s in sums.values() {
-        outer_add(&mut meat, s);
-    }
-    (meat, sums.len())
+    (meat_of_sums(&sums, p), count)
 }
 
 fn sandwich(bread: &Mat<f64>, meat: &[f64], scale: f64) -> Mat<f64> {
@@ -185,25 +204,23 @@ pub fn vcov(d: &Design, f: &Fit, variance: &Variance) -> Result<Vcov, EstimateEr
         Variance::Dyadic(s1, s2) => {
             check_len(s1, n)?;
             check_len(s2, n)?;
-            let mut by_state: BTreeMap<i64, Vec<f64>> = BTreeMap::new();
+            let both: Vec<i64> = s1.iter().chain(s2.iter()).copied().collect();
+            let (ids, states) = dense(&both);
+            let mut sums = vec![0.0; states * p];
             for i in 0..n {
-                for s in [s1[i], s2[i]] {
-                    let e = by_state.entry(s).or_insert_with(|| vec![0.0; p]);
-                    for (ej, uj) in e.iter_mut().zip(f.score(i)) {
+                for g in [ids[i], ids[n + i]] {
+                    for (ej, uj) in sums[g as usize * p..(g as usize + 1) * p].iter_mut().zip(f.score(i)) {
                         *ej += uj;
                     }
                 }
             }
-            let mut meat = vec![0.0; p * p];
-            for s in by_state.values() {
-                outer_add(&mut meat, s);
-            }
+            let mut meat = meat_of_sums(&sums, p);
             let dyads: Vec<i64> = s1.iter().zip(s2).map(|(a, b)| a.min(b) * 1_000_000 + a.max(b)).collect();
             let (vd, _) = cluster_meat(f, &dyads);
             for (m, v) in meat.iter_mut().zip(vd) {
                 *m -= v;
             }
-            n_clusters = Some(by_state.len());
+            n_clusters = Some(states);
             sandwich(&f.bread, &meat, 1.0)
         }
     };
