@@ -387,20 +387,8 @@ impl Design {
 /// the earlier ones kept: a column's pivot in the Cholesky factor of X'X must exceed 1e-9 of its
 /// own sum of squares.
 pub fn independent_columns(x: &[f64], n: usize, k: usize) -> Vec<usize> {
-    let mut xtx = vec![0.0; k * k];
-    for i in 0..n {
-        let x = &x[i * k..(i + 1) * k];
-        for a in 0..k {
-            for b in 0..=a {
-                xtx[a * k + b] += x[a] * x[b];
-            }
-        }
-    }
-    for a in 0..k {
-        for b in 0..a {
-            xtx[b * k + a] = xtx[a * k + b];
-        }
-    }
+    let xtx = super::glm::cross(x, k, &vec![1.0; n], &[]).0;
+    let xtx: Vec<f64> = (0..k * k).map(|i| xtx[(i / k, i % k)]).collect();
     let mut kept: Vec<usize> = Vec::new();
     for j in 0..k {
         let cand: Vec<usize> = kept.iter().copied().chain([j]).collect();
