@@ -125,13 +125,23 @@ fn unknown(df: &DataFrame, name: &str) -> EstimateError {
     EstimateError::UnknownColumn { name: name.to_string(), suggestion }
 }
 
-fn floats(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>, EstimateError> {
+/// A column as numbers, missing (null, or NaN in the data) as NaN: rows with a missing value
+/// are dropped and counted before anything is computed, so NaN never reaches an estimate.
+fn floats(df: &DataFrame, name: &str) -> Result<Vec<f64>, EstimateError> {
     let c = df.column(name).map_err(|_| unknown(df, name))?;
     if !c.dtype().is_primitive_numeric() && !c.dtype().is_bool() {
         return Err(EstimateError::NotNumeric { name: name.to_string(), dtype: c.dtype().to_string() });
     }
     let c = c.cast(&DataType::Float64)?;
-    Ok(c.f64()?.iter().map(|v| v.filter(|v| !v.is_nan())).collect())
+    let mut out = Vec::with_capacity(c.len());
+    for arr in c.f64()?.downcast_iter() {
+        let values = arr.values().as_slice();
+        match arr.validity() {
+            None => out.extend_from_slice(values),
+            Some(valid) => out.extend(values.iter().zip(valid.iter()).map(|(&v, ok)| if ok { v } else { f64::NAN })),
+        }
+    }
+    Ok(out)
 }
 
 /// Group numbers of a column of any type (numbers or text), 0.. in order of first appearance;
@@ -197,25 +207,34 @@ pub fn design_with(df: &DataFrame, formula: &Formula, required: &[&str]) -> Resu
             }
         }
     }
-    let values: Vec<Vec<Option<f64>>> = columns.iter().map(|c| floats(df, c)).collect::<Result<_, _>>()?;
+    let values: Vec<Vec<f64>> = columns.iter().map(|c| floats(df, c)).collect::<Result<_, _>>()?;
     let fe: Vec<Vec<Option<u32>>> = formula.fixed_effects.iter().map(|c| group_ids(df, c)).collect::<Result<_, _>>()?;
-    let needed: Vec<Vec<Option<f64>>> = required.iter().map(|r| floats(df, r)).collect::<Result<_, _>>()?;
+    let needed: Vec<Vec<f64>> = required.iter().map(|r| floats(df, r)).collect::<Result<_, _>>()?;
     let index: HashMap<&str, usize> = columns.iter().enumerate().map(|(j, c)| (c.as_str(), j)).collect();
 
     // Which rows are complete, and why the others are not.
     let mut dropped: BTreeMap<String, usize> = BTreeMap::new();
-    let mut keep: Vec<usize> = Vec::new();
-    for i in 0..df.height() {
-        let missing = y[i]
-            .is_none()
-            .then_some(formula.outcome.as_str())
-            .or_else(|| columns.iter().zip(&values).find(|(_, v)| v[i].is_none()).map(|(c, _)| c.as_str()))
-            .or_else(|| formula.fixed_effects.iter().zip(&fe).find(|(_, v)| v[i].is_none()).map(|(c, _)| c.as_str()))
-            .or_else(|| required.iter().zip(&needed).find(|(_, v)| v[i].is_none()).map(|(c, _)| *c));
-        match missing {
-            Some(c) => *dropped.entry(format!("missing {c}")).or_default() += 1,
-            None => keep.push(i),
+    let mut complete = vec![true; df.height()];
+    for v in std::iter::once(&y).chain(&values).chain(&needed) {
+        complete.iter_mut().zip(v).for_each(|(c, x)| *c &= !x.is_nan());
+    }
+    for v in &fe {
+        complete.iter_mut().zip(v).for_each(|(c, x)| *c &= x.is_some());
+    }
+    let mut keep: Vec<usize> = Vec::with_capacity(df.height());
+    for (i, ok) in complete.iter().enumerate() {
+        if *ok {
+            keep.push(i);
+            continue;
         }
+        let missing = y[i]
+            .is_nan()
+            .then_some(formula.outcome.as_str())
+            .or_else(|| columns.iter().zip(&values).find(|(_, v)| v[i].is_nan()).map(|(c, _)| c.as_str()))
+            .or_else(|| formula.fixed_effects.iter().zip(&fe).find(|(_, v)| v[i].is_none()).map(|(c, _)| c.as_str()))
+            .or_else(|| required.iter().zip(&needed).find(|(_, v)| v[i].is_nan()).map(|(c, _)| *c))
+            .unwrap_or_default();
+        *dropped.entry(format!("missing {missing}")).or_default() += 1;
     }
 
     // Levels of the categorical columns among the complete rows.
@@ -225,7 +244,7 @@ pub fn design_with(df: &DataFrame, formula: &Formula, required: &[&str]) -> Resu
         let v = &values[index[c.as_str()]];
         let mut counts: BTreeMap<i64, (f64, usize)> = BTreeMap::new();
         for &i in &keep {
-            let x = v[i].unwrap_or_default();
+            let x = v[i];
             counts.entry((x * 1e6).round() as i64).or_insert((x, 0)).1 += 1;
         }
         let lv: Vec<f64> = counts.values().map(|c| c.0).collect();
@@ -297,7 +316,7 @@ pub fn design_with(df: &DataFrame, formula: &Formula, required: &[&str]) -> Resu
     };
     // Each design column over the complete rows at once, then rows with an undefined value
     // (the log of a negative number) dropped.
-    let by_name: HashMap<&str, &[Option<f64>]> = columns.iter().map(String::as_str).zip(values.iter().map(Vec::as_slice)).collect();
+    let by_name: HashMap<&str, &[f64]> = columns.iter().map(String::as_str).zip(values.iter().map(Vec::as_slice)).collect();
     let computed: Vec<Vec<f64>> = d
         .parts
         .iter()
@@ -308,29 +327,43 @@ pub fn design_with(df: &DataFrame, formula: &Formula, required: &[&str]) -> Resu
                     Part::Value(e) => e.eval_rows(&by_name, &keep).iter().zip(v.iter_mut()).for_each(|(a, b)| *b *= a),
                     Part::Level(c, l) => {
                         let col = by_name.get(c.as_str()).copied().unwrap_or_default();
-                        keep.iter().zip(v.iter_mut()).for_each(|(&i, b)| *b *= f64::from(col[i] == Some(*l)))
+                        keep.iter().zip(v.iter_mut()).for_each(|(&i, b)| *b *= f64::from(col[i] == *l))
                     }
                 }
             }
             v
         })
         .collect();
-    let mut sums = vec![0.0; columns.len()];
+    // The first undefined column of each row, if any.
+    let mut undefined: Vec<u32> = vec![u32::MAX; keep.len()];
+    for (j, c) in computed.iter().enumerate().rev() {
+        for (u, v) in undefined.iter_mut().zip(c) {
+            if !v.is_finite() {
+                *u = j as u32;
+            }
+        }
+    }
+    let k = computed.len();
+    let good = undefined.iter().filter(|&&u| u == u32::MAX).count();
+    d.x = vec![0.0; good * k];
+    let mut r_out = 0;
     for (r, &i) in keep.iter().enumerate() {
-        if let Some(j) = computed.iter().position(|c| !c[r].is_finite()) {
-            *d.dropped.entry(format!("{} undefined", d.terms[j])).or_default() += 1;
+        if undefined[r] != u32::MAX {
+            *d.dropped.entry(format!("{} undefined", d.terms[undefined[r] as usize])).or_default() += 1;
             continue;
         }
-        d.x.extend(computed.iter().map(|c| c[r]));
-        d.y.push(y[i].unwrap_or_default());
+        let row = &mut d.x[r_out * k..(r_out + 1) * k];
+        for (x, c) in row.iter_mut().zip(&computed) {
+            *x = c[r];
+        }
+        r_out += 1;
+        d.y.push(y[i]);
         d.rows.push(i);
         for (g, v) in d.fe.iter_mut().zip(&fe) {
             g.push(v[i].unwrap_or_default());
         }
-        for (s, v) in sums.iter_mut().zip(&values) {
-            *s += v[i].unwrap_or_default();
-        }
     }
+    let sums: Vec<f64> = values.iter().map(|v| d.rows.iter().map(|&i| v[i]).sum()).collect();
     d.n_dropped = d.dropped.values().sum();
     if d.y.is_empty() {
         return Err(EstimateError::EmptySample { dropped: d.n_dropped });

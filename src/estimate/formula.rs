@@ -52,14 +52,14 @@ impl Expr {
         })
     }
 
-    /// The values at the rows `rows` of frame columns given whole;
-    /// a missing value gives NaN, so callers pass complete rows only.
-    pub fn eval_rows(&self, columns: &HashMap<&str, &[Option<f64>]>, rows: &[usize]) -> Vec<f64> {
+    /// The values at the rows `rows` of frame columns given whole (callers pass complete rows
+    /// only).
+    pub fn eval_rows(&self, columns: &HashMap<&str, &[f64]>, rows: &[usize]) -> Vec<f64> {
         match self {
             Expr::Num(v) => vec![*v; rows.len()],
             Expr::Col(c) => {
                 let col = columns.get(c.as_str()).copied().unwrap_or_default();
-                rows.iter().map(|&i| col.get(i).copied().flatten().unwrap_or(f64::NAN)).collect()
+                rows.iter().map(|&i| col.get(i).copied().unwrap_or(f64::NAN)).collect()
             }
             Expr::Neg(e) => e.eval_rows(columns, rows).into_iter().map(|v| -v).collect(),
             Expr::Bin(op, a, b) => {
