@@ -346,25 +346,36 @@ fn irls(d: &Design, model: Model, control: Control) -> Result<Fit, EstimateError
         (beta, eta) = step(&vec![1.0; n], &d.y)?;
         (iterations, converged) = (1, true);
     } else {
-        // Start from the data, as glm() does: every weight positive from the first step.
+        // Start at the intercept-only fit (the mean outcome): a rare outcome is then a few
+        // Newton steps from the optimum rather than a dozen, every weight is positive, and the
+        // deviance only falls from there, so a step that raises it is an overshoot.
         let ybar = d.y.iter().sum::<f64>() / n as f64;
-        eta = d
-            .y
-            .iter()
-            .map(|&y| match model {
-                Model::Poisson => (y + 0.1 * ybar.max(0.1)).ln(),
-                Model::Probit => Normal::standard().inverse_cdf((y + 0.5) / 2.0),
-                _ => ((y + 0.5) / 2.0 / (1.0 - (y + 0.5) / 2.0)).ln(),
-            })
-            .collect();
+        let share = ybar.clamp(1e-6, 1.0 - 1e-6);
+        let start = match model {
+            Model::Poisson => ybar.max(1e-6).ln(),
+            Model::Probit => Normal::standard().inverse_cdf(share),
+            _ => (share / (1.0 - share)).ln(),
+        };
+        eta = vec![start; n];
         beta = vec![0.0; k];
         let (mut z, mut w) = (vec![0.0; n], vec![0.0; n]);
         let mut dev_old = f64::INFINITY;
         let mut moved = f64::INFINITY;
         (iterations, converged) = (0, false);
+        let mut last: Option<(Vec<f64>, Vec<f64>)> = None;
         loop {
             // The deviance at η and the next step's working values, in one pass.
-            let dev = -2.0 * working_pass(model, &d.y, &eta, &mut z, &mut w);
+            let mut dev = -2.0 * working_pass(model, &d.y, &eta, &mut z, &mut w);
+            // A step that raises the deviance materially (not by rounding) overshot: halve it
+            // (as glm() does), back towards the last estimates, until it does not.
+            let mut halvings = 0;
+            while let Some((b0, e0)) = last.as_ref().filter(|_| !(dev <= dev_old + 1e-9 * (dev_old.abs() + 0.1)) && halvings < 30) {
+                halvings += 1;
+                beta.iter_mut().zip(b0).for_each(|(b, o)| *b = 0.5 * (*b + o));
+                eta.iter_mut().zip(e0).for_each(|(e, o)| *e = 0.5 * (*e + o));
+                dev = -2.0 * working_pass(model, &d.y, &eta, &mut z, &mut w);
+                moved = b0.iter().zip(&beta).map(|(a, b)| (a - b).abs() / (b.abs() + 0.1)).fold(0.0, f64::max);
+            }
             // The deviance settles before the estimates do where the steps are not Newton's
             // (probit): both must.
             if (dev - dev_old).abs() <= control.tol * (dev.abs() + 0.1) && moved < 1e-9 {
@@ -376,9 +387,9 @@ fn irls(d: &Design, model: Model, control: Control) -> Result<Fit, EstimateError
             }
             dev_old = dev;
             iterations += 1;
-            let before = std::mem::take(&mut beta);
-            (beta, eta) = step(&w, &z)?;
-            moved = before.iter().zip(&beta).map(|(a, b)| (a - b).abs() / (b.abs() + 0.1)).fold(0.0, f64::max);
+            let (b, e) = step(&w, &z)?;
+            moved = beta.iter().zip(&b).map(|(a, b)| (a - b).abs() / (b.abs() + 0.1)).fold(0.0, f64::max);
+            last = Some((std::mem::replace(&mut beta, b), std::mem::replace(&mut eta, e)));
         }
     }
     // Scores and bread at the estimates, of the demeaned design with absorbed fixed effects.
