@@ -71,7 +71,7 @@ fn ols_and_logit_with_every_variance_type_match_the_references() {
             close(f.loglik, ll, &format!("{model} logLik"));
         }
     }
-    assert_eq!(compared, 19, "every model × variance type in the reference file");
+    assert_eq!(compared, 21, "every model × variance type in the reference file");
 }
 
 #[test]
@@ -241,7 +241,7 @@ fn absorbed_fixed_effects_match_pyfixest() {
             "poisson" => Model::Poisson,
             _ => Model::Logit,
         };
-        for se in ["classical", "hc1", "cluster:dyad_id"] {
+        for se in ["classical", "hc1", "cluster:dyad_id", "twoway:dyad_id,year", "dyadic:ccode1,ccode2"] {
             let got = allywar::estimate::estimate(&df, formula, m, se).unwrap_or_else(|e| panic!("{case}: {e}"));
             assert!(got.glance.converged);
             let w = &want[se];

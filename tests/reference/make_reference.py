@@ -106,6 +106,7 @@ def ml_cases(y, X, family, d):
     res["cluster:dyad_id"] = {"estimate": base.params.tolist(), "std_error": np.sqrt(np.diag(v)).tolist()}
     v = dyadic_literal(X, scores, bread, d["ccode1"], d["ccode2"])
     res["dyadic:ccode1,ccode2"] = {"estimate": base.params.tolist(), "std_error": np.sqrt(np.diag(v)).tolist()}
+    res["twoway:dyad_id,year"] = {"estimate": base.params.tolist(), "std_error": sandwiches(scores, bread, d)["twoway:dyad_id,year"]}
     res["glance"] = {"logLik": float(base.llf)}
     return res
 
@@ -248,7 +249,7 @@ def fixed_effects(d):
     for model, fml, fit in cases:
         ols = model == "ols"
         res = {}
-        for name, vcov in [("classical", "iid"), ("hc1", "hetero"), ("cluster:dyad_id", {"CRV1": "dyad_id"})]:
+        for name, vcov in [("classical", "iid"), ("hc1", "hetero"), ("cluster:dyad_id", {"CRV1": "dyad_id"}), ("twoway:dyad_id,year", {"CRV1": "dyad_id+year"})]:
             # (n-1)/(n-K) for OLS only, K with the absorbed levels.
             ssc = pf.ssc(k_adj=ols, k_fixef="full", G_adj=True, G_df="conventional")
             r = fit(fml, vcov, ssc)
@@ -262,6 +263,10 @@ def fixed_effects(d):
                 se = se * np.sqrt(r._N / (r._N - K))
             res[name] = {"estimate": r.coef().tolist(), "std_error": se.tolist()}
             res["nobs"] = int(r._N)
+        # Dyadic: the literal formula on pyfixest's scores and bread (its rows, after any drop).
+        kept = r._data if hasattr(r, "_data") else df
+        v = dyadic_literal(None, np.asarray(r._scores), np.asarray(r._bread), kept["ccode1"].to_numpy(), kept["ccode2"].to_numpy())
+        res["dyadic:ccode1,ccode2"] = {"estimate": r.coef().tolist(), "std_error": np.sqrt(np.diag(v)).tolist()}
         out[f"{model}: {fml}"] = res
     return out
 
