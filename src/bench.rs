@@ -148,8 +148,11 @@ pub const FIT_REGRESSORS: [&str; 12] = [
 ];
 
 /// The fit benchmark's cases: (name, formula suffix, variance).
-pub const FIT_CASES: [(&str, &str, &str); 3] =
-    [("cluster:dyad_id", "", "cluster:dyad_id"), ("dyadic:ccode1,ccode2", "", "dyadic:ccode1,ccode2"), ("| year", " | year", "cluster:dyad_id")];
+pub const FIT_CASES: [(&str, &str, &str); 3] = [
+    ("cluster:dyad_id", "", "cluster:dyad_id"),
+    ("dyadic:ccode1,ccode2", "", "dyadic:ccode1,ccode2"),
+    ("| year", " | year", "cluster:dyad_id"),
+];
 
 /// The frame of the fit benchmark: directed dyad-years 1816–2014 (COW MID 5) with `init` and
 /// the twelve regressors.

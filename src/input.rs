@@ -52,7 +52,9 @@ pub fn read_frame(path: &Path) -> Result<DataFrame, ReadError> {
     match ext.as_deref() {
         Some("parquet" | "pq") => ParquetReader::new(std::fs::File::open(path).map_err(io)?).finish().map_err(pol),
         Some("arrow" | "ipc" | "feather") => IpcReader::new(std::fs::File::open(path).map_err(io)?).finish().map_err(pol),
-        Some("csv") => CsvReadOptions::default().try_into_reader_with_file_path(Some(path.to_path_buf())).and_then(|r| r.finish()).map_err(pol),
+        Some("csv") => {
+            CsvReadOptions::default().try_into_reader_with_file_path(Some(path.to_path_buf())).and_then(|r| r.finish()).map_err(pol)
+        }
         Some("dta") => read_dta(&std::fs::read(path).map_err(io)?, &shown),
         _ => Err(ReadError::Extension { path: shown }),
     }
@@ -72,7 +74,11 @@ impl<'a> Bytes<'a> {
     }
 
     fn take(&mut self, n: usize) -> Result<&'a [u8], ReadError> {
-        let end = self.at.checked_add(n).filter(|&e| e <= self.b.len()).ok_or_else(|| self.err(format!("expected {n} more bytes, the file ends")))?;
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|&e| e <= self.b.len())
+            .ok_or_else(|| self.err(format!("expected {n} more bytes, the file ends")))?;
         let s = &self.b[self.at..end];
         self.at = end;
         Ok(s)

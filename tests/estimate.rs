@@ -142,7 +142,9 @@ fn a_real_frame_built_by_allywar_matches_statsmodels() {
     }
     // Probit (statsmodels) and the logit with year fixed effects absorbed (pyfixest).
     let fe_formula = format!("{formula} | year");
-    for (model, m, f, se) in [("probit", Model::Probit, formula, "classical"), ("logit | year", Model::Logit, fe_formula.as_str(), "cluster:dyad_id")] {
+    for (model, m, f, se) in
+        [("probit", Model::Probit, formula, "classical"), ("logit | year", Model::Logit, fe_formula.as_str(), "cluster:dyad_id")]
+    {
         let got = estimate(&df, f, m, se).unwrap();
         let want = &real[model][se];
         for (j, t) in got.coefficients.iter().enumerate() {
@@ -265,7 +267,11 @@ fn formulas_with_interactions_transformations_and_factors_match_patsy() {
     let want = &r["formula"];
     let got = allywar::estimate::estimate(&data(), want["allywar"].as_str().unwrap(), Model::Logit, "classical").unwrap();
     let patsy = |t: &str| {
-        t.replace("C(year, Treatment(reference=2001))", "C(year)").replace("np.log", "log").replace("**", "^").replace(' ', "").replace("Intercept", "(Intercept)")
+        t.replace("C(year, Treatment(reference=2001))", "C(year)")
+            .replace("np.log", "log")
+            .replace("**", "^")
+            .replace(' ', "")
+            .replace("Intercept", "(Intercept)")
     };
     let names: Vec<String> = want["patsy_terms"].as_array().unwrap().iter().map(|t| patsy(t.as_str().unwrap())).collect();
     assert_eq!(got.coefficients.len(), names.len());
@@ -302,7 +308,11 @@ fn predictions_at_means_match_statsmodels_and_first_differences_are_reproducible
     assert!((fd.simulated_mean - fd.estimate).abs() < 0.03 * fd.estimate.abs(), "{fd:?}");
     assert!(fd.conf_low < fd.estimate && fd.estimate < fd.conf_high);
     let again = estimate_with(&df, "y_bin ~ x1 + x2 + x3", Model::Logit, "classical", &opts).unwrap();
-    assert_eq!(serde_json::to_string(&again.first_differences).unwrap(), serde_json::to_string(&got.first_differences).unwrap(), "same seed, same numbers");
+    assert_eq!(
+        serde_json::to_string(&again.first_differences).unwrap(),
+        serde_json::to_string(&got.first_differences).unwrap(),
+        "same seed, same numbers"
+    );
     let other = estimate_with(&df, "y_bin ~ x1 + x2 + x3", Model::Logit, "classical", &Options { seed: 8, ..opts.clone() }).unwrap();
     assert_ne!(other.first_differences[0].conf_low, fd.conf_low, "another seed, other draws");
 }
@@ -352,7 +362,10 @@ fn relogit_bias_correction_equals_cox_snell_computed_numerically() {
     let want: Vec<f64> = (0..k)
         .map(|s| {
             0.5 * (0..k)
-                .map(|r| inv[(s, r)] * (0..k).flat_map(|t| (0..k).map(move |u| (t, u))).map(|(t, u)| inv[(t, u)] * third[u][r * k + t]).sum::<f64>())
+                .map(|r| {
+                    inv[(s, r)]
+                        * (0..k).flat_map(|t| (0..k).map(move |u| (t, u))).map(|(t, u)| inv[(t, u)] * third[u][r * k + t]).sum::<f64>()
+                })
                 .sum::<f64>()
         })
         .collect();
@@ -364,8 +377,8 @@ fn relogit_bias_correction_equals_cox_snell_computed_numerically() {
     // The rare-events fit: β̃ = β̂ − b, variance (n/(n+k))² that of the logit; --tau moves the
     // intercept by −ln[((1−τ)/τ)(ȳ/(1−ȳ))] only.
     let rl = fit(&d, Model::Relogit { tau: None }).unwrap();
-    for j in 0..k {
-        close(rl.beta[j], f.beta[j] - got[j], "relogit estimate");
+    for ((r, b), bias) in rl.beta.iter().zip(&f.beta).zip(&got) {
+        close(*r, b - bias, "relogit estimate");
     }
     let (vl, vr) = (vcov(&d, &f, &Variance::Classical).unwrap(), vcov(&d, &rl, &Variance::Classical).unwrap());
     let factor = (d.n() as f64 / (d.n() + k) as f64).powi(2);

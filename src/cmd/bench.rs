@@ -62,7 +62,12 @@ fn fit(args: &Args, out: &mut Out) -> Result<ExitCode> {
     let mut built = allywar::bench::fit_spec().build(&args.data.dir())?;
     let frame = &mut built.frame;
     writeln!(out, "logit, init on {} regressors, directed dyad-years 1816–2014 (COW MID 5)", allywar::bench::FIT_REGRESSORS.len())?;
-    writeln!(out, "frame: {} rows × {} columns; each run takes the design from the frame, fits and computes the variance", frame.height(), frame.width())?;
+    writeln!(
+        out,
+        "frame: {} rows × {} columns; each run takes the design from the frame, fits and computes the variance",
+        frame.height(),
+        frame.width()
+    )?;
     let timings = allywar::bench::run_fit(frame, args.runs)?;
     let mut peers: serde_json::Value = serde_json::Value::Null;
     if args.peers {
@@ -79,12 +84,23 @@ fn fit(args: &Args, out: &mut Out) -> Result<ExitCode> {
             .context("--peers runs python3")?;
         anyhow::ensure!(res.status.success(), "the peers' script failed:\n{}", String::from_utf8_lossy(&res.stderr));
         peers = serde_json::from_slice(&res.stdout)?;
-        anyhow::ensure!(peers["rows"].as_u64() == timings.first().map(|t| t.nobs as u64), "the peers fitted {} rows, allywar {:?}", peers["rows"], timings.first().map(|t| t.nobs));
+        anyhow::ensure!(
+            peers["rows"].as_u64() == timings.first().map(|t| t.nobs as u64),
+            "the peers fitted {} rows, allywar {:?}",
+            peers["rows"],
+            timings.first().map(|t| t.nobs)
+        );
     }
     writeln!(out, "{:<24} {:>9} {:>10} {:>14}  peers (median s, ratio peer/allywar)", "case", "N", "median s", "extra peak MiB")?;
     for t in &timings {
         let m = median(&t.seconds);
-        let mut line = format!("{:<24} {:>9} {:>10.3} {:>14}", t.case, t.nobs, m, t.extra_peak.map_or("-".into(), |b| format!("{:.0}", b as f64 / 1048576.0)));
+        let mut line = format!(
+            "{:<24} {:>9} {:>10.3} {:>14}",
+            t.case,
+            t.nobs,
+            m,
+            t.extra_peak.map_or("-".into(), |b| format!("{:.0}", b as f64 / 1048576.0))
+        );
         if let Some(obj) = peers.as_object() {
             for (name, secs) in obj.iter().filter(|(k, _)| k.split('/').next() == Some(t.case.as_str())) {
                 let s: Vec<f64> = secs.as_array().into_iter().flatten().filter_map(|v| v.as_f64()).collect();

@@ -93,7 +93,8 @@ pub fn drop_constant_groups(d: &mut Design, binary: bool) -> Vec<usize> {
         if keep.iter().all(|&k| k) {
             return dropped;
         }
-        let why = if binary { "fixed-effect group with an outcome that never varies" } else { "fixed-effect group with an outcome always 0" };
+        let why =
+            if binary { "fixed-effect group with an outcome that never varies" } else { "fixed-effect group with an outcome always 0" };
         d.retain(&keep, why);
         super::design::renumber(&mut d.fe);
     }

@@ -280,10 +280,12 @@ impl Reader<'_> {
             return Ok(Expr::Neg(Box::new(self.unary()?)));
         }
         let base = self.atom()?;
-        if self.eat(b'^') || (self.peek() == Some(b'*') && self.s.get(self.at + 1) == Some(&b'*') && {
-            self.at += 2;
-            true
-        }) {
+        if self.eat(b'^')
+            || (self.peek() == Some(b'*') && self.s.get(self.at + 1) == Some(&b'*') && {
+                self.at += 2;
+                true
+            })
+        {
             return Ok(Expr::Bin('^', Box::new(base), Box::new(self.unary()?)));
         }
         Ok(base)
@@ -411,9 +413,8 @@ pub fn parse(formula: &str) -> Result<Formula, EstimateError> {
                     break;
                 }
             }
-            let mut subsets: Vec<Vec<usize>> = (1..1usize << groups.len())
-                .map(|m| (0..groups.len()).filter(|g| m & (1 << g) != 0).collect())
-                .collect();
+            let mut subsets: Vec<Vec<usize>> =
+                (1..1usize << groups.len()).map(|m| (0..groups.len()).filter(|g| m & (1 << g) != 0).collect()).collect();
             subsets.sort_by_key(|s| (s.len(), s.clone()));
             let parts = subsets.into_iter().map(|s| {
                 let mut fs: Vec<Factor> = Vec::new();

@@ -5,8 +5,8 @@
 //! Every fit hands the variances its per-observation scores and its bread.
 
 use super::{absorb, Design, EstimateError};
-use faer::linalg::solvers::DenseSolveCore;
 use faer::linalg::matmul::matmul;
+use faer::linalg::solvers::DenseSolveCore;
 use faer::{Accum, Mat, MatRef, Par, Side};
 use statrs::distribution::{Continuous, ContinuousCDF, Normal};
 
@@ -369,7 +369,9 @@ fn irls(d: &Design, model: Model, control: Control) -> Result<Fit, EstimateError
             // A step that raises the deviance materially (not by rounding) overshot: halve it
             // (as glm() does), back towards the last estimates, until it does not.
             let mut halvings = 0;
-            while let Some((b0, e0)) = last.as_ref().filter(|_| !(dev <= dev_old + 1e-9 * (dev_old.abs() + 0.1)) && halvings < 30) {
+            while let Some((b0, e0)) =
+                last.as_ref().filter(|_| (dev.is_nan() || dev > dev_old + 1e-9 * (dev_old.abs() + 0.1)) && halvings < 30)
+            {
                 halvings += 1;
                 beta.iter_mut().zip(b0).for_each(|(b, o)| *b = 0.5 * (*b + o));
                 eta.iter_mut().zip(e0).for_each(|(e, o)| *e = 0.5 * (*e + o));

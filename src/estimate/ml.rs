@@ -50,8 +50,18 @@ fn newton(
     Ok((theta, control.max_iter, false))
 }
 
+#[allow(clippy::too_many_arguments)]
 /// A fit from the estimates: scores and bread from the final evaluation.
-fn finish(d: &Design, model: Model, names: Vec<String>, theta: Vec<f64>, e: Eval, eta: Vec<f64>, mu: Vec<f64>, it: (usize, bool)) -> Result<Fit, EstimateError> {
+fn finish(
+    d: &Design,
+    model: Model,
+    names: Vec<String>,
+    theta: Vec<f64>,
+    e: Eval,
+    eta: Vec<f64>,
+    mu: Vec<f64>,
+    it: (usize, bool),
+) -> Result<Fit, EstimateError> {
     let p = theta.len();
     let bread = inverse(&Mat::from_fn(p, p, |a, b| -e.hess[a * p + b]))?;
     let resid = d.y.iter().zip(&mu).map(|(y, m)| y - m).collect();
@@ -266,11 +276,6 @@ pub fn ologit(d: &Design, control: Control) -> Result<Fit, EstimateError> {
     let eta = index(d, &theta[..k]);
     // The fitted mean: the expected category index is of little use; report P(highest level).
     let mu = eta.iter().map(|e| 1.0 - logistic(theta[k + m - 1] - e).0).collect();
-    let names = d
-        .terms
-        .iter()
-        .cloned()
-        .chain((0..m).map(|j| format!("{}|{}", level_name(levels[j]), level_name(levels[j + 1]))))
-        .collect();
+    let names = d.terms.iter().cloned().chain((0..m).map(|j| format!("{}|{}", level_name(levels[j]), level_name(levels[j + 1])))).collect();
     finish(d, Model::OLogit, names, theta, e, eta, mu, (iterations, converged))
 }

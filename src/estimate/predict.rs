@@ -63,7 +63,10 @@ fn row(d: &Design, at: &BTreeMap<String, f64>) -> Result<Vec<f64>, EstimateError
     for c in at.keys() {
         if !d.means.contains_key(c) {
             return Err(EstimateError::Unsupported {
-                what: format!("`{c}` is not a column of the model's regressors (they read: {})", d.means.keys().cloned().collect::<Vec<_>>().join(", ")),
+                what: format!(
+                    "`{c}` is not a column of the model's regressors (they read: {})",
+                    d.means.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
             });
         }
     }
@@ -86,7 +89,13 @@ pub fn predict(d: &Design, f: &Fit, v: &Vcov, at: &BTreeMap<String, f64>) -> Res
     let k = d.k();
     let var: f64 = (0..k).map(|a| (0..k).map(|b| slope * x[a] * v.matrix[(a, b)] * slope * x[b]).sum::<f64>()).sum();
     let (estimate, std_error) = (f.model.mean(eta), var.max(0.0).sqrt());
-    Ok(Prediction { at: at.clone(), estimate, std_error, conf_low: estimate - 1.959963984540054 * std_error, conf_high: estimate + 1.959963984540054 * std_error })
+    Ok(Prediction {
+        at: at.clone(),
+        estimate,
+        std_error,
+        conf_low: estimate - 1.959963984540054 * std_error,
+        conf_high: estimate + 1.959963984540054 * std_error,
+    })
 }
 
 /// xoshiro256** seeded by splitmix64: small, fast, and the same stream on every machine.
@@ -156,7 +165,16 @@ pub fn draws(f: &Fit, v: &Vcov, sims: usize, seed: u64) -> Result<Vec<Vec<f64>>,
 /// The first difference of moving `column` from `from` to `to`, the rest at their means, with a
 /// 95% interval from `sims` simulated coefficient draws.
 #[allow(clippy::too_many_arguments)]
-pub fn first_difference(d: &Design, f: &Fit, v: &Vcov, column: &str, from: f64, to: f64, sims: usize, seed: u64) -> Result<FirstDifference, EstimateError> {
+pub fn first_difference(
+    d: &Design,
+    f: &Fit,
+    v: &Vcov,
+    column: &str,
+    from: f64,
+    to: f64,
+    sims: usize,
+    seed: u64,
+) -> Result<FirstDifference, EstimateError> {
     if let Some(e) = unsupported(d, f) {
         return Err(e);
     }

@@ -44,10 +44,14 @@ pub fn relogit(d: &Design, tau: Option<f64>, control: Control) -> Result<Fit, Es
     }
     if let Some(tau) = tau {
         let Some(c) = d.terms.iter().position(|t| t == "(Intercept)") else {
-            return Err(EstimateError::Unsupported { what: "the prior correction (--tau) adjusts the intercept: the model needs one".into() });
+            return Err(EstimateError::Unsupported {
+                what: "the prior correction (--tau) adjusts the intercept: the model needs one".into(),
+            });
         };
         if !(tau > 0.0 && tau < 1.0) {
-            return Err(EstimateError::Unsupported { what: format!("--tau {tau}: the population share of ones must lie strictly between 0 and 1") });
+            return Err(EstimateError::Unsupported {
+                what: format!("--tau {tau}: the population share of ones must lie strictly between 0 and 1"),
+            });
         }
         let ybar = d.y.iter().sum::<f64>() / d.n() as f64;
         f.beta[c] -= ((1.0 - tau) / tau * ybar / (1.0 - ybar)).ln();

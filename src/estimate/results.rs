@@ -207,7 +207,11 @@ pub fn estimate_with(df: &DataFrame, formula: &str, model: Model, se: &str, opti
         .fe_names
         .iter()
         .enumerate()
-        .map(|(j, name)| FixedEffect { name: name.clone(), groups: levels[j], groups_dropped: f.fe_groups_dropped.get(j).copied().unwrap_or(0) })
+        .map(|(j, name)| FixedEffect {
+            name: name.clone(),
+            groups: levels[j],
+            groups_dropped: f.fe_groups_dropped.get(j).copied().unwrap_or(0),
+        })
         .collect();
     // Absorbed levels count as parameters in the information criteria, as dummies would.
     let params = p + f.dof_absorbed as f64;
@@ -300,7 +304,14 @@ impl Results {
         let _ = writeln!(s, "log-likelihood {:.4}; AIC {:.4}; BIC {:.4}; {r2} {:.4}", g.logLik, g.AIC, g.BIC, g.r_squared);
         for p in &self.predictions {
             let at = if p.at.is_empty() { "all at means".to_string() } else { format!("{}; the rest at means", fmt_at(&p.at)) };
-            let _ = writeln!(s, "expected {} at {at}: {:.5} [{:.5}, {:.5}] (delta method)", self.outcome(), p.estimate, p.conf_low, p.conf_high);
+            let _ = writeln!(
+                s,
+                "expected {} at {at}: {:.5} [{:.5}, {:.5}] (delta method)",
+                self.outcome(),
+                p.estimate,
+                p.conf_low,
+                p.conf_high
+            );
         }
         for d in &self.first_differences {
             let _ = writeln!(

@@ -140,11 +140,7 @@ pub fn vcov(d: &Design, f: &Fit, variance: &Variance) -> Result<Vcov, EstimateEr
     let mut n_clusters = None;
     let matrix = match variance {
         Variance::Classical => {
-            let scale = if f.model.has_dispersion() {
-                f.resid.iter().map(|r| r * r).sum::<f64>() / (n - params(f)) as f64
-            } else {
-                1.0
-            };
+            let scale = if f.model.has_dispersion() { f.resid.iter().map(|r| r * r).sum::<f64>() / (n - params(f)) as f64 } else { 1.0 };
             Mat::from_fn(p, p, |a, b| scale * f.bread[(a, b)])
         }
         Variance::Hc0 | Variance::Hc1 | Variance::Hc3 => {
