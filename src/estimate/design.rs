@@ -83,6 +83,11 @@ impl Design {
             .collect()
     }
 
+    /// Why rows were dropped, as text: `missing x: 3; log(y) undefined: 1`.
+    pub fn why_dropped(&self) -> String {
+        self.dropped.iter().map(|(w, c)| format!("{w}: {c}")).collect::<Vec<_>>().join("; ")
+    }
+
     /// Keeps the rows where `keep` is true (after the fact, e.g. fixed-effect groups whose
     /// outcome never varies), counting the others under `why`.
     pub fn retain(&mut self, keep: &[bool], why: &str) {
@@ -366,7 +371,7 @@ pub fn design_with(df: &DataFrame, formula: &Formula, required: &[&str]) -> Resu
     let sums: Vec<f64> = values.iter().map(|v| d.rows.iter().map(|&i| v[i]).sum()).collect();
     d.n_dropped = d.dropped.values().sum();
     if d.y.is_empty() {
-        return Err(EstimateError::EmptySample { dropped: d.n_dropped });
+        return Err(EstimateError::EmptySample { dropped: d.n_dropped, why: d.why_dropped() });
     }
     let n = d.n() as f64;
     d.means = columns.iter().zip(&sums).map(|(c, s)| (c.clone(), modes.get(c).copied().unwrap_or(s / n))).collect();

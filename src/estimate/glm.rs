@@ -252,7 +252,7 @@ pub fn fit_with(d: &mut Design, model: Model, control: Control) -> Result<Fit, E
         if model != Model::Gaussian {
             fe_groups_dropped = absorb::drop_constant_groups(d, model.binary());
             if d.n() == 0 {
-                return Err(EstimateError::EmptySample { dropped: d.n_dropped });
+                return Err(EstimateError::EmptySample { dropped: d.n_dropped, why: d.why_dropped() });
             }
         }
         // Regressors constant within the groups are absorbed: dropped as collinear.

@@ -60,11 +60,14 @@ pub enum EstimateError {
         what: String,
     },
     /// No rows are left once rows with missing values are dropped.
-    #[error("no observations left: all {dropped} rows have a missing value in the model's columns")]
+    #[error("no observations left: all {dropped} rows were dropped ({why})")]
     EmptySample {
         /// Rows dropped.
         dropped: usize,
+        /// Why, with counts.
+        why: String,
     },
+
     /// A binary model's outcome takes a value other than 0 and 1.
     #[error("the outcome `{name}` must be 0 or 1 for this model; found {value}")]
     NotBinary {
