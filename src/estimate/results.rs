@@ -306,18 +306,25 @@ impl Results {
             let at = if p.at.is_empty() { "all at means".to_string() } else { format!("{}; the rest at means", fmt_at(&p.at)) };
             let _ = writeln!(
                 s,
-                "expected {} at {at}: {:.5} [{:.5}, {:.5}] (delta method)",
+                "expected {} at {at}: {} [{}, {}] (delta method)",
                 self.outcome(),
-                p.estimate,
-                p.conf_low,
-                p.conf_high
+                num(p.estimate),
+                num(p.conf_low),
+                num(p.conf_high)
             );
         }
         for d in &self.first_differences {
             let _ = writeln!(
                 s,
-                "first difference {} {} → {}: {:.5} [{:.5}, {:.5}] ({} simulations, seed {})",
-                d.column, d.from, d.to, d.estimate, d.conf_low, d.conf_high, d.sims, d.seed
+                "first difference {} {} → {}: {} [{}, {}] ({} simulations, seed {})",
+                d.column,
+                d.from,
+                d.to,
+                num(d.estimate),
+                num(d.conf_low),
+                num(d.conf_high),
+                d.sims,
+                d.seed
             );
         }
         s
@@ -325,6 +332,15 @@ impl Results {
 
     fn outcome(&self) -> &str {
         self.formula.split('~').next().unwrap_or_default().trim()
+    }
+}
+
+/// Five decimals, or four significant digits for the small probabilities of rare events.
+fn num(v: f64) -> String {
+    if v != 0.0 && v.abs() < 0.01 {
+        format!("{v:.3e}")
+    } else {
+        format!("{v:.5}")
     }
 }
 
