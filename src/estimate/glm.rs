@@ -112,9 +112,8 @@ pub struct Fit {
     pub weights: Vec<f64>,
     /// Response residuals y − μ.
     pub resid: Vec<f64>,
-    /// Per-observation scores ∂ℓ_i/∂θ, row-major `n × p` (p parameters); for absorbed fixed
-    /// effects, of the demeaned design.
-    pub scores: Vec<f64>,
+    /// Per-observation scores ∂ℓ_i/∂θ.
+    pub scores: Scores,
     /// The bread: the inverse of the negative Hessian of the log-likelihood (X'WX)⁻¹ for OLS.
     pub bread: Mat<f64>,
     /// Factor on every variance matrix ((n/(n+k))² for the rare-events logit, else 1).
@@ -137,11 +136,32 @@ impl Fit {
         self.beta.len()
     }
 
-    /// Scores of observation `i`.
-    pub fn score(&self, i: usize) -> &[f64] {
+    /// Scores of observation `i` of the design `d` the model was fitted to, into `out` (p long).
+    pub fn score_into(&self, d: &Design, i: usize, out: &mut [f64]) {
         let p = self.p();
-        &self.scores[i * p..(i + 1) * p]
+        match &self.scores {
+            Scores::Rows(s) => out.copy_from_slice(&s[i * p..(i + 1) * p]),
+            Scores::Index { u, demeaned } => {
+                let x = demeaned.as_ref().map_or(d.row(i), |m| &m[i * p..(i + 1) * p]);
+                out.iter_mut().zip(x).for_each(|(o, x)| *o = x * u[i]);
+            }
+        }
     }
+}
+
+/// Per-observation scores, as a model supplies them to the variances.
+#[derive(Debug, Clone)]
+pub enum Scores {
+    /// Whole rows, row-major `n × p`.
+    Rows(Vec<f64>),
+    /// A single-index model's: row i is x_i · u_i with u_i = ∂ℓ_i/∂η_i, x_i the design's row (or
+    /// its demeaned copy, with absorbed fixed effects), so the n × k matrix is not stored twice.
+    Index {
+        /// ∂ℓ_i/∂η_i.
+        u: Vec<f64>,
+        /// The demeaned design, with absorbed fixed effects.
+        demeaned: Option<Vec<f64>>,
+    },
 }
 
 /// Iteration limits and tolerance.
@@ -315,11 +335,10 @@ fn irls(d: &Design, model: Model, control: Control) -> Result<Fit, EstimateError
     let absorbing = !d.fe.is_empty();
     // The weighted regression of z on X, within fixed-effect groups when there are any: the
     // coefficients and the fitted index z − residual.
-    let step = |w: &[f64], z: &[f64]| -> Result<(Vec<f64>, Vec<f64>), EstimateError> {
+    // Without fixed effects the index xβ is left to the next pass over the rows.
+    let step = |w: &[f64], z: &[f64]| -> Result<(Vec<f64>, Option<Vec<f64>>), EstimateError> {
         if !absorbing {
-            let beta = weighted_ls(&d.x, k, w, z)?.0;
-            let eta = linear_predictor(&d.x, k, &beta);
-            return Ok((beta, eta));
+            return Ok((weighted_ls(&d.x, k, w, z)?.0, None));
         }
         let c = k + 1;
         let mut m = vec![0.0; n * c];
@@ -339,11 +358,13 @@ fn irls(d: &Design, model: Model, control: Control) -> Result<Fit, EstimateError
                 z[i] - (row[0] - fitted)
             })
             .collect();
-        Ok((beta, eta))
+        Ok((beta, Some(eta)))
     };
     let (mut beta, mut eta, mut iterations, mut converged);
     if model == Model::Gaussian {
-        (beta, eta) = step(&vec![1.0; n], &d.y)?;
+        let (b, e) = step(&vec![1.0; n], &d.y)?;
+        eta = e.unwrap_or_else(|| linear_predictor(&d.x, k, &b));
+        beta = b;
         (iterations, converged) = (1, true);
     } else {
         // Start at the intercept-only fit (the mean outcome): a rare outcome is then a few
@@ -362,10 +383,17 @@ fn irls(d: &Design, model: Model, control: Control) -> Result<Fit, EstimateError
         let mut dev_old = f64::INFINITY;
         let mut moved = f64::INFINITY;
         (iterations, converged) = (0, false);
+        // Newton's steps (canonical links) square the error each time: a last move below 1e-7
+        // leaves the estimates exact to far below it. Fisher's (probit) only shrink it.
+        let settled = if matches!(model, Model::Logit | Model::Poisson) { 1e-7 } else { 1e-9 };
         let mut last: Option<(Vec<f64>, Vec<f64>)> = None;
+        // Whether η is due from xβ in the next pass.
+        let mut due = false;
         loop {
-            // The deviance at η and the next step's working values, in one pass.
-            let mut dev = -2.0 * working_pass(model, &d.y, &eta, &mut z, &mut w);
+            // The index (when due), the deviance at it and the next step's working values, in
+            // one pass.
+            let index = due.then_some((d.x.as_slice(), k, beta.as_slice()));
+            let mut dev = -2.0 * working_pass(model, &d.y, index, &mut eta, &mut z, &mut w);
             // A step that raises the deviance materially (not by rounding) overshot: halve it
             // (as glm() does), back towards the last estimates, until it does not.
             let mut halvings = 0;
@@ -375,12 +403,12 @@ fn irls(d: &Design, model: Model, control: Control) -> Result<Fit, EstimateError
                 halvings += 1;
                 beta.iter_mut().zip(b0).for_each(|(b, o)| *b = 0.5 * (*b + o));
                 eta.iter_mut().zip(e0).for_each(|(e, o)| *e = 0.5 * (*e + o));
-                dev = -2.0 * working_pass(model, &d.y, &eta, &mut z, &mut w);
+                dev = -2.0 * working_pass(model, &d.y, None, &mut eta, &mut z, &mut w);
                 moved = b0.iter().zip(&beta).map(|(a, b)| (a - b).abs() / (b.abs() + 0.1)).fold(0.0, f64::max);
             }
             // The deviance settles before the estimates do where the steps are not Newton's
             // (probit): both must.
-            if (dev - dev_old).abs() <= control.tol * (dev.abs() + 0.1) && moved < 1e-9 {
+            if (dev - dev_old).abs() <= control.tol * (dev.abs() + 0.1) && moved < settled {
                 converged = true;
                 break;
             }
@@ -391,26 +419,32 @@ fn irls(d: &Design, model: Model, control: Control) -> Result<Fit, EstimateError
             iterations += 1;
             let (b, e) = step(&w, &z)?;
             moved = beta.iter().zip(&b).map(|(a, b)| (a - b).abs() / (b.abs() + 0.1)).fold(0.0, f64::max);
-            last = Some((std::mem::replace(&mut beta, b), std::mem::replace(&mut eta, e)));
+            let old_eta = match e {
+                Some(e) => std::mem::replace(&mut eta, e),
+                None => eta.clone(),
+            };
+            due = !absorbing;
+            last = Some((std::mem::replace(&mut beta, b), old_eta));
         }
     }
-    // Scores and bread at the estimates, of the demeaned design with absorbed fixed effects.
-    let mu: Vec<f64> = eta.iter().map(|&e| model.mean(e)).collect();
-    let resid: Vec<f64> = d.y.iter().zip(&mu).map(|(y, m)| y - m).collect();
-    let weights: Vec<f64> = d.y.iter().zip(&eta).map(|(&y, &e)| working(model, y, e).1).collect();
-    let (u, info): (Vec<f64>, Vec<f64>) = d.y.iter().zip(&eta).map(|(&y, &e)| observed(model, y, e)).unzip();
-    let x = if absorbing {
+    // Scores and bread at the estimates, of the demeaned design with absorbed fixed effects: the
+    // per-row quantities in one pass, then the scores row by row.
+    let (mut mu, mut resid, mut weights, mut u, mut info) = (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+    for i in 0..n {
+        let (y, e) = (d.y[i], eta[i]);
+        mu[i] = model.mean(e);
+        resid[i] = y - mu[i];
+        weights[i] = working(model, y, e).1;
+        (u[i], info[i]) = observed(model, y, e);
+    }
+    let demeaned = absorbing.then(|| {
         let mut xt = d.x.clone();
         absorb::demean(&d.fe, &info, &mut xt, k);
         xt
-    } else {
-        d.x.clone()
-    };
-    let bread = inverse(&cross(&x, k, &info, &vec![0.0; n]).0)?;
-    let mut scores = x;
-    for (row, ui) in scores.chunks_mut(k.max(1)).zip(&u) {
-        row.iter_mut().for_each(|v| *v *= ui);
-    }
+    });
+    let x = demeaned.as_deref().unwrap_or(&d.x);
+    let bread = inverse(&cross(x, k, &info, &[]).0)?;
+    let scores = Scores::Index { u, demeaned };
     let loglik = loglik(model, &d.y, &eta);
     Ok(Fit {
         model,
@@ -433,11 +467,16 @@ fn irls(d: &Design, model: Model, control: Control) -> Result<Fit, EstimateError
 }
 
 /// The log-likelihood at η, with the working response and weight of each row written into `z`
-/// and `w`: one pass (two threads on large designs), one exponential a row for the logit.
-fn working_pass(model: Model, y: &[f64], eta: &[f64], z: &mut [f64], w: &mut [f64]) -> f64 {
-    let pass = |y: &[f64], eta: &[f64], z: &mut [f64], w: &mut [f64]| -> f64 {
+/// and `w`; η is first computed as xβ when `index` gives x (row-major, k columns) and β. One
+/// pass (two threads on large designs), one exponential a row for the logit.
+fn working_pass(model: Model, y: &[f64], index: Option<(&[f64], usize, &[f64])>, eta: &mut [f64], z: &mut [f64], w: &mut [f64]) -> f64 {
+    let pass = |from: usize, y: &[f64], eta: &mut [f64], z: &mut [f64], w: &mut [f64]| -> f64 {
         let mut ll = 0.0;
         for i in 0..y.len() {
+            if let Some((x, k, beta)) = index {
+                let row = &x[(from + i) * k..(from + i + 1) * k];
+                eta[i] = row.iter().zip(beta).map(|(x, b)| x * b).sum();
+            }
             let (yi, e) = (y[i], eta[i]);
             if model == Model::Logit {
                 let a = (-e.abs()).exp();
@@ -454,14 +493,15 @@ fn working_pass(model: Model, y: &[f64], eta: &[f64], z: &mut [f64], w: &mut [f6
     };
     let n = y.len();
     if n < 200_000 {
-        return pass(y, eta, z, w);
+        return pass(0, y, eta, z, w);
     }
     let h = n / 2;
     let (z1, z2) = z.split_at_mut(h);
     let (w1, w2) = w.split_at_mut(h);
+    let (e1, e2) = eta.split_at_mut(h);
     std::thread::scope(|s| {
-        let second = s.spawn(|| pass(&y[h..], &eta[h..], z2, w2));
-        let first = pass(&y[..h], &eta[..h], z1, w1);
+        let second = s.spawn(|| pass(h, &y[h..], e2, z2, w2));
+        let first = pass(0, &y[..h], e1, z1, w1);
         first + second.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
     })
 }
@@ -499,17 +539,19 @@ pub fn loglik(model: Model, y: &[f64], eta: &[f64]) -> f64 {
 /// ranges of the regressor that overlap at most at one point.
 fn separating_term(d: &Design) -> Option<String> {
     let k = d.k();
-    (0..k).filter(|&j| d.terms[j] != "(Intercept)").find_map(|j| {
-        let (mut lo1, mut hi1, mut lo0, mut hi0) = (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
-        for i in 0..d.n() {
-            let x = d.row(i)[j];
-            if d.y[i] == 1.0 {
-                (lo1, hi1) = (lo1.min(x), hi1.max(x));
-            } else {
-                (lo0, hi0) = (lo0.min(x), hi0.max(x));
-            }
+    // Ranges of each regressor among the ones and among the zeros, in one pass over the rows.
+    let (mut lo1, mut hi1) = (vec![f64::INFINITY; k], vec![f64::NEG_INFINITY; k]);
+    let (mut lo0, mut hi0) = (vec![f64::INFINITY; k], vec![f64::NEG_INFINITY; k]);
+    for (row, y) in d.x.chunks(k.max(1)).zip(&d.y) {
+        let (lo, hi) = if *y == 1.0 { (&mut lo1, &mut hi1) } else { (&mut lo0, &mut hi0) };
+        for ((x, l), h) in row.iter().zip(lo.iter_mut()).zip(hi.iter_mut()) {
+            *l = l.min(*x);
+            *h = h.max(*x);
         }
-        let constant = lo1 == hi1 && lo0 == hi0 && lo1 == lo0;
-        (!constant && lo1.is_finite() && lo0.is_finite() && (hi0 <= lo1 || hi1 <= lo0)).then(|| d.terms[j].clone())
+    }
+    (0..k).filter(|&j| d.terms[j] != "(Intercept)").find_map(|j| {
+        let constant = lo1[j] == hi1[j] && lo0[j] == hi0[j] && lo1[j] == lo0[j];
+        let apart = hi0[j] <= lo1[j] || hi1[j] <= lo0[j];
+        (!constant && lo1[j].is_finite() && lo0[j].is_finite() && apart).then(|| d.terms[j].clone())
     })
 }

@@ -74,7 +74,7 @@ fn finish(
         eta,
         mu,
         resid,
-        scores: e.scores,
+        scores: super::glm::Scores::Rows(e.scores),
         bread,
         variance_factor: 1.0,
         loglik: e.loglik,

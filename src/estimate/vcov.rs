@@ -79,13 +79,15 @@ fn meat_of_sums(sums: &[f64], p: usize) -> Vec<f64> {
 
 /// Meat from per-group score sums. Groups are summed in order of first appearance, so the sums
 /// (and the output bytes) are the same on every run.
-fn cluster_meat(f: &Fit, groups: &[i64]) -> (Vec<f64>, usize) {
+fn cluster_meat(d: &Design, f: &Fit, groups: &[i64]) -> (Vec<f64>, usize) {
     let p = f.p();
+    let mut u = vec![0.0; p];
     let (ids, count) = dense(groups);
     let mut sums = vec![0.0; count * p];
     for (i, g) in ids.iter().enumerate() {
         let s = &mut sums[*g as usize * p..(*g as usize + 1) * p];
-        for (sj, uj) in s.iter_mut().zip(f.score(i)) {
+        f.score_into(d, i, &mut u);
+        for (sj, uj) in s.iter_mut().zip(&u) {
             *sj += uj;
         }
     }
@@ -162,9 +164,8 @@ pub fn vcov(d: &Design, f: &Fit, variance: &Variance) -> Result<Vcov, EstimateEr
             let mut u = vec![0.0; p];
             for i in 0..n {
                 let scale = hat.as_ref().map_or(1.0, |h| 1.0 / (1.0 - h[i]));
-                for (uj, sj) in u.iter_mut().zip(f.score(i)) {
-                    *uj = sj * scale;
-                }
+                f.score_into(d, i, &mut u);
+                u.iter_mut().for_each(|uj| *uj *= scale);
                 outer_add(&mut meat, &u);
             }
             let scale = if *variance == Variance::Hc1 { n as f64 / (n - params(f)) as f64 } else { 1.0 };
@@ -172,7 +173,7 @@ pub fn vcov(d: &Design, f: &Fit, variance: &Variance) -> Result<Vcov, EstimateEr
         }
         Variance::Cluster(g) => {
             check_len(g, n)?;
-            let (meat, count) = cluster_meat(f, g);
+            let (meat, count) = cluster_meat(d, f, g);
             n_clusters = Some(count);
             sandwich(&f.bread, &meat, cluster_factor(f, count, n))
         }
@@ -190,7 +191,7 @@ pub fn vcov(d: &Design, f: &Fit, variance: &Variance) -> Result<Vcov, EstimateEr
                     .collect()
             };
             let part = |g: &[i64]| {
-                let (meat, count) = cluster_meat(f, g);
+                let (meat, count) = cluster_meat(d, f, g);
                 (sandwich(&f.bread, &meat, cluster_factor(f, count, n)), count)
             };
             let ((v1, c1), (v2, c2), (v12, _)) = (part(g1), part(g2), part(&both));
@@ -203,16 +204,18 @@ pub fn vcov(d: &Design, f: &Fit, variance: &Variance) -> Result<Vcov, EstimateEr
             let both: Vec<i64> = s1.iter().chain(s2.iter()).copied().collect();
             let (ids, states) = dense(&both);
             let mut sums = vec![0.0; states * p];
+            let mut u = vec![0.0; p];
             for i in 0..n {
+                f.score_into(d, i, &mut u);
                 for g in [ids[i], ids[n + i]] {
-                    for (ej, uj) in sums[g as usize * p..(g as usize + 1) * p].iter_mut().zip(f.score(i)) {
+                    for (ej, uj) in sums[g as usize * p..(g as usize + 1) * p].iter_mut().zip(&u) {
                         *ej += uj;
                     }
                 }
             }
             let mut meat = meat_of_sums(&sums, p);
             let dyads: Vec<i64> = s1.iter().zip(s2).map(|(a, b)| a.min(b) * 1_000_000 + a.max(b)).collect();
-            let (vd, _) = cluster_meat(f, &dyads);
+            let (vd, _) = cluster_meat(d, f, &dyads);
             for (m, v) in meat.iter_mut().zip(vd) {
                 *m -= v;
             }
