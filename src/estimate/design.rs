@@ -198,21 +198,16 @@ pub fn design(df: &DataFrame, outcome: &str, regressors: &[&str], intercept: boo
 /// every regressor is defined.
 pub fn design_with(df: &DataFrame, formula: &Formula, required: &[&str]) -> Result<Design, EstimateError> {
     let y = floats(df, &formula.outcome)?;
-    let mut columns: Vec<String> = Vec::new();
-    let mut categorical: Vec<String> = Vec::new();
-    for t in &formula.terms {
-        for f in &t.factors {
-            match f {
-                Factor::Numeric { expr, .. } => expr.columns(&mut columns),
-                Factor::Categorical { column, .. } => {
-                    if !columns.contains(column) {
-                        columns.push(column.clone());
-                    }
-                    categorical.push(column.clone());
-                }
-            }
-        }
-    }
+    let columns = formula.regressor_columns();
+    let categorical: Vec<String> = formula
+        .terms
+        .iter()
+        .flat_map(|t| &t.factors)
+        .filter_map(|f| match f {
+            Factor::Categorical { column, .. } => Some(column.clone()),
+            Factor::Numeric { .. } => None,
+        })
+        .collect();
     // Read on two threads, half the columns each.
     let values: Vec<Vec<f64>> = {
         let (a, b) = columns.split_at(columns.len() / 2);

@@ -161,19 +161,28 @@ pub struct Formula {
 }
 
 impl Formula {
+    /// The columns the regressors read, in order of appearance.
+    pub fn regressor_columns(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for f in self.terms.iter().flat_map(|t| &t.factors) {
+            match f {
+                Factor::Numeric { expr, .. } => expr.columns(&mut out),
+                Factor::Categorical { column, .. } => {
+                    if !out.contains(column) {
+                        out.push(column.clone())
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Every column the formula reads: outcome, regressors' columns and fixed effects.
     pub fn columns(&self) -> Vec<String> {
         let mut out = vec![self.outcome.clone()];
-        for t in &self.terms {
-            for f in &t.factors {
-                match f {
-                    Factor::Numeric { expr, .. } => expr.columns(&mut out),
-                    Factor::Categorical { column, .. } => {
-                        if !out.contains(column) {
-                            out.push(column.clone())
-                        }
-                    }
-                }
+        for c in self.regressor_columns() {
+            if !out.contains(&c) {
+                out.push(c);
             }
         }
         for c in &self.fixed_effects {
