@@ -1,12 +1,15 @@
 """Peers of `allywar bench fit`, timed on the same frame in the same run: statsmodels (GLM
-logit with dyad-clustered SEs) and pyfixest (feglm logit, dyad-clustered, with and without year
-fixed effects). Reading the CSV and building the arrays are not timed; only the fit and its
-variance. Prints JSON: {case: [seconds per run]}.
+logit with dyad-clustered SEs), pyfixest (feglm logit, dyad-clustered, with and without year
+fixed effects) and, where Rscript is on the PATH, R's glm with sandwich's vcovCL (year fixed
+effects as factor(year) dummies, R's way). Reading the CSV and building the arrays are not
+timed; only the fit and its variance (R: model frame, fit and variance). Prints JSON: {case:
+[seconds per run]}.
 
     python3 benches/fit_peers.py FRAME.csv RUNS
 """
 
 import json
+import shutil
 import sys
 import time
 import warnings
@@ -46,4 +49,29 @@ try:
     timed("| year/pyfixest", lambda: pf.feglm(fml + " | year", df, family="logit", vcov={"CRV1": "dyad_id"}).se())
 except ImportError:
     pass
+R = r"""
+suppressMessages(library(sandwich))
+args <- commandArgs(TRUE)
+regs <- strsplit(args[3], ",")[[1]]
+df <- read.csv(args[1])[, c("init", "dyad_id", "year", regs)]
+df <- df[complete.cases(df), ]
+f <- reformulate(regs, "init")
+fy <- reformulate(c(regs, "factor(year)"), "init")
+time <- function(expr) { t <- proc.time()[["elapsed"]]; force(expr); proc.time()[["elapsed"]] - t }
+cl <- numeric(0); yr <- numeric(0)
+for (i in seq_len(as.integer(args[2]))) {
+  cl <- c(cl, time({ m <- glm(f, binomial, df); sqrt(diag(vcovCL(m, cluster = ~dyad_id))) }))
+  yr <- c(yr, time({ m <- glm(fy, binomial, df); sqrt(diag(vcovCL(m, cluster = ~dyad_id))) }))
+}
+cat(nrow(df), "\n", paste(cl, collapse = " "), "\n", paste(yr, collapse = " "), "\n")
+"""
+if shutil.which("Rscript"):
+    import subprocess
+
+    # One run: R's fits take minutes (the year dummies make a 1.5 M × 211 model matrix).
+    res = subprocess.run(["Rscript", "-e", R, path, "1", ",".join(REGRESSORS)], capture_output=True, text=True, check=True)
+    rows, cluster, year = res.stdout.strip().split("\n")
+    assert int(rows) == out["rows"], (rows, out["rows"])
+    out["cluster:dyad_id/R glm+sandwich"] = [float(v) for v in cluster.split()]
+    out["| year/R glm+sandwich"] = [float(v) for v in year.split()]
 print(json.dumps(out))

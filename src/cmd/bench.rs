@@ -30,7 +30,8 @@ pub struct Args {
     /// Repetitions.
     #[arg(long, default_value_t = 5)]
     pub runs: usize,
-    /// Also time statsmodels and pyfixest on the same frame (fit; needs python3 with them).
+    /// Also time statsmodels, pyfixest and (where Rscript is) R glm + sandwich on the same frame
+    /// (fit; needs python3 with them).
     #[arg(long)]
     pub peers: bool,
     #[command(flatten)]
