@@ -30,6 +30,7 @@ pub mod fetch;
 pub mod frame;
 pub mod input;
 pub mod output;
+pub mod report;
 pub mod sources;
 pub mod types;
 pub mod units;

@@ -33,6 +33,8 @@ enum Command {
     Fit(cmd::fit::Args),
     /// Time whole builds from the raw files (peacesciencer's frame, or every variable).
     Bench(cmd::bench::Args),
+    /// Run the studies of reports/ into tables, figures, results.json and reports/index.html.
+    Reproduce(cmd::reproduce::Args),
 }
 
 fn main() -> ExitCode {
@@ -63,5 +65,6 @@ fn try_main(command: Command, out: &mut cmd::Out) -> anyhow::Result<ExitCode> {
         Command::Vars(args) => cmd::vars::run(args, out),
         Command::Fit(args) => cmd::fit::run(args, out),
         Command::Bench(args) => cmd::bench::run(args, out),
+        Command::Reproduce(args) => cmd::reproduce::run(args, out),
     }
 }

@@ -154,20 +154,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         write!(out, "{}", results.margins_text())?;
     }
     if let Some(path) = &args.out {
-        let json = serde_json::json!({
-            "allywar": env!("CARGO_PKG_VERSION"),
-            "data": data,
-            "formula": results.formula,
-            "model": results.model,
-            "variance": results.variance,
-            "coefficients": results.coefficients,
-            "glance": results.glance,
-            "margins": results.margins,
-            "predictions": results.predictions,
-            "first_differences": results.first_differences,
-            "fixed_effects": results.fixed_effects,
-            "dropped_collinear": results.dropped_collinear,
-        });
+        let json = results.to_json(serde_json::Value::Array(data));
         let text = serde_json::to_string_pretty(&json)? + "\n";
         allywar::atomic::write_bytes(path, text.as_bytes()).with_context(|| format!("{}: cannot write", path.display()))?;
         out.done(&format!("wrote {}", path.display()));

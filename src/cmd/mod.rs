@@ -5,6 +5,7 @@ pub mod bench;
 pub mod build;
 pub mod data;
 pub mod fit;
+pub mod reproduce;
 pub mod vars;
 
 use allywar::DataDir;

@@ -242,6 +242,25 @@ pub fn estimate_with(df: &DataFrame, formula: &str, model: Model, se: &str, opti
 }
 
 impl Results {
+    /// The JSON `fit --out` writes: allywar's version, the data used (`data`: files or datasets
+    /// with their sha256), the formula, model, variance and every quantity, in broom's names.
+    pub fn to_json(&self, data: serde_json::Value) -> serde_json::Value {
+        serde_json::json!({
+            "allywar": env!("CARGO_PKG_VERSION"),
+            "data": data,
+            "formula": self.formula,
+            "model": self.model,
+            "variance": self.variance,
+            "coefficients": self.coefficients,
+            "glance": self.glance,
+            "margins": self.margins,
+            "predictions": self.predictions,
+            "first_differences": self.first_differences,
+            "fixed_effects": self.fixed_effects,
+            "dropped_collinear": self.dropped_collinear,
+        })
+    }
+
     /// The average marginal effects as text.
     pub fn margins_text(&self) -> String {
         let width = self.margins.iter().map(|m| m.term.len()).max().unwrap_or(4).max(4);

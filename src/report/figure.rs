@@ -1,0 +1,289 @@
+//! Figures, drawn by plotters as SVG and PNG. Text in PNGs is set in DejaVu Sans, embedded in
+//! the binary and drawn through ab_glyph, so a fresh machine needs no system font or C library.
+//! Two shapes cover the studies' figures: estimates with 95% intervals by category (coefficients,
+//! first differences, means and shares by group) and series by year. Legends sit in their own
+//! strip beneath the plot, never over the data.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::path::Path;
+use std::sync::Once;
+
+/// Why a figure could not be drawn or written.
+#[derive(Debug, thiserror::Error)]
+#[error("figure {path}: {message}")]
+pub struct FigureError {
+    /// The file.
+    pub path: String,
+    /// What failed.
+    pub message: String,
+}
+
+/// Pixel size of every figure.
+pub const SIZE: (u32, u32) = (900, 560);
+
+/// Series colours (Okabe–Ito, distinguishable with colour-blindness).
+pub const PALETTE: [RGBColor; 7] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(0, 0, 0),
+];
+
+const FONT: &str = "sans-serif";
+
+fn register() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The embedded font is valid TrueType; a failure would show as missing text, not a crash.
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular());
+        let _ = plotters::style::register_font(FONT, FontStyle::Bold, dejavu::sans::bold());
+    });
+}
+
+/// One estimate with its interval, in a category, of a series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Interval {
+    /// Category (a row of the plot).
+    pub category: String,
+    /// Series (a colour).
+    pub series: String,
+    /// Point estimate.
+    pub estimate: f64,
+    /// Lower end.
+    pub low: f64,
+    /// Upper end.
+    pub high: f64,
+}
+
+/// A series of values by year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// Name (legend).
+    pub name: String,
+    /// (year, value) points, by year.
+    pub points: Vec<(i32, f64)>,
+}
+
+/// What to draw.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Chart {
+    /// Estimates with intervals: categories down the side, values across, a reference line at
+    /// `reference` (0 for coefficients and differences).
+    Intervals {
+        /// The estimates.
+        items: Vec<Interval>,
+        /// Label of the value axis.
+        x_label: String,
+        /// Where to draw a dashed reference line.
+        reference: Option<f64>,
+    },
+    /// Lines by year.
+    Lines {
+        /// The series.
+        series: Vec<Series>,
+        /// Label of the value axis.
+        y_label: String,
+    },
+}
+
+fn fail(path: &Path, e: impl std::fmt::Display) -> FigureError {
+    FigureError { path: path.display().to_string(), message: e.to_string() }
+}
+
+/// Draws `chart` with `title` as `stem.svg` and `stem.png`, each written atomically.
+pub fn write(chart: &Chart, title: &str, stem: &Path) -> Result<(), FigureError> {
+    register();
+    let svg_path = stem.with_extension("svg");
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        draw(&root, chart, title).map_err(|e| fail(&svg_path, e))?;
+        root.present().map_err(|e| fail(&svg_path, e))?;
+    }
+    crate::atomic::write_bytes(&svg_path, svg.as_bytes()).map_err(|e| fail(&svg_path, e))?;
+    let png_path = stem.with_extension("png");
+    let mut pixels = vec![0u8; (SIZE.0 * SIZE.1 * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
+        draw(&root, chart, title).map_err(|e| fail(&png_path, e))?;
+        root.present().map_err(|e| fail(&png_path, e))?;
+    }
+    let png = encode_png(&pixels, SIZE).map_err(|e| fail(&png_path, e))?;
+    crate::atomic::write_bytes(&png_path, &png).map_err(|e| fail(&png_path, e))?;
+    Ok(())
+}
+
+/// RGB pixels as PNG bytes (no timestamps or other varying chunks: same pixels, same bytes).
+fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> Result<Vec<u8>, image::ImageError> {
+    use image::ImageEncoder;
+    let mut out = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut out).write_image(rgb, w, h, image::ExtendedColorType::Rgb8)?;
+    Ok(out)
+}
+
+type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart, title: &str) -> DrawResult<DB> {
+    root.fill(&WHITE)?;
+    let (titled, _) = (root.titled(title, (FONT, 24).into_font().style(FontStyle::Bold))?, ());
+    match chart {
+        Chart::Intervals { items, x_label, reference } => intervals(&titled, items, x_label, *reference),
+        Chart::Lines { series, y_label } => lines(&titled, series, y_label),
+    }
+}
+
+/// Names in order of first appearance.
+fn distinct<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in names {
+        if !out.iter().any(|o| o == n) {
+            out.push(n.to_string());
+        }
+    }
+    out
+}
+
+/// A padded range around the values.
+fn padded(lo: f64, hi: f64) -> (f64, f64) {
+    let (lo, hi) = if lo.is_finite() && hi.is_finite() { (lo, hi) } else { (0.0, 1.0) };
+    let span = (hi - lo).abs().max(1e-9);
+    (lo - 0.06 * span, hi + 0.06 * span)
+}
+
+/// Height of the legend strip for `names`: one 30-pixel row per line of entries.
+fn legend_height(names: &[String]) -> i32 {
+    if names.len() < 2 {
+        return 0;
+    }
+    16 + 30 * legend_rows(names).iter().max().map_or(1, |r| r + 1)
+}
+
+/// The row of each legend entry, wrapping at the figure's width (text widths estimated at 10
+/// pixels a character).
+fn legend_rows(names: &[String]) -> Vec<i32> {
+    let (mut x, mut row, mut rows) = (90, 0, Vec::new());
+    for name in names {
+        let w = 28 + 10 * name.chars().count() as i32 + 30;
+        if x + w > SIZE.0 as i32 - 10 && x > 90 {
+            x = 90;
+            row += 1;
+        }
+        rows.push(row);
+        x += w;
+    }
+    rows
+}
+
+/// The legend strip: a swatch and a name per series, left to right, wrapping.
+fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, names: &[String]) -> DrawResult<DB> {
+    let style = TextStyle::from((FONT, 17).into_font()).color(&BLACK);
+    let rows = legend_rows(names);
+    let mut x = 90;
+    let mut last_row = 0;
+    for (i, (name, row)) in names.iter().zip(&rows).enumerate() {
+        if *row != last_row {
+            (x, last_row) = (90, *row);
+        }
+        let y = 8 + 30 * row;
+        let c = PALETTE[i % PALETTE.len()];
+        area.draw(&Rectangle::new([(x, y + 2), (x + 22, y + 16)], c.filled()))?;
+        area.draw(&Text::new(name.clone(), (x + 28, y), style.clone()))?;
+        x += 28 + 10 * name.chars().count() as i32 + 30;
+    }
+    Ok(())
+}
+
+fn intervals<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    items: &[Interval],
+    x_label: &str,
+    reference: Option<f64>,
+) -> DrawResult<DB> {
+    let categories = distinct(items.iter().map(|i| i.category.as_str()));
+    let series = distinct(items.iter().map(|i| i.series.as_str()));
+    let (plot, strip) = area.split_vertically(area.dim_in_pixel().1 as i32 - legend_height(&series));
+    let lo = items.iter().map(|i| i.low.min(i.estimate)).chain(reference).fold(f64::INFINITY, f64::min);
+    let hi = items.iter().map(|i| i.high.max(i.estimate)).chain(reference).fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = padded(lo, hi);
+    let n = categories.len().max(1);
+    let label_width = categories.iter().map(|c| c.chars().count()).max().unwrap_or(4).clamp(4, 34) as u32 * 10 + 16;
+    let mut chart = ChartBuilder::on(&plot)
+        .margin(16)
+        .x_label_area_size(56)
+        .y_label_area_size(label_width)
+        .build_cartesian_2d(lo..hi, 0.0..n as f64)?;
+    let cats = categories.clone();
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .light_line_style(WHITE.mix(0.0))
+        .y_labels(n * 2 + 1)
+        .y_label_formatter(&move |v: &f64| {
+            let i = (n as f64 - v - 0.5).round();
+            if (n as f64 - v - 0.5 - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < cats.len() {
+                cats[i as usize].clone()
+            } else {
+                String::new()
+            }
+        })
+        .x_desc(x_label)
+        .axis_desc_style((FONT, 18))
+        .label_style((FONT, 16))
+        .draw()?;
+    if let Some(r) = reference {
+        chart.draw_series(DashedLineSeries::new([(r, 0.0), (r, n as f64)], 6, 4, BLACK.mix(0.6).stroke_width(1)))?;
+    }
+    let s = series.len().max(1) as f64;
+    for (si, name) in series.iter().enumerate() {
+        let color = PALETTE[si % PALETTE.len()];
+        // Series side by side within a category's band, top to bottom in legend order.
+        let offset = |ci: usize| n as f64 - ci as f64 - 0.5 + (s - 1.0) / 2.0 * 0.5 / s - si as f64 * 0.5 / s;
+        let rows: Vec<(f64, &Interval)> = items
+            .iter()
+            .filter(|i| &i.series == name)
+            .filter_map(|i| categories.iter().position(|c| c == &i.category).map(|ci| (offset(ci), i)))
+            .collect();
+        chart.draw_series(rows.iter().map(|(y, i)| PathElement::new(vec![(i.low, *y), (i.high, *y)], color.stroke_width(3))))?;
+        chart.draw_series(rows.iter().map(|(y, i)| Circle::new((i.estimate, *y), 6, color.filled())))?;
+    }
+    if series.len() > 1 {
+        legend(&strip, &series)?;
+    }
+    Ok(())
+}
+
+fn lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[Series], y_label: &str) -> DrawResult<DB> {
+    let names: Vec<String> = series.iter().map(|s| s.name.clone()).collect();
+    let (plot, strip) = area.split_vertically(area.dim_in_pixel().1 as i32 - legend_height(&names));
+    let years = series.iter().flat_map(|s| s.points.iter().map(|p| p.0));
+    let (first, last) = years.fold((i32::MAX, i32::MIN), |(a, b), y| (a.min(y), b.max(y)));
+    let (first, last) = if first <= last { (first, last.max(first + 1)) } else { (0, 1) };
+    let top = series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).fold(0.0, f64::max);
+    let mut chart = ChartBuilder::on(&plot)
+        .margin(16)
+        .x_label_area_size(56)
+        .y_label_area_size(80)
+        .build_cartesian_2d(first..last, 0.0..(top * 1.08).max(1.0))?;
+    chart
+        .configure_mesh()
+        .light_line_style(WHITE.mix(0.0))
+        .x_desc("Year")
+        .y_desc(y_label)
+        .y_label_formatter(&|v: &f64| if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v}") })
+        .axis_desc_style((FONT, 18))
+        .label_style((FONT, 16))
+        .x_label_formatter(&|y: &i32| y.to_string())
+        .draw()?;
+    for (i, s) in series.iter().enumerate() {
+        let color = PALETTE[i % PALETTE.len()];
+        chart.draw_series(LineSeries::new(s.points.iter().copied(), color.stroke_width(2)))?;
+    }
+    if series.len() > 1 {
+        legend(&strip, &names)?;
+    }
+    Ok(())
+}

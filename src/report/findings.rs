@@ -1,0 +1,137 @@
+//! Findings in words, generated from the estimates (never written by hand): the direction, size
+//! with its interval and significance of the study's focus term, how it varies across models,
+//! and its first difference where one was computed.
+
+use crate::estimate::Results;
+use std::collections::BTreeMap;
+
+fn p_text(p: f64) -> String {
+    if p < 0.001 {
+        "p < 0.001".into()
+    } else {
+        format!("p = {p:.3}")
+    }
+}
+
+fn num(v: f64) -> String {
+    let a = v.abs();
+    let s = if a == 0.0 || a >= 0.01 {
+        format!("{v:.3}")
+    } else if a >= 1e-4 {
+        format!("{v:.5}")
+    } else {
+        format!("{v:.2e}")
+    };
+    s.replace('-', "−")
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Three to five sentences on `focus` (a term) across `results` (model name and results), with
+/// `labels` for names and `outcome` the dependent variable's label. Without a focus, the first
+/// model's significant terms are described.
+pub fn sentences(results: &[(String, Results)], focus: Option<&str>, labels: &BTreeMap<String, String>) -> Vec<String> {
+    let label = |t: &str| labels.get(t).cloned().unwrap_or_else(|| t.to_string());
+    let mut out = Vec::new();
+    let Some((first_name, first)) = results.first() else {
+        return out;
+    };
+    let outcome = first.formula.split('~').next().unwrap_or("").trim().to_string();
+    let Some(focus) = focus else {
+        let sig: Vec<String> = first
+            .coefficients
+            .iter()
+            .filter(|c| c.term != "(Intercept)" && c.p_value < 0.05)
+            .map(|c| format!("{} ({}{})", label(&c.term), if c.estimate > 0.0 { "+" } else { "−" }, num(c.estimate.abs())))
+            .collect();
+        out.push(format!(
+            "In {first_name} ({}, N = {}), {} of {} terms are statistically significant at the 5% level{}.",
+            first.model,
+            super::table::thousands(first.glance.nobs),
+            sig.len(),
+            first.coefficients.iter().filter(|c| c.term != "(Intercept)").count(),
+            if sig.is_empty() { String::new() } else { format!(": {}", sig.join(", ")) }
+        ));
+        return out;
+    };
+    let name = label(focus);
+    let with: Vec<(&String, &crate::estimate::Term, &Results)> =
+        results.iter().filter_map(|(n, r)| r.coefficients.iter().find(|c| c.term == focus).map(|c| (n, c, r))).collect();
+    if let Some((n, c, r)) = with.first() {
+        let direction = if c.estimate > 0.0 { "positive" } else { "negative" };
+        let sig =
+            if c.p_value < 0.05 { "statistically significant at the 5% level" } else { "not statistically significant at the 5% level" };
+        out.push(format!(
+            "In {n} ({}, N = {}), the coefficient of {name} on {} is {direction}: {} (95% CI {} to {}; {}), {sig}.",
+            r.model,
+            super::table::thousands(r.glance.nobs),
+            label(&outcome),
+            num(c.estimate),
+            num(c.conf_low),
+            num(c.conf_high),
+            p_text(c.p_value)
+        ));
+        if matches!(r.model.as_str(), "logit" | "relogit") {
+            out.push(format!(
+                "As an odds ratio that is {} (95% CI {} to {}).",
+                num(c.estimate.exp()),
+                num(c.conf_low.exp()),
+                num(c.conf_high.exp())
+            ));
+        } else if matches!(r.model.as_str(), "poisson" | "negbin") {
+            out.push(format!(
+                "As an incidence-rate ratio that is {} (95% CI {} to {}).",
+                num(c.estimate.exp()),
+                num(c.conf_low.exp()),
+                num(c.conf_high.exp())
+            ));
+        }
+    }
+    if with.len() > 1 {
+        let positive = with.iter().filter(|w| w.1.estimate > 0.0).count();
+        let significant = with.iter().filter(|w| w.1.p_value < 0.05).count();
+        let lo = with.iter().min_by(|a, b| a.1.estimate.total_cmp(&b.1.estimate));
+        let hi = with.iter().max_by(|a, b| a.1.estimate.total_cmp(&b.1.estimate));
+        let range = match (lo, hi) {
+            (Some(lo), Some(hi)) => format!("; it ranges from {} ({}) to {} ({})", num(lo.1.estimate), lo.0, num(hi.1.estimate), hi.0),
+            _ => String::new(),
+        };
+        out.push(format!(
+            "Across the {} models that include it, the estimate is positive in {} and negative in {}, and significant at 5% in {}{range}.",
+            with.len(),
+            positive,
+            with.len() - positive,
+            significant
+        ));
+    }
+    let fds: Vec<(&String, &crate::estimate::predict::FirstDifference)> =
+        results.iter().flat_map(|(n, r)| r.first_differences.iter().filter(|d| d.column == focus).map(move |d| (n, d))).collect();
+    if let Some((n, d)) = fds.first() {
+        let binary = results.iter().find(|(m, _)| &m == n).is_some_and(|(_, r)| matches!(r.model.as_str(), "logit" | "probit" | "relogit"));
+        let expected = if binary { format!("Pr({})", label(&outcome)) } else { format!("the expected {}", label(&outcome)) };
+        let covers = d.conf_low <= 0.0 && d.conf_high >= 0.0;
+        out.push(format!(
+            "Moving {name} from {} to {} with the other variables at their means changes {} by {} in {n} (simulated 95% interval {} to {}, {}){}.",
+            d.from,
+            d.to,
+            expected,
+            num(d.estimate),
+            num(d.conf_low),
+            num(d.conf_high),
+            plural(d.sims, "draw", "draws"),
+            if covers { "; the interval includes zero" } else { "; the interval excludes zero" }
+        ));
+    }
+    out
+}
+
+/// A sentence on a series by year: its first and last values, and its peak.
+pub fn series_sentence(name: &str, points: &[(i32, f64)]) -> Option<String> {
+    let first = points.first()?;
+    let last = points.last()?;
+    let peak = points.iter().max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?;
+    let n = |v: f64| if v.fract() == 0.0 { super::table::thousands(v as usize) } else { format!("{v:.2}") };
+    Some(format!("{name}: {} in {}, {} in {}; the most, {}, in {}.", n(first.1), first.0, n(last.1), last.0, n(peak.1), peak.0))
+}

@@ -1,0 +1,331 @@
+//! `reproduce`'s work for one study: build each distinct frame once (models that share unit,
+//! years and options share a frame carrying the union of their columns), keep the rows of each
+//! model's filter, fit every model, and write results.json, the table in four formats and the
+//! figures into the study's folder.
+
+use super::figure::{self, Chart, Interval, Series};
+use super::spec::{Checked, Comparison, Planned};
+use super::table::{self, Column};
+use crate::datadir::DataDir;
+use crate::estimate::{estimate_with, Options, Results};
+use crate::frame::{BuildError, Spec as FrameRequest};
+use crate::sources::Input;
+use polars::prelude::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Why a study failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StudyError {
+    /// A frame could not be built.
+    #[error("building its frame: {0}")]
+    Build(#[from] BuildError),
+    /// A model could not be fitted.
+    #[error("model `{model}`: {error}")]
+    Fit {
+        /// The model's name.
+        model: String,
+        /// Why.
+        error: crate::estimate::EstimateError,
+    },
+    /// A model did not converge.
+    #[error("model `{model}` did not converge in {iterations} iterations")]
+    NotConverged {
+        /// The model's name.
+        model: String,
+        /// Iterations used.
+        iterations: usize,
+    },
+    /// A frame operation failed.
+    #[error("{0}")]
+    Frame(#[from] PolarsError),
+    /// An output could not be written.
+    #[error("{0}")]
+    Figure(#[from] figure::FigureError),
+    /// An output could not be written.
+    #[error("{path}: {error}")]
+    Write {
+        /// The file.
+        path: String,
+        /// Why.
+        error: std::io::Error,
+    },
+}
+
+/// What a study produced, for the report.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The study.
+    pub study: Checked,
+    /// Each model's name and results.
+    pub results: Vec<(String, Results)>,
+    /// Every input read, once each, by dataset name.
+    pub inputs: Vec<Input>,
+    /// Notes from the builds.
+    pub notes: Vec<String>,
+    /// The table as HTML.
+    pub table_html: String,
+    /// Figures written: file stem and title.
+    pub figures: Vec<(String, String)>,
+    /// Sentences on the series drawn by year (first, last and peak values).
+    pub descriptions: Vec<String>,
+}
+
+/// The key of frames that can be shared: everything but the variables.
+fn frame_key(r: &FrameRequest) -> String {
+    format!("{:?}|{:?}|{}|{}|{:?}|{}", r.unit, r.years, r.directed, r.prd, r.mids, r.drop_ongoing)
+}
+
+/// Keeps the rows where every comparison holds (a missing value fails).
+pub fn filtered(df: &DataFrame, filter: &[Comparison]) -> Result<DataFrame, PolarsError> {
+    if filter.is_empty() {
+        return Ok(df.clone());
+    }
+    let mut pred: Option<Expr> = None;
+    for c in filter {
+        let x = col(c.column.as_str()).cast(DataType::Float64);
+        let v = lit(c.value);
+        let e = match c.op.as_str() {
+            "==" => x.eq(v),
+            "!=" => x.neq(v),
+            "<" => x.lt(v),
+            "<=" => x.lt_eq(v),
+            ">" => x.gt(v),
+            _ => x.gt_eq(v),
+        };
+        pred = Some(match pred {
+            Some(p) => p.and(e),
+            None => e,
+        });
+    }
+    df.clone().lazy().filter(pred.unwrap_or(lit(true))).collect()
+}
+
+/// Builds the distinct frames of `requests` once each, returning them by key, with the inputs and
+/// notes of the builds.
+fn build_frames(
+    requests: &[&FrameRequest],
+    dir: &DataDir,
+    progress: &dyn Fn(&str),
+) -> Result<(BTreeMap<String, DataFrame>, Vec<Input>, Vec<String>), StudyError> {
+    let mut merged: BTreeMap<String, FrameRequest> = BTreeMap::new();
+    for r in requests {
+        let e = merged.entry(frame_key(r)).or_insert_with(|| (*r).clone().vars(Vec::<String>::new()));
+        for v in &r.vars {
+            if !e.vars.contains(v) {
+                e.vars.push(v.clone());
+            }
+        }
+    }
+    let (mut frames, mut inputs, mut notes) = (BTreeMap::new(), Vec::<Input>::new(), Vec::new());
+    for (key, r) in merged {
+        progress(&format!("building {}", r.unit));
+        let built = r.build_with(dir, progress)?;
+        for i in built.inputs {
+            if !inputs.iter().any(|j| j.dataset == i.dataset) {
+                inputs.push(i);
+            }
+        }
+        notes.extend(built.notes);
+        frames.insert(key, built.frame);
+    }
+    inputs.sort_by_key(|i| i.dataset.name());
+    Ok((frames, inputs, notes))
+}
+
+/// Fits one planned model on its frame.
+pub fn fit(planned: &Planned, df: &DataFrame) -> Result<Results, StudyError> {
+    let rows = filtered(df, &planned.filter)?;
+    let options = Options { first_differences: planned.fd.clone(), ..Options::default() };
+    let r = estimate_with(&rows, &planned.formula, planned.model, &planned.se, &options)
+        .map_err(|error| StudyError::Fit { model: planned.name.clone(), error })?;
+    if !r.glance.converged {
+        return Err(StudyError::NotConverged { model: planned.name.clone(), iterations: r.glance.iterations });
+    }
+    Ok(r)
+}
+
+fn write(path: &Path, text: &str) -> Result<(), StudyError> {
+    crate::atomic::write_bytes(path, text.as_bytes()).map_err(|error| StudyError::Write { path: path.display().to_string(), error })
+}
+
+/// The JSON of a study's inputs.
+pub fn inputs_json(inputs: &[Input]) -> serde_json::Value {
+    inputs
+        .iter()
+        .map(|i| serde_json::json!({"dataset": i.dataset.name(), "version": i.version, "sha256": i.sha256, "verified": i.verified}))
+        .collect()
+}
+
+/// Runs a study: frames, fits, and every output into `folder`.
+pub fn run(study: &Checked, dir: &DataDir, folder: &Path, progress: &dyn Fn(&str)) -> Result<Outcome, StudyError> {
+    let from_data = |kind: &str| matches!(kind, "per_year" | "mean_by" | "share_by");
+    let mut requests: Vec<&FrameRequest> = study.models.iter().map(|m| &m.frame).collect();
+    for (f, (r, _)) in study.study.figures.iter().zip(&study.figure_frames) {
+        if from_data(f.kind.get_ref()) {
+            requests.push(r);
+        }
+    }
+    let (frames, inputs, notes) = build_frames(&requests, dir, progress)?;
+    let mut results = Vec::new();
+    for m in &study.models {
+        progress(&format!("fitting {}", m.name));
+        let df = &frames[&frame_key(&m.frame)];
+        results.push((m.name.clone(), fit(m, df)?));
+    }
+    let labels = &study.study.labels;
+    let columns: Vec<Column> = results.iter().map(|(name, r)| Column { name, results: r }).collect();
+    let json = serde_json::json!({
+        "allywar": env!("CARGO_PKG_VERSION"),
+        "study": study.id,
+        "data": inputs_json(&inputs),
+        "models": results.iter().map(|(name, r)| {
+            let mut j = r.to_json(inputs_json(&inputs));
+            j["name"] = serde_json::Value::String(name.clone());
+            j
+        }).collect::<Vec<_>>(),
+    });
+    let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();
+    text.push('\n');
+    write(&folder.join("results.json"), &text)?;
+    let mut table_html = String::new();
+    if !columns.is_empty() {
+        let t = table::layout(&columns, labels);
+        write(&folder.join("table.md"), &t.markdown())?;
+        write(&folder.join("table.tex"), &t.latex())?;
+        table_html = t.html();
+        write(&folder.join("table.html"), &table_html)?;
+        write(&folder.join("table.csv"), &table::csv(&columns, labels))?;
+    }
+    let mut figures = Vec::new();
+    let mut descriptions = Vec::new();
+    for (f, (request, filter)) in study.study.figures.iter().zip(&study.figure_frames) {
+        let study_frame = if from_data(f.kind.get_ref()) { Some(filtered(&frames[&frame_key(request)], filter)?) } else { None };
+        progress(&format!("drawing {}", f.name));
+        let label = |t: &str| labels.get(t).cloned().unwrap_or_else(|| t.to_string());
+        let chart = match f.kind.get_ref().as_str() {
+            "coefficients" => Chart::Intervals {
+                items: results
+                    .iter()
+                    .flat_map(|(name, r)| {
+                        f.terms.iter().filter_map(move |t| r.coefficients.iter().find(|c| &c.term == t.get_ref())).map(move |c| Interval {
+                            category: label(&c.term),
+                            series: name.clone(),
+                            estimate: c.estimate,
+                            low: c.conf_low,
+                            high: c.conf_high,
+                        })
+                    })
+                    .collect(),
+                x_label: f.y_label.clone().unwrap_or_else(|| "Coefficient, with 95% confidence interval".into()),
+                reference: Some(0.0),
+            },
+            "first_differences" => Chart::Intervals {
+                items: results
+                    .iter()
+                    .flat_map(|(name, r)| {
+                        r.first_differences.iter().map(move |d| Interval {
+                            category: name.clone(),
+                            series: format!("{} {} → {}", label(&d.column), d.from, d.to),
+                            estimate: d.estimate,
+                            low: d.conf_low,
+                            high: d.conf_high,
+                        })
+                    })
+                    .collect(),
+                x_label: f.y_label.clone().unwrap_or_else(|| "Change in the expected outcome, with simulated 95% interval".into()),
+                reference: Some(0.0),
+            },
+            "per_year" => {
+                let df = study_frame.as_ref().ok_or_else(|| PolarsError::NoData("no frame".into()))?;
+                let by = f.by.as_ref().map_or("year".to_string(), |b| b.get_ref().clone());
+                let mut series = Vec::new();
+                for c in &f.columns {
+                    series.push(Series { name: label(c.get_ref()), points: sum_by_year(df, &by, Some(c.get_ref()))? });
+                }
+                if f.columns.is_empty() {
+                    series.push(Series { name: f.y_label.clone().unwrap_or_else(|| "Rows".into()), points: sum_by_year(df, &by, None)? });
+                }
+                let several = series.len() > 1;
+                descriptions.extend(series.iter().filter_map(|s| {
+                    let name = if several { format!("{}, {}", f.title, s.name) } else { f.title.clone() };
+                    super::findings::series_sentence(&name, &s.points)
+                }));
+                Chart::Lines { series, y_label: f.y_label.clone().unwrap_or_else(|| "Count".into()) }
+            }
+            kind => {
+                let df = study_frame.as_ref().ok_or_else(|| PolarsError::NoData("no frame".into()))?;
+                let by = f.by.as_ref().map_or("year".to_string(), |b| b.get_ref().clone());
+                let mut items = Vec::new();
+                for c in &f.columns {
+                    for (group, mean, low, high) in mean_by(df, &by, c.get_ref(), kind == "share_by")? {
+                        let category = f.levels.get(&group).cloned().unwrap_or_else(|| format!("{} = {group}", label(&by)));
+                        items.push(Interval { category, series: label(c.get_ref()), estimate: mean, low, high });
+                    }
+                }
+                Chart::Intervals {
+                    items,
+                    x_label: f.y_label.clone().unwrap_or_else(|| "Mean, with 95% confidence interval".into()),
+                    reference: None,
+                }
+            }
+        };
+        figure::write(&chart, &f.title, &folder.join(&f.name))?;
+        figures.push((f.name.clone(), f.title.clone()));
+    }
+    Ok(Outcome { study: study.clone(), results, inputs, notes, table_html, figures, descriptions })
+}
+
+/// Sum of `column` (nulls skipped; no column: the rows) by `year`, by year.
+fn sum_by_year(df: &DataFrame, year: &str, column: Option<&str>) -> Result<Vec<(i32, f64)>, PolarsError> {
+    let value = match column {
+        Some(c) => col(c).cast(DataType::Float64).sum().alias("value"),
+        None => len().cast(DataType::Float64).alias("value"),
+    };
+    let g = df
+        .clone()
+        .lazy()
+        .group_by([col(year).cast(DataType::Int32)])
+        .agg([value])
+        .sort([year], SortMultipleOptions::default())
+        .collect()?;
+    let ys = g.column(year)?.i32()?.clone();
+    let vs = g.column("value")?.f64()?.clone();
+    Ok(ys.iter().zip(vs.iter()).filter_map(|(y, v)| Some((y?, v.unwrap_or(0.0)))).collect())
+}
+
+/// Mean of `column` in each group of `by` (groups in ascending order), with a 95% interval:
+/// the normal interval of a mean, or for a share (a 0/1 column) Wilson's score interval.
+fn mean_by(df: &DataFrame, by: &str, column: &str, share: bool) -> Result<Vec<(String, f64, f64, f64)>, PolarsError> {
+    let g = df
+        .clone()
+        .lazy()
+        .filter(col(column).is_not_null().and(col(by).is_not_null()))
+        .group_by([col(by)])
+        .agg([
+            col(column).cast(DataType::Float64).mean().alias("mean"),
+            col(column).cast(DataType::Float64).std(1).alias("sd"),
+            col(column).count().cast(DataType::Float64).alias("n"),
+        ])
+        .sort([by], SortMultipleOptions::default())
+        .collect()?;
+    let groups = g.column(by)?.cast(&DataType::String)?;
+    let groups = groups.str()?;
+    let (m, sd, n) = (g.column("mean")?.f64()?, g.column("sd")?.f64()?, g.column("n")?.f64()?);
+    let mut out = Vec::new();
+    for i in 0..g.height() {
+        let (mean, n) = (m.get(i).unwrap_or(f64::NAN), n.get(i).unwrap_or(0.0));
+        let (low, high) = if share {
+            // Wilson score interval.
+            let z = 1.959_963_984_540_054_f64;
+            let centre = (mean + z * z / (2.0 * n)) / (1.0 + z * z / n);
+            let half = z / (1.0 + z * z / n) * (mean * (1.0 - mean) / n + z * z / (4.0 * n * n)).sqrt();
+            (centre - half, centre + half)
+        } else {
+            let se = sd.get(i).unwrap_or(0.0) / n.sqrt();
+            (mean - 1.959_963_984_540_054 * se, mean + 1.959_963_984_540_054 * se)
+        };
+        out.push((groups.get(i).unwrap_or("").to_string(), mean, low, high));
+    }
+    Ok(out)
+}

@@ -1,0 +1,414 @@
+//! A study's specification, `reports/<study>/spec.toml`: the question, the frame (unit, years,
+//! options, sample filter), the models side by side, the quantities of interest and the figures.
+//! Parsing checks every name against what allywar knows (variables of the unit, estimators,
+//! variance types, figure kinds) and points at the line of spec.toml, with the nearest valid name.
+
+use crate::estimate::formula::parse;
+use crate::estimate::results::variance_columns;
+use crate::estimate::Model;
+use crate::frame::Spec as FrameRequest;
+use crate::types::{Mids, Unit, Years};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// Why a spec is invalid: the file, the line and what was expected.
+#[derive(Debug, thiserror::Error)]
+#[error("{}:{line}: {message}", path.display())]
+pub struct SpecError {
+    /// The spec file.
+    pub path: PathBuf,
+    /// Line (1-based).
+    pub line: usize,
+    /// What is wrong, and the nearest valid name when there is one.
+    pub message: String,
+}
+
+/// The estimators a spec may name, with the model each stands for.
+pub const ESTIMATORS: [&str; 7] = ["ols", "logit", "probit", "poisson", "negbin", "ologit", "relogit"];
+
+/// The figure kinds a spec may ask for.
+pub const FIGURES: [&str; 5] = ["coefficients", "first_differences", "per_year", "mean_by", "share_by"];
+
+/// A study, as written in spec.toml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Study {
+    /// Short title.
+    pub title: String,
+    /// The question the study answers.
+    pub question: String,
+    /// Works the study follows (author year), for the report.
+    #[serde(default)]
+    pub follows: Vec<String>,
+    /// The frame every model uses unless it says otherwise.
+    pub frame: FrameSpec,
+    /// Labels of variables and terms for tables and figures.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    /// The term the findings are about.
+    #[serde(default)]
+    pub focus: Option<Spanned<String>>,
+    /// Models, shown side by side.
+    #[serde(rename = "model", default)]
+    pub models: Vec<ModelSpec>,
+    /// Figures.
+    #[serde(rename = "figure", default)]
+    pub figures: Vec<FigureSpec>,
+}
+
+/// Which frame to build and which rows to keep.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrameSpec {
+    /// Unit of analysis (`dyad-year`, `joiner`, `mission`, ...).
+    #[serde(default)]
+    pub unit: Option<Spanned<String>>,
+    /// Years `A:B`.
+    #[serde(default)]
+    pub years: Option<Spanned<String>>,
+    /// Dispute source (`gml`, `cow5`).
+    #[serde(default)]
+    pub mids: Option<Spanned<String>>,
+    /// Directed dyad-years (default true).
+    #[serde(default)]
+    pub directed: Option<bool>,
+    /// Politically relevant dyads only.
+    #[serde(default)]
+    pub prd: Option<bool>,
+    /// Rows kept: comparisons `column OP number` joined by `and` (`year >= 1945 and major1 == 1`).
+    #[serde(default)]
+    pub filter: Option<Spanned<String>>,
+}
+
+/// One model of a study.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSpec {
+    /// Column heading.
+    pub name: String,
+    /// Formula (`y ~ x1 + x2 | fe`).
+    pub formula: Spanned<String>,
+    /// Estimator (`logit`, `ols`, ...).
+    pub estimator: Spanned<String>,
+    /// Variance (`classical`, `hc1`, `cluster:dyad_id`, `dyadic:ccode1,ccode2`, ...).
+    #[serde(default = "classical")]
+    pub se: Spanned<String>,
+    /// Frame options that differ from the study's (years, sample, dispute source).
+    #[serde(default)]
+    pub frame: FrameSpec,
+    /// First differences `COL=FROM:TO`, others at their means.
+    #[serde(default)]
+    pub fd: Vec<Spanned<String>>,
+    /// Population share of ones (rare-events logit's prior correction).
+    #[serde(default)]
+    pub tau: Option<f64>,
+}
+
+fn classical() -> Spanned<String> {
+    Spanned::new(0..0, "classical".to_string())
+}
+
+/// One figure of a study.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FigureSpec {
+    /// File name (without extension).
+    pub name: String,
+    /// Kind: `coefficients` (terms across models, with 95% intervals), `first_differences`
+    /// (every model's first differences), `per_year` (a column summed by year), `mean_by` (a
+    /// column's mean by a grouping column, with 95% intervals), `share_by` (share of rows where a
+    /// 0/1 column is 1, by a grouping column).
+    pub kind: Spanned<String>,
+    /// Title.
+    pub title: String,
+    /// Terms (coefficients).
+    #[serde(default)]
+    pub terms: Vec<Spanned<String>>,
+    /// Columns summed (per_year), or the column averaged (mean_by, share_by).
+    #[serde(default)]
+    pub columns: Vec<Spanned<String>>,
+    /// Grouping column (mean_by, share_by; per_year: the year column, default `year`).
+    #[serde(default)]
+    pub by: Option<Spanned<String>>,
+    /// Axis label of the values.
+    #[serde(default)]
+    pub y_label: Option<String>,
+    /// Labels of the grouping column's values (mean_by, share_by): `{ "2" = "UN mandate" }`.
+    #[serde(default)]
+    pub levels: BTreeMap<String, String>,
+    /// Frame options that differ from the study's.
+    #[serde(default)]
+    pub frame: FrameSpec,
+}
+
+/// A model ready to run: its frame request, its row filter and its estimator.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    /// Column heading.
+    pub name: String,
+    /// Formula.
+    pub formula: String,
+    /// Estimator.
+    pub model: Model,
+    /// Variance.
+    pub se: String,
+    /// The frame (variables: every column the model reads).
+    pub frame: FrameRequest,
+    /// Row filter.
+    pub filter: Vec<Comparison>,
+    /// First differences (column, from, to).
+    pub fd: Vec<(String, f64, f64)>,
+}
+
+/// `column OP value`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    /// Column.
+    pub column: String,
+    /// One of `==`, `!=`, `<`, `<=`, `>`, `>=`.
+    pub op: String,
+    /// Value.
+    pub value: f64,
+}
+
+impl Comparison {
+    /// Whether `v` passes.
+    pub fn holds(&self, v: f64) -> bool {
+        match self.op.as_str() {
+            "==" => v == self.value,
+            "!=" => v != self.value,
+            "<" => v < self.value,
+            "<=" => v <= self.value,
+            ">" => v > self.value,
+            _ => v >= self.value,
+        }
+    }
+}
+
+/// A study read and checked.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The study's folder name.
+    pub id: String,
+    /// The spec file.
+    pub path: PathBuf,
+    /// The spec's text (for its hash and the report).
+    pub text: String,
+    /// As written.
+    pub study: Study,
+    /// Its models, ready to run.
+    pub models: Vec<Planned>,
+    /// Each figure's frame request (carrying the columns it reads) and row filter, in order of
+    /// the figures (models' figures need none, but get the study's).
+    pub figure_frames: Vec<(FrameRequest, Vec<Comparison>)>,
+}
+
+/// The nearest of `names` to `name`, when one is close.
+pub fn nearest<'a>(name: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    names
+        .into_iter()
+        .map(|n| (strsim::jaro_winkler(&n.to_lowercase(), &name.to_lowercase()), n))
+        .filter(|(s, _)| *s > 0.75)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, n)| n)
+}
+
+struct Checker<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl Checker<'_> {
+    fn line(&self, span: std::ops::Range<usize>) -> usize {
+        self.text[..span.start.min(self.text.len())].matches('\n').count() + 1
+    }
+
+    fn error<T>(&self, span: std::ops::Range<usize>, message: String) -> Result<T, SpecError> {
+        Err(SpecError { path: self.path.to_path_buf(), line: self.line(span), message })
+    }
+
+    fn one_of<'n>(&self, what: &str, value: &Spanned<String>, names: impl IntoIterator<Item = &'n str> + Clone) -> Result<(), SpecError> {
+        if names.clone().into_iter().any(|n| n == value.get_ref()) {
+            return Ok(());
+        }
+        let hint = nearest(value.get_ref(), names.clone()).map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default();
+        let all: Vec<&str> = names.into_iter().collect();
+        self.error(value.span(), format!("unknown {what} `{}`{hint}; expected one of: {}", value.get_ref(), all.join(", ")))
+    }
+
+    fn column(&self, unit: Unit, directed: bool, value: &Spanned<String>, extra: &[String]) -> Result<(), SpecError> {
+        let known: Vec<&str> = unit
+            .keys()
+            .iter()
+            .copied()
+            .chain(crate::vars::for_unit(unit, directed).map(|v| v.name))
+            .chain(extra.iter().map(String::as_str))
+            .collect();
+        if known.contains(&value.get_ref().as_str()) {
+            return Ok(());
+        }
+        let hint = nearest(value.get_ref(), known.iter().copied()).map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default();
+        self.error(
+            value.span(),
+            format!("`{}` is not a variable of {unit} frames{hint} (`allywar vars {unit}` lists them)", value.get_ref()),
+        )
+    }
+
+    fn filter(&self, unit: Unit, directed: bool, f: &Spanned<String>) -> Result<Vec<Comparison>, SpecError> {
+        let mut out = Vec::new();
+        for part in f.get_ref().split(" and ").map(str::trim).filter(|p| !p.is_empty()) {
+            let op = ["==", "!=", "<=", ">=", "<", ">"].into_iter().find(|op| part.contains(op));
+            let Some(op) = op else {
+                return self.error(f.span(), format!("filter `{part}`: expected `column OP number` with OP one of == != < <= > >="));
+            };
+            let (column, value) = part.split_once(op).unwrap_or_default();
+            let column = column.trim().to_string();
+            let Ok(value) = value.trim().parse::<f64>() else {
+                return self.error(f.span(), format!("filter `{part}`: `{}` is not a number", value.trim()));
+            };
+            self.column(unit, directed, &Spanned::new(f.span(), column.clone()), &[])?;
+            out.push(Comparison { column, op: op.to_string(), value });
+        }
+        Ok(out)
+    }
+}
+
+/// The frame request and row filter of `own` over `base` (the model's settings win).
+fn merged(base: &FrameSpec, own: &FrameSpec) -> FrameSpec {
+    FrameSpec {
+        unit: own.unit.clone().or_else(|| base.unit.clone()),
+        years: own.years.clone().or_else(|| base.years.clone()),
+        mids: own.mids.clone().or_else(|| base.mids.clone()),
+        directed: own.directed.or(base.directed),
+        prd: own.prd.or(base.prd),
+        filter: own.filter.clone().or_else(|| base.filter.clone()),
+    }
+}
+
+/// Reads and checks `reports/<id>/spec.toml`.
+pub fn load(path: &Path) -> Result<Checked, SpecError> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| SpecError { path: path.to_path_buf(), line: 0, message: format!("cannot read: {e}") })?;
+    check(path, &text)
+}
+
+/// Checks a spec's text (`path` names it in errors).
+pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
+    let c = Checker { path, text };
+    let study: Study = toml::from_str(text).map_err(|e| SpecError {
+        path: path.to_path_buf(),
+        line: e.span().map_or(0, |s| c.line(s)),
+        message: e.message().to_string(),
+    })?;
+    let id = path.parent().and_then(Path::file_name).map_or("study".into(), |n| n.to_string_lossy().into_owned());
+    let request = |f: &FrameSpec, span_hint: std::ops::Range<usize>| -> Result<(FrameRequest, Vec<Comparison>), SpecError> {
+        let Some(unit_name) = &f.unit else {
+            return c.error(span_hint, "the frame needs a `unit` (dyad-year, state-year, joiner, dispute, mission, us-force)".into());
+        };
+        let units = ["state-year", "dyad-year", "joiner", "dispute", "mission", "us-force"];
+        c.one_of("unit", unit_name, units)?;
+        let unit = <Unit as clap::ValueEnum>::from_str(unit_name.get_ref(), true).map_err(|e| SpecError {
+            path: path.to_path_buf(),
+            line: c.line(unit_name.span()),
+            message: e,
+        })?;
+        // Options a unit does not have are not inherited from the study's frame.
+        let opts = unit.options();
+        let mut r = FrameRequest::new(unit).directed(!opts.dyad || f.directed.unwrap_or(true)).prd(opts.dyad && f.prd.unwrap_or(false));
+        if let Some(y) = &f.years {
+            r.years = Some(y.get_ref().parse::<Years>().or_else(|e| c.error(y.span(), format!("years `{}`: {e}", y.get_ref())))?);
+        }
+        if let Some(m) = f.mids.as_ref().filter(|_| opts.mids) {
+            c.one_of("dispute source", m, ["gml", "cow5"])?;
+            r = r.mids(if m.get_ref() == "cow5" { Mids::Cow5 } else { Mids::Gml });
+        }
+        let filter = match &f.filter {
+            Some(s) => c.filter(unit, r.directed, s)?,
+            None => Vec::new(),
+        };
+        Ok((r, filter))
+    };
+    request(&study.frame, 0..0)?;
+    let mut models = Vec::new();
+    for m in &study.models {
+        let fs = merged(&study.frame, &m.frame);
+        let (mut req, filter) = request(&fs, m.formula.span())?;
+        c.one_of("estimator", &m.estimator, ESTIMATORS)?;
+        let formula = parse(m.formula.get_ref()).or_else(|e| c.error(m.formula.span(), format!("formula: {e}")))?;
+        let mut columns = formula.columns();
+        for col in &columns {
+            c.column(req.unit, req.directed, &Spanned::new(m.formula.span(), col.clone()), &[])?;
+        }
+        let se_cols = variance_columns(m.se.get_ref()).or_else(|e| c.error(m.se.span(), format!("se: {e}")))?;
+        for col in &se_cols {
+            c.column(req.unit, req.directed, &Spanned::new(m.se.span(), col.clone()), &[])?;
+        }
+        columns.extend(se_cols);
+        columns.extend(filter.iter().map(|f| f.column.clone()));
+        let mut fd = Vec::new();
+        for d in &m.fd {
+            let parsed = d.get_ref().split_once('=').and_then(|(col, r)| {
+                let (a, b) = r.split_once(':')?;
+                Some((col.trim().to_string(), a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?))
+            });
+            let Some((col, a, b)) = parsed else {
+                return c.error(d.span(), format!("fd `{}`: expected COL=FROM:TO", d.get_ref()));
+            };
+            c.column(req.unit, req.directed, &Spanned::new(d.span(), col.clone()), &[])?;
+            fd.push((col, a, b));
+        }
+        let model = match m.estimator.get_ref().as_str() {
+            "ols" => Model::Gaussian,
+            "logit" => Model::Logit,
+            "probit" => Model::Probit,
+            "poisson" => Model::Poisson,
+            "negbin" => Model::NegBin,
+            "ologit" => Model::OLogit,
+            _ => Model::Relogit { tau: m.tau },
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        columns.retain(|col| !req.unit.keys().contains(&col.as_str()) && seen.insert(col.clone()));
+        req = req.vars(columns);
+        models.push(Planned {
+            name: m.name.clone(),
+            formula: m.formula.get_ref().clone(),
+            model,
+            se: m.se.get_ref().clone(),
+            frame: req,
+            filter,
+            fd,
+        });
+    }
+    if let Some(focus) = &study.focus {
+        let terms: Vec<String> = models.iter().flat_map(|m| parse(&m.formula).map(|f| f.columns()).unwrap_or_default()).collect();
+        c.one_of("focus term", focus, terms.iter().map(String::as_str))?;
+    }
+    // Each figure's frame carries what it reads.
+    let mut figure_frames = Vec::new();
+    for f in &study.figures {
+        c.one_of("figure kind", &f.kind, FIGURES)?;
+        let (req, filter) = request(&merged(&study.frame, &f.frame), f.kind.span())?;
+        let mut columns: Vec<String> = filter.iter().map(|f| f.column.clone()).collect();
+        for col in f.columns.iter().chain(&f.by) {
+            c.column(req.unit, req.directed, col, &[])?;
+            columns.push(col.get_ref().clone());
+        }
+        if f.kind.get_ref() == "per_year" && f.by.is_none() {
+            columns.push("year".into());
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        columns.retain(|col| !req.unit.keys().contains(&col.as_str()) && seen.insert(col.clone()));
+        if columns.is_empty() {
+            columns.push(frame_default_var(req.unit).to_string());
+        }
+        figure_frames.push((req.vars(columns), filter));
+    }
+    Ok(Checked { id, path: path.to_path_buf(), text: text.to_string(), study, models, figure_frames })
+}
+
+/// A cheap variable to carry when a frame is built only for its rows.
+fn frame_default_var(unit: Unit) -> &'static str {
+    crate::vars::for_unit(unit, true).next().map_or("year", |v| v.name)
+}

@@ -1,0 +1,287 @@
+//! Regression tables as journals print them (modelsummary's and fixest's `etable` layout):
+//! models in columns, each coefficient with its standard error in parentheses beneath,
+//! significance stars with their legend, variable labels instead of column names, and rows
+//! for N, log-likelihood, AIC, clusters, fixed effects and the variance used. Written as
+//! Markdown, LaTeX (booktabs), HTML and CSV (long form, full precision).
+
+use crate::estimate::Results;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// The legend of the stars.
+pub const STARS: &str = "* p < 0.05, ** p < 0.01, *** p < 0.001";
+
+/// Stars for a p-value.
+pub fn stars(p: f64) -> &'static str {
+    if p < 0.001 {
+        "***"
+    } else if p < 0.01 {
+        "**"
+    } else if p < 0.05 {
+        "*"
+    } else {
+        ""
+    }
+}
+
+/// A number as tables print it: three decimals, or two significant digits in scientific
+/// notation when three decimals would show nothing.
+pub fn num(v: f64) -> String {
+    if !v.is_finite() {
+        return "".into();
+    }
+    if v == 0.0 || v.abs() >= 0.0005 {
+        let s = format!("{v:.3}");
+        if s == "-0.000" {
+            "0.000".into()
+        } else {
+            s
+        }
+    } else {
+        format!("{v:.1e}")
+    }
+}
+
+/// One model's column: its heading and its results.
+#[derive(Debug, Clone)]
+pub struct Column<'a> {
+    /// Heading.
+    pub name: &'a str,
+    /// Results.
+    pub results: &'a Results,
+}
+
+/// A regression table, laid out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Column headings.
+    pub headings: Vec<String>,
+    /// Coefficient rows: label, then per model the estimate with stars and the SE in
+    /// parentheses (empty where the model lacks the term).
+    pub coefficients: Vec<(String, Vec<(String, String)>)>,
+    /// Statistics rows: label and per-model text.
+    pub statistics: Vec<(String, Vec<String>)>,
+}
+
+/// Lays out `columns` with `labels` for terms (a term without a label keeps its name). Terms
+/// appear in order of first appearance across the models.
+pub fn layout(columns: &[Column], labels: &BTreeMap<String, String>) -> Table {
+    let mut terms: Vec<String> = Vec::new();
+    for c in columns {
+        for t in &c.results.coefficients {
+            if !terms.contains(&t.term) {
+                terms.push(t.term.clone());
+            }
+        }
+    }
+    let label = |t: &str| labels.get(t).cloned().unwrap_or_else(|| if t == "(Intercept)" { "Constant".into() } else { t.to_string() });
+    let coefficients = terms
+        .iter()
+        .map(|term| {
+            let cells = columns
+                .iter()
+                .map(|c| match c.results.coefficients.iter().find(|r| &r.term == term) {
+                    Some(r) => (format!("{}{}", num(r.estimate), stars(r.p_value)), format!("({})", num(r.std_error))),
+                    None => (String::new(), String::new()),
+                })
+                .collect();
+            (label(term), cells)
+        })
+        .collect();
+    let stat = |f: &dyn Fn(&Results) -> String| columns.iter().map(|c| f(c.results)).collect::<Vec<_>>();
+    let outcome = |r: &Results| label(r.formula.split('~').next().unwrap_or("").trim());
+    let mut statistics = vec![
+        ("Dependent variable".to_string(), stat(&|r| outcome(r))),
+        ("Estimator".to_string(), stat(&|r| r.model.clone())),
+        ("N".to_string(), stat(&|r| thousands(r.glance.nobs))),
+        ("Log-likelihood".to_string(), stat(&|r| format!("{:.1}", r.glance.logLik))),
+        ("AIC".to_string(), stat(&|r| format!("{:.1}", r.glance.AIC))),
+    ];
+    if columns.iter().any(|c| c.results.glance.n_clusters.is_some()) {
+        statistics.push(("Clusters".into(), stat(&|r| r.glance.n_clusters.map_or(String::new(), thousands))));
+    }
+    let fes: Vec<String> = {
+        let mut v: Vec<String> = Vec::new();
+        for c in columns {
+            for fe in &c.results.fixed_effects {
+                if !v.contains(&fe.name) {
+                    v.push(fe.name.clone());
+                }
+            }
+        }
+        v
+    };
+    for fe in fes {
+        let row = stat(&|r| if r.fixed_effects.iter().any(|f| f.name == fe) { "Yes".into() } else { "No".into() });
+        statistics.push((format!("{} fixed effects", label(&fe)), row));
+    }
+    statistics.push(("Standard errors".into(), stat(&|r| se_label(&r.variance, labels))));
+    Table { headings: columns.iter().map(|c| c.name.to_string()).collect(), coefficients, statistics }
+}
+
+/// A count with thousands separated by commas.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// The variance type as a table row says it, cluster variables by their labels.
+pub fn se_label(se: &str, labels: &BTreeMap<String, String>) -> String {
+    let names = |v: &str| v.split(',').map(|c| labels.get(c).cloned().unwrap_or_else(|| c.to_string())).collect::<Vec<_>>().join(" and ");
+    match se.split_once(':') {
+        Some(("cluster", v)) => format!("clustered by {}", names(v)),
+        Some(("twoway", v)) => format!("two-way clustered by {}", names(v)),
+        Some(("dyadic", v)) => format!("dyadic ({})", names(v)),
+        _ => match se {
+            "classical" => "classical".into(),
+            other => other.to_uppercase(),
+        },
+    }
+}
+
+fn escape_md(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+fn escape_tex(s: &str) -> String {
+    let mut out = String::new();
+    for ch in s.chars() {
+        match ch {
+            '&' | '%' | '$' | '#' | '_' | '{' | '}' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '~' => out.push_str("\\textasciitilde{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
+            '\\' => out.push_str("\\textbackslash{}"),
+            '|' => out.push_str("\\textbar{}"),
+            '<' => out.push_str("\\textless{}"),
+            '>' => out.push_str("\\textgreater{}"),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// HTML-escapes text.
+pub fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+impl Table {
+    /// As a Markdown (pipe) table, the legend beneath.
+    pub fn markdown(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "| | {} |", self.headings.iter().map(|h| escape_md(h)).collect::<Vec<_>>().join(" | "));
+        let _ = writeln!(s, "|:--|{}", "--:|".repeat(self.headings.len()));
+        for (label, cells) in &self.coefficients {
+            let _ = writeln!(s, "| {} | {} |", escape_md(label), cells.iter().map(|c| c.0.clone()).collect::<Vec<_>>().join(" | "));
+            let _ = writeln!(s, "| | {} |", cells.iter().map(|c| c.1.clone()).collect::<Vec<_>>().join(" | "));
+        }
+        for (label, cells) in &self.statistics {
+            let _ = writeln!(s, "| {} | {} |", escape_md(label), cells.iter().map(|c| escape_md(c)).collect::<Vec<_>>().join(" | "));
+        }
+        let _ = writeln!(s, "\n{STARS}");
+        s
+    }
+
+    /// As a LaTeX booktabs tabular (needs `\usepackage{booktabs}`), the legend as a note.
+    pub fn latex(&self) -> String {
+        let mut s = String::new();
+        let n = self.headings.len();
+        let _ = writeln!(s, "\\begin{{tabular}}{{l{}}}", "c".repeat(n));
+        let _ = writeln!(s, "\\toprule");
+        let _ = writeln!(s, " & {} \\\\", self.headings.iter().map(|h| escape_tex(h)).collect::<Vec<_>>().join(" & "));
+        let _ = writeln!(s, "\\midrule");
+        for (label, cells) in &self.coefficients {
+            let est: Vec<String> = cells
+                .iter()
+                .map(|c| {
+                    let (v, st) = c.0.split_at(c.0.trim_end_matches('*').len());
+                    if st.is_empty() {
+                        v.to_string()
+                    } else {
+                        format!("{v}$^{{{st}}}$")
+                    }
+                })
+                .collect();
+            let _ = writeln!(s, "{} & {} \\\\", escape_tex(label), est.join(" & "));
+            let _ = writeln!(s, " & {} \\\\", cells.iter().map(|c| c.1.clone()).collect::<Vec<_>>().join(" & "));
+        }
+        let _ = writeln!(s, "\\midrule");
+        for (label, cells) in &self.statistics {
+            let _ = writeln!(s, "{} & {} \\\\", escape_tex(label), cells.iter().map(|c| escape_tex(c)).collect::<Vec<_>>().join(" & "));
+        }
+        let _ = writeln!(s, "\\bottomrule");
+        let _ = writeln!(s, "\\multicolumn{{{}}}{{l}}{{\\footnotesize {}}} \\\\", n + 1, escape_tex(STARS));
+        let _ = writeln!(s, "\\end{{tabular}}");
+        s
+    }
+
+    /// As an HTML table (class `regression`), the legend in its footer.
+    pub fn html(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "<table class=\"regression\">");
+        let _ = writeln!(
+            s,
+            "<thead><tr><th></th>{}</tr></thead>",
+            self.headings.iter().map(|h| format!("<th>{}</th>", escape_html(h))).collect::<String>()
+        );
+        let _ = writeln!(s, "<tbody>");
+        for (label, cells) in &self.coefficients {
+            let _ = writeln!(
+                s,
+                "<tr><th scope=\"row\">{}</th>{}</tr>",
+                escape_html(label),
+                cells.iter().map(|c| format!("<td>{}</td>", escape_html(&c.0))).collect::<String>()
+            );
+            let _ = writeln!(s, "<tr class=\"se\"><th></th>{}</tr>", cells.iter().map(|c| format!("<td>{}</td>", c.1)).collect::<String>());
+        }
+        let _ = writeln!(s, "</tbody><tbody class=\"statistics\">");
+        for (label, cells) in &self.statistics {
+            let _ = writeln!(
+                s,
+                "<tr><th scope=\"row\">{}</th>{}</tr>",
+                escape_html(label),
+                cells.iter().map(|c| format!("<td>{}</td>", escape_html(c))).collect::<String>()
+            );
+        }
+        let _ = writeln!(s, "</tbody>");
+        let _ = writeln!(s, "<tfoot><tr><td colspan=\"{}\">{}</td></tr></tfoot>", self.headings.len() + 1, STARS);
+        let _ = writeln!(s, "</table>");
+        s
+    }
+}
+
+/// The coefficients of every model in long form with full precision (shortest round-trip
+/// decimals): `model,term,label,estimate,std_error,statistic,p_value,conf_low,conf_high`.
+pub fn csv(columns: &[Column], labels: &BTreeMap<String, String>) -> String {
+    let mut s = String::from("model,term,label,estimate,std_error,statistic,p_value,conf_low,conf_high\n");
+    let quote = |v: &str| if v.contains([',', '"', '\n']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v.to_string() };
+    for c in columns {
+        for r in &c.results.coefficients {
+            let label = labels.get(&r.term).cloned().unwrap_or_else(|| r.term.clone());
+            let _ = writeln!(
+                s,
+                "{},{},{},{},{},{},{},{},{}",
+                quote(c.name),
+                quote(&r.term),
+                quote(&label),
+                r.estimate,
+                r.std_error,
+                r.statistic,
+                r.p_value,
+                r.conf_low,
+                r.conf_high
+            );
+        }
+    }
+    s
+}
