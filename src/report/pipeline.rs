@@ -101,13 +101,12 @@ pub fn filtered(df: &DataFrame, filter: &[Comparison]) -> Result<DataFrame, Pola
     df.clone().lazy().filter(pred.unwrap_or(lit(true))).collect()
 }
 
+/// Frames by key, every input read, and the builds' notes.
+type Frames = (BTreeMap<String, DataFrame>, Vec<Input>, Vec<String>);
+
 /// Builds the distinct frames of `requests` once each, returning them by key, with the inputs and
 /// notes of the builds.
-fn build_frames(
-    requests: &[&FrameRequest],
-    dir: &DataDir,
-    progress: &dyn Fn(&str),
-) -> Result<(BTreeMap<String, DataFrame>, Vec<Input>, Vec<String>), StudyError> {
+fn build_frames(requests: &[&FrameRequest], dir: &DataDir, progress: &dyn Fn(&str)) -> Result<Frames, StudyError> {
     let mut merged: BTreeMap<String, FrameRequest> = BTreeMap::new();
     for r in requests {
         let e = merged.entry(frame_key(r)).or_insert_with(|| (*r).clone().vars(Vec::<String>::new()));
