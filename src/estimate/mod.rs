@@ -7,6 +7,7 @@ pub mod absorb;
 pub mod design;
 pub mod formula;
 pub mod glm;
+mod irls;
 pub mod margins;
 pub mod ml;
 pub mod predict;
