@@ -18,7 +18,7 @@
 use crate::catalog::DatasetId;
 use crate::datadir::DataDir;
 use crate::sources::{Input, Sources};
-use crate::types::{Group, Mids, Unit, Var, Years};
+use crate::types::{Conflicts, Group, Mids, Unit, Var, Years};
 use crate::units::{self, BuildContext};
 use crate::vars;
 use polars::prelude::*;
@@ -43,6 +43,8 @@ pub struct Spec {
     pub vars: Vec<String>,
     /// Drop dyad-years of ongoing disputes that are not onsets.
     pub drop_ongoing: bool,
+    /// Which conflicts call allies (invocation frames): wars or disputes.
+    pub conflicts: Conflicts,
 }
 
 /// A built frame.
@@ -62,7 +64,16 @@ pub struct Built {
 impl Spec {
     /// A spec for `unit` with the defaults.
     pub fn new(unit: Unit) -> Spec {
-        Spec { unit, years: None, directed: true, prd: false, mids: Mids::Gml, vars: Vec::new(), drop_ongoing: false }
+        Spec {
+            unit,
+            years: None,
+            directed: true,
+            prd: false,
+            mids: Mids::Gml,
+            vars: Vec::new(),
+            drop_ongoing: false,
+            conflicts: Conflicts::War,
+        }
     }
 
     /// Restricts the years.
@@ -101,6 +112,12 @@ impl Spec {
         self
     }
 
+    /// Wars or disputes (invocation frames).
+    pub fn conflicts(mut self, conflicts: Conflicts) -> Spec {
+        self.conflicts = conflicts;
+        self
+    }
+
     /// Checks the request without loading any data: options that do not apply to the unit,
     /// and the variable list. Returns the variables chosen, in order.
     pub fn check(&self) -> Result<Vec<&'static Var>, BuildError> {
@@ -122,6 +139,9 @@ impl Spec {
         if !opts.mids && self.mids != Mids::Gml {
             return Err(BuildError::Options(format!("--mids applies to frames built from dispute data, not {}", self.unit)));
         }
+        if !opts.conflicts && self.conflicts != Conflicts::War {
+            return Err(BuildError::Options(format!("--conflicts applies to invocation frames, not {}", self.unit)));
+        }
         Ok(vars::select(self.unit, self.directed, &self.vars)?)
     }
 
@@ -141,6 +161,11 @@ impl Spec {
             Unit::Dispute => vec![self.mids.dataset()],
             Unit::Mission => vec![DatasetId::Pkm],
             Unit::UsForce => vec![DatasetId::Tago],
+            Unit::AllianceYear => vec![DatasetId::AtopMember4_01],
+            Unit::Invocation => match self.conflicts {
+                Conflicts::War => vec![DatasetId::AtopMember4_01, DatasetId::WarInter],
+                Conflicts::Mid => vec![DatasetId::AtopMember4_01, self.mids.participants()],
+            },
         };
         for g in groups {
             out.extend(match (g, self.unit) {
@@ -182,6 +207,7 @@ impl Spec {
         ctx.prd = self.prd;
         ctx.mids = self.mids;
         ctx.drop_ongoing = self.drop_ongoing;
+        ctx.conflicts = self.conflicts;
         ctx.chosen = chosen;
         let frame = match self.unit {
             Unit::DyadYear => vars::dyad_year::frame(&ctx, units::dyad_year::build(&ctx)?)?,
@@ -190,6 +216,8 @@ impl Spec {
             Unit::Dispute => units::dispute::build(&ctx)?,
             Unit::Mission => units::mission::build(&ctx)?,
             Unit::UsForce => units::us_force::build(&ctx)?,
+            Unit::Invocation => vars::invocation::frame(&ctx, units::invocation::build(&ctx)?)?,
+            Unit::AllianceYear => units::alliance_year::build(&ctx)?,
         };
         Ok(Built { frame, notes: ctx.take_notes(), inputs: src.inputs(), vars: ctx.chosen })
     }

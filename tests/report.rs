@@ -25,7 +25,7 @@ fn allywar() -> Command {
 fn every_committed_spec_is_valid() {
     let all = studies(&root().join("reports")).unwrap();
     let ids: Vec<&str> = all.iter().map(|(id, _)| id.as_str()).collect();
-    for want in ["restraint", "dangerous_dyads", "entanglement", "coalitions", "descriptives"] {
+    for want in ["restraint", "dangerous_dyads", "entanglement", "coalitions", "abandonment", "descriptives"] {
         assert!(ids.contains(&want), "no study {want}: {ids:?}");
     }
     for (id, path) in &all {

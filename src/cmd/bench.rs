@@ -1,6 +1,7 @@
-//! `allywar bench [build|fit]`: time a whole build from the raw files (and its Parquet write),
-//! or the estimation engine on the full directed dyad-year frame, with peak memory. `--peers`
-//! times statsmodels and pyfixest on the same frame in the same run.
+//! `allywar bench [build|fit|reproduce]`: time a whole build from the raw files (and its
+//! Parquet write), the estimation engine on the full directed dyad-year frame, or `reproduce
+//! --all` cold from the raw files, with peak memory. `--peers` times statsmodels, pyfixest and R
+//! on the fit's frame in the same run.
 
 use super::{DataArgs, Out};
 use allywar::bench::{median, Scenario};
@@ -16,6 +17,9 @@ pub enum Target {
     /// Fitting a logit with 12 regressors on the directed dyad-years 1816–2014 (dyad-clustered,
     /// dyadic, and with year fixed effects).
     Fit,
+    /// `reproduce --all` of the studies under --reports, cold: a fresh process with the parse
+    /// cache off, into a scratch folder, each run.
+    Reproduce,
 }
 
 /// Time whole builds, or fits.
@@ -30,6 +34,9 @@ pub struct Args {
     /// Repetitions.
     #[arg(long, default_value_t = 5)]
     pub runs: usize,
+    /// The studies' folder (reproduce): their spec.toml files are copied into a scratch folder.
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub reports: std::path::PathBuf,
     /// Also time statsmodels, pyfixest and (where Rscript is) R glm + sandwich on the same frame
     /// (fit; needs python3 with them).
     #[arg(long)]
@@ -43,8 +50,10 @@ const PEERS: &str = include_str!("../../benches/fit_peers.py");
 /// Runs `allywar bench`.
 pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     let mb = |b: u64| b as f64 / (1024.0 * 1024.0);
-    if args.target == Target::Fit {
-        return fit(&args, out);
+    match args.target {
+        Target::Fit => return fit(&args, out),
+        Target::Reproduce => return reproduce(&args, out),
+        Target::Build => {}
     }
     let r = allywar::bench::run(&args.data.dir(), args.scenario, args.runs)?;
     writeln!(out, "{}", args.scenario.describe())?;
@@ -111,5 +120,75 @@ fn fit(args: &Args, out: &mut Out) -> Result<ExitCode> {
         }
         writeln!(out, "{line}")?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Seconds of one cold `reproduce --all`, by kind of work (from its `ALLYWAR_TIMINGS` lines).
+#[derive(Debug, Default, Clone, Copy)]
+struct ReproduceRun {
+    wall: f64,
+    load: f64,
+    build: f64,
+    fit: f64,
+    draw: f64,
+    peak_mib: f64,
+}
+
+fn reproduce(args: &Args, out: &mut Out) -> Result<ExitCode> {
+    let exe = std::env::current_exe().context("finding the allywar binary")?;
+    let studies =
+        allywar::report::studies(&args.reports).with_context(|| format!("{}: cannot list the studies", args.reports.display()))?;
+    anyhow::ensure!(!studies.is_empty(), "{}: no study (a folder with a spec.toml) found", args.reports.display());
+    let data = args.data.dir();
+    let mut runs = Vec::new();
+    for _ in 0..args.runs.max(1) {
+        let scratch = tempfile::tempdir()?;
+        for (id, spec) in &studies {
+            std::fs::create_dir_all(scratch.path().join(id))?;
+            std::fs::copy(spec, scratch.path().join(id).join("spec.toml"))?;
+        }
+        let t = std::time::Instant::now();
+        let res = std::process::Command::new(&exe)
+            .args(["reproduce", "--all", "-q", "--reports"])
+            .arg(scratch.path())
+            .arg("--data-dir")
+            .arg(&data.root)
+            .env("ALLYWAR_CACHE", "off")
+            .env("ALLYWAR_TIMINGS", "1")
+            .output()?;
+        let mut run = ReproduceRun { wall: t.elapsed().as_secs_f64(), ..ReproduceRun::default() };
+        anyhow::ensure!(res.status.success(), "reproduce failed:\n{}", String::from_utf8_lossy(&res.stderr));
+        for line in String::from_utf8_lossy(&res.stderr).lines().filter_map(|l| l.strip_prefix("timing: ")) {
+            let mut words = line.split_whitespace();
+            let kind = words.next().unwrap_or("");
+            let value: f64 = line.split_whitespace().rev().nth(1).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+            match kind {
+                "load" => run.load += value / 1e3,
+                "build" => run.build += value / 1e3,
+                "fit" => run.fit += value / 1e3,
+                "draw" => run.draw += value / 1e3,
+                "peak" => run.peak_mib = value,
+                _ => {}
+            }
+        }
+        runs.push(run);
+    }
+    runs.sort_by(|a, b| a.wall.total_cmp(&b.wall));
+    let m = runs[runs.len() / 2];
+    writeln!(out, "reproduce --all of {} studies, cold (a fresh process, parse cache off)", studies.len())?;
+    let walls: Vec<String> = runs.iter().map(|r| format!("{:.2}", r.wall)).collect();
+    writeln!(out, "runs (s, sorted): {}", walls.join(" "))?;
+    writeln!(out, "median {:.2} s; of the median run:", m.wall)?;
+    let rest = m.wall - m.build - m.fit - m.draw;
+    for (what, s) in [
+        ("reading and parsing the raw files", m.load),
+        ("building the frames (after loading)", m.build - m.load),
+        ("fitting the models", m.fit),
+        ("drawing the figures", m.draw),
+        ("the rest (tables, report page, process start)", rest),
+    ] {
+        writeln!(out, "  {what:<48} {s:>6.2} s  {:>4.0}%", 100.0 * s / m.wall)?;
+    }
+    writeln!(out, "peak memory (VmHWM of the reproduce process): {:.0} MiB", m.peak_mib)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -2,13 +2,14 @@
 //!
 //! ```text
 //! allywar build UNIT [--years A:B] [--directed|--nondirected] [--prd] [--mids gml|cow5]
-//!                    [--vars LIST|all] [--drop-ongoing] [--out FILE] [--data-dir DIR]
+//!                    [--vars LIST|all] [--drop-ongoing] [--conflicts war|mid] [--out FILE]
+//!                    [--data-dir DIR]
 //! ```
 
 use super::{DataArgs, Out};
 use allywar::frame::{Built, Spec};
 use allywar::output::{check_path, write_frame_with, Metadata};
-use allywar::types::{Mids, Unit, Years};
+use allywar::types::{Conflicts, Mids, Unit, Years};
 use anyhow::{bail, Result};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -54,6 +55,10 @@ pub struct FrameArgs {
     /// Drop dyad-years of ongoing disputes that are not onsets (dyad-year only).
     #[arg(long)]
     pub drop_ongoing: bool,
+    /// Which conflicts call the allies: COW inter-state wars or disputes (invocation only)
+    /// [default: war].
+    #[arg(long, value_enum)]
+    pub conflicts: Option<Conflicts>,
     #[command(flatten)]
     pub data: DataArgs,
 }
@@ -77,6 +82,9 @@ impl FrameArgs {
         }
         if !opts.mids && self.mids.is_some() {
             bad.push("--mids");
+        }
+        if !opts.conflicts && self.conflicts.is_some() {
+            bad.push("--conflicts");
         }
         bad
     }
@@ -103,7 +111,8 @@ impl FrameArgs {
             .prd(self.prd)
             .drop_ongoing(self.drop_ongoing)
             .vars(vars)
-            .mids(self.mids.unwrap_or_default());
+            .mids(self.mids.unwrap_or_default())
+            .conflicts(self.conflicts.unwrap_or_default());
         spec.years = self.years;
         spec
     }
@@ -173,10 +182,13 @@ pub fn metadata(built: &Built, spec: &Spec) -> Metadata {
             })
         })
         .collect();
-    let request = serde_json::json!({
+    let mut request = serde_json::json!({
         "unit": spec.unit.name(), "years": spec.years.map(|y| y.to_string()), "directed": spec.directed, "prd": spec.prd,
         "mids": spec.mids.name(), "drop_ongoing": spec.drop_ongoing,
     });
+    if spec.unit.options().conflicts {
+        request["conflicts"] = spec.conflicts.name().into();
+    }
     let mut labels: Vec<(String, String)> =
         spec.unit.keys().iter().map(|k| (k.to_string(), spec.unit.key_definition(k).to_string())).collect();
     labels.extend(built.vars.iter().map(|v| (v.name.to_string(), v.definition.to_string())));

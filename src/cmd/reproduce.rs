@@ -112,6 +112,9 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     } else {
         out.note("reports/index.html is rewritten only when every study runs (--all)");
     }
+    if let (Some(_), Some(b)) = (std::env::var_os("ALLYWAR_TIMINGS"), allywar::bench::peak_rss()) {
+        eprintln!("timing: peak {:.0} MiB", b as f64 / 1048576.0);
+    }
     if failed > 0 {
         eprintln!("error: {failed} of {} studies failed", outcomes.len());
         return Ok(ExitCode::FAILURE);

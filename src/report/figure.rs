@@ -1,11 +1,13 @@
 //! Figures, drawn by plotters as SVG and PNG. Text in PNGs is set in DejaVu Sans, embedded in
 //! the binary and drawn through ab_glyph, so a fresh machine needs no system font or C library.
-//! Two shapes cover the studies' figures: estimates with 95% intervals by category (coefficients,
-//! first differences, means and shares by group) and series by year. Legends sit in their own
+//! Three shapes cover the studies' figures: estimates with 95% intervals by category
+//! (coefficients, first differences, means and shares by group), series by year, and a network
+//! on a circle (the defence pacts of a year). Legends sit in their own
 //! strip beneath the plot, never over the data.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::path::Path;
 use std::sync::Once;
 
@@ -88,6 +90,15 @@ pub enum Chart {
         /// Label of the value axis.
         y_label: String,
     },
+    /// A network on a circle: nodes in order (label and group), edges between them.
+    Network {
+        /// Node labels, in circle order, with their group (a colour).
+        nodes: Vec<(String, usize)>,
+        /// Edges as pairs of node positions.
+        edges: Vec<(usize, usize)>,
+        /// Group names (legend).
+        groups: Vec<String>,
+    },
 }
 
 fn fail(path: &Path, e: impl std::fmt::Display) -> FigureError {
@@ -129,10 +140,14 @@ type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::Er
 
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart, title: &str) -> DrawResult<DB> {
     root.fill(&WHITE)?;
-    let (titled, _) = (root.titled(title, (FONT, 24).into_font().style(FontStyle::Bold))?, ());
+    // A long title is set smaller rather than cut off (DejaVu Sans: about 0.56 em a character).
+    let fits = (f64::from(SIZE.0) - 40.0) / (0.56 * title.chars().count().max(1) as f64);
+    let size = fits.clamp(14.0, 24.0);
+    let titled = root.titled(title, (FONT, size).into_font().style(FontStyle::Bold))?;
     match chart {
         Chart::Intervals { items, x_label, reference } => intervals(&titled, items, x_label, *reference),
         Chart::Lines { series, y_label } => lines(&titled, series, y_label),
+        Chart::Network { nodes, edges, groups } => network(&titled, nodes, edges, groups),
     }
 }
 
@@ -284,6 +299,62 @@ fn lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[Series], y
     }
     if series.len() > 1 {
         legend(&strip, &names)?;
+    }
+    Ok(())
+}
+
+/// Nodes on a circle, edges as curves bowed toward the centre, labels outside (staggered when
+/// crowded), coloured by group.
+fn network<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    nodes: &[(String, usize)],
+    edges: &[(usize, usize)],
+    groups: &[String],
+) -> DrawResult<DB> {
+    let (plot, strip) = area.split_vertically(area.dim_in_pixel().1 as i32 - legend_height(groups));
+    let (w, h) = plot.dim_in_pixel();
+    let n = nodes.len().max(1);
+    let crowded = n > 48;
+    let radius = (f64::from(w.min(h)) / 2.0 - if crowded { 52.0 } else { 38.0 }).max(40.0);
+    let (cx, cy) = (f64::from(w) / 2.0, f64::from(h) / 2.0);
+    let at = |i: usize, r: f64| {
+        let a = std::f64::consts::TAU * i as f64 / n as f64 - std::f64::consts::FRAC_PI_2;
+        (cx + r * a.cos(), cy + r * a.sin())
+    };
+    let px = |(x, y): (f64, f64)| (x.round() as i32, y.round() as i32);
+    for &(a, b) in edges {
+        let (p, q) = (at(a, radius), at(b, radius));
+        // A quadratic curve whose control point is the chord's midpoint pulled halfway to the
+        // centre.
+        let c = (((p.0 + q.0) / 2.0 + cx) / 2.0, ((p.1 + q.1) / 2.0 + cy) / 2.0);
+        let curve: Vec<(i32, i32)> = (0..=24)
+            .map(|k| {
+                let t = f64::from(k) / 24.0;
+                let u = 1.0 - t;
+                px((u * u * p.0 + 2.0 * u * t * c.0 + t * t * q.0, u * u * p.1 + 2.0 * u * t * c.1 + t * t * q.1))
+            })
+            .collect();
+        let color = PALETTE[nodes[a].1 % PALETTE.len()];
+        plot.draw(&PathElement::new(curve, color.mix(0.45).stroke_width(1)))?;
+    }
+    let size = if crowded { 11 } else { 14 };
+    for (i, (label, group)) in nodes.iter().enumerate() {
+        let color = PALETTE[group % PALETTE.len()];
+        plot.draw(&Circle::new(px(at(i, radius)), 4, color.filled()))?;
+        let r = radius + 8.0 + if crowded && i % 2 == 1 { 20.0 } else { 0.0 };
+        let (x, y) = at(i, r);
+        let h_pos = if (x - cx).abs() < 4.0 {
+            HPos::Center
+        } else if x < cx {
+            HPos::Right
+        } else {
+            HPos::Left
+        };
+        let style = TextStyle::from((FONT, size).into_font()).color(&BLACK).pos(Pos::new(h_pos, VPos::Center));
+        plot.draw(&Text::new(label.clone(), px((x, y)), style))?;
+    }
+    if groups.len() > 1 {
+        legend(&strip, groups)?;
     }
     Ok(())
 }

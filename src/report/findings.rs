@@ -127,6 +127,53 @@ pub fn sentences(results: &[(String, Results)], focus: Option<&str>, labels: &BT
     out
 }
 
+/// A mean (or share) in one group, with its 95% interval and the rows behind it.
+#[derive(Debug, Clone)]
+pub struct GroupMean {
+    /// The group's value, as text.
+    pub group: String,
+    /// Mean (share).
+    pub mean: f64,
+    /// Lower end of the 95% interval.
+    pub low: f64,
+    /// Upper end.
+    pub high: f64,
+    /// Rows with a value.
+    pub n: usize,
+}
+
+/// A sentence on a mean (`share`: a share, in percent) in each group: its value, 95% interval
+/// and the rows behind it.
+pub fn groups_sentence(name: &str, groups: &[(String, GroupMean)], share: bool) -> Option<String> {
+    if groups.is_empty() {
+        return None;
+    }
+    let v = |x: f64| if share { format!("{:.1}%", 100.0 * x) } else { num(x) };
+    let parts: Vec<String> = groups
+        .iter()
+        .map(|(label, g)| format!("{label} {} (95% CI {} to {}, n = {})", v(g.mean), v(g.low), v(g.high), super::table::thousands(g.n)))
+        .collect();
+    Some(format!("{name}: {}.", parts.join("; ")))
+}
+
+/// A sentence setting a published value beside the estimate of the same group.
+pub fn published_sentence(p: &super::spec::Published, series: &str, level: &str, g: &GroupMean, share: bool) -> String {
+    let v = |x: f64| if share { format!("{:.1}%", 100.0 * x) } else { num(x) };
+    let inside = g.low <= p.value && p.value <= g.high;
+    format!(
+        "{} report {} of {}; here, {} for {level}: {} (95% CI {} to {}, n = {}), an interval that {} the published value.",
+        p.source,
+        p.what,
+        v(p.value),
+        series.to_lowercase(),
+        v(g.mean),
+        v(g.low),
+        v(g.high),
+        super::table::thousands(g.n),
+        if inside { "includes" } else { "excludes" }
+    )
+}
+
 /// A sentence on a series by year: its first and last values, and its peak.
 pub fn series_sentence(name: &str, points: &[(i32, f64)]) -> Option<String> {
     let first = points.first()?;

@@ -4,6 +4,7 @@
 
 pub mod figure;
 pub mod findings;
+pub mod listing;
 pub mod page;
 pub mod pipeline;
 pub mod spec;

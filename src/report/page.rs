@@ -17,7 +17,8 @@ table.regression tr.se td{color:#555}table.regression tbody.statistics tr:first-
 table.regression tfoot td{border-top:2px solid #000;text-align:left;font-size:.8rem}\
 table.data th,table.data td{border-bottom:1px solid #ddd;padding:.15rem .6rem;text-align:left}\
 figure{margin:1rem 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.9rem;color:#444}\
-.findings li{margin:.3rem 0}.failed{color:#a00}.unverified{color:#a00;font-weight:bold}";
+.findings li{margin:.3rem 0}.failed{color:#a00}.unverified{color:#a00;font-weight:bold}\
+.listing{max-height:30rem;overflow:auto}.note{font-size:.85rem;color:#444}";
 
 /// A plain citation from a BibTeX entry: authors (year). Title. Journal/publisher.
 pub fn citation(bibtex: &str) -> String {
@@ -156,6 +157,15 @@ fn study(s: &mut String, o: &Outcome, findings: &[String], root: &Path) {
     if !o.table_html.is_empty() {
         let _ = writeln!(s, "<h3>Estimates</h3>\n{}", o.table_html);
     }
+    for (stem, title, listing) in &o.listings {
+        let _ = writeln!(
+            s,
+            "<h3>{}</h3>\n<div class=\"listing\">{}</div>\n<p class=\"note\">{} rows (<code>{id}/{stem}.csv</code>, <code>.md</code>, <code>.html</code>)</p>",
+            escape_html(title),
+            listing.html(),
+            listing.rows.len()
+        );
+    }
     for (stem, title) in &o.figures {
         let svg = std::fs::read_to_string(root.join(id).join(format!("{stem}.svg"))).unwrap_or_default();
         let svg = svg.trim_start_matches(|c| c != '<');
@@ -177,7 +187,11 @@ fn study(s: &mut String, o: &Outcome, findings: &[String], root: &Path) {
                 frame.push_str(", politically relevant");
             }
         }
-        if f.unit.options().mids {
+        let war_invocations = f.unit.options().conflicts && f.conflicts == crate::types::Conflicts::War;
+        if war_invocations {
+            frame.push_str(", COW inter-state wars 4.0");
+        }
+        if f.unit.options().mids && !war_invocations {
             frame.push_str(match f.mids {
                 crate::types::Mids::Gml => ", GML 2.2.1 disputes",
                 crate::types::Mids::Cow5 => ", COW MID 5.0 disputes",

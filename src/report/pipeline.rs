@@ -4,11 +4,14 @@
 //! figures into the study's folder.
 
 use super::figure::{self, Chart, Interval, Series};
+use super::findings::GroupMean;
+use super::listing::Listing;
 use super::spec::{Checked, Comparison, Planned};
 use super::table::{self, Column};
 use crate::datadir::DataDir;
 use crate::estimate::{estimate_with, Options, Results};
 use crate::frame::{BuildError, Spec as FrameRequest};
+use crate::sources::cache::Stage;
 use crate::sources::Input;
 use polars::prelude::*;
 use std::collections::BTreeMap;
@@ -67,13 +70,15 @@ pub struct Outcome {
     pub table_html: String,
     /// Figures written: file stem and title.
     pub figures: Vec<(String, String)>,
-    /// Sentences on the series drawn by year (first, last and peak values).
+    /// Sentences on the figures drawn from the data (series by year, means and shares by group).
     pub descriptions: Vec<String>,
+    /// Listings written: file stem, title and rows.
+    pub listings: Vec<(String, String, Listing)>,
 }
 
 /// The key of frames that can be shared: everything but the variables.
 fn frame_key(r: &FrameRequest) -> String {
-    format!("{:?}|{:?}|{}|{}|{:?}|{}", r.unit, r.years, r.directed, r.prd, r.mids, r.drop_ongoing)
+    format!("{:?}|{:?}|{}|{}|{:?}|{}|{:?}", r.unit, r.years, r.directed, r.prd, r.mids, r.drop_ongoing, r.conflicts)
 }
 
 /// Keeps the rows where every comparison holds (a missing value fails).
@@ -119,7 +124,9 @@ fn build_frames(requests: &[&FrameRequest], dir: &DataDir, progress: &dyn Fn(&st
     let (mut frames, mut inputs, mut notes) = (BTreeMap::new(), Vec::<Input>::new(), Vec::new());
     for (key, r) in merged {
         progress(&format!("building {}", r.unit));
+        let t = Stage::start();
         let built = r.build_with(dir, progress)?;
+        t.done(&format!("build {}", r.unit));
         for i in built.inputs {
             if !inputs.iter().any(|j| j.dataset == i.dataset) {
                 inputs.push(i);
@@ -158,19 +165,22 @@ pub fn inputs_json(inputs: &[Input]) -> serde_json::Value {
 
 /// Runs a study: frames, fits, and every output into `folder`.
 pub fn run(study: &Checked, dir: &DataDir, folder: &Path, progress: &dyn Fn(&str)) -> Result<Outcome, StudyError> {
-    let from_data = |kind: &str| matches!(kind, "per_year" | "mean_by" | "share_by");
+    let from_data = |kind: &str| matches!(kind, "per_year" | "mean_by" | "share_by" | "network");
     let mut requests: Vec<&FrameRequest> = study.models.iter().map(|m| &m.frame).collect();
     for (f, (r, _)) in study.study.figures.iter().zip(&study.figure_frames) {
         if from_data(f.kind.get_ref()) {
             requests.push(r);
         }
     }
+    requests.extend(study.listing_frames.iter().map(|(r, _)| r));
     let (frames, inputs, notes) = build_frames(&requests, dir, progress)?;
     let mut results = Vec::new();
     for m in &study.models {
         progress(&format!("fitting {}", m.name));
         let df = &frames[&frame_key(&m.frame)];
+        let t = Stage::start();
         results.push((m.name.clone(), fit(m, df)?));
+        t.done(&format!("fit {}", m.name));
     }
     let labels = &study.study.labels;
     let columns: Vec<Column> = results.iter().map(|(name, r)| Column { name, results: r }).collect();
@@ -201,6 +211,7 @@ pub fn run(study: &Checked, dir: &DataDir, folder: &Path, progress: &dyn Fn(&str
     for (f, (request, filter)) in study.study.figures.iter().zip(&study.figure_frames) {
         let study_frame = if from_data(f.kind.get_ref()) { Some(filtered(&frames[&frame_key(request)], filter)?) } else { None };
         progress(&format!("drawing {}", f.name));
+        let t = Stage::start();
         let label = |t: &str| labels.get(t).cloned().unwrap_or_else(|| t.to_string());
         let chart = match f.kind.get_ref().as_str() {
             "coefficients" => Chart::Intervals {
@@ -252,27 +263,100 @@ pub fn run(study: &Checked, dir: &DataDir, folder: &Path, progress: &dyn Fn(&str
                 }));
                 Chart::Lines { series, y_label: f.y_label.clone().unwrap_or_else(|| "Count".into()) }
             }
+            "network" => {
+                let df = study_frame.as_ref().ok_or_else(|| PolarsError::NoData("no frame".into()))?;
+                let column = f.columns.first().map_or("def_any", |c| c.get_ref().as_str());
+                let (chart, sentence) = network(df, column, &f.title, dir)?;
+                descriptions.push(sentence);
+                chart
+            }
             kind => {
                 let df = study_frame.as_ref().ok_or_else(|| PolarsError::NoData("no frame".into()))?;
                 let by = f.by.as_ref().map_or("year".to_string(), |b| b.get_ref().clone());
                 let mut items = Vec::new();
+                let share = kind == "share_by";
                 for c in &f.columns {
-                    for (group, mean, low, high) in mean_by(df, &by, c.get_ref(), kind == "share_by")? {
-                        let category = f.levels.get(&group).cloned().unwrap_or_else(|| format!("{} = {group}", label(&by)));
-                        items.push(Interval { category, series: label(c.get_ref()), estimate: mean, low, high });
+                    let mut groups = Vec::new();
+                    for g in mean_by(df, &by, c.get_ref(), share)? {
+                        let category = f.levels.get(&g.group).cloned().unwrap_or_else(|| format!("{} = {}", label(&by), g.group));
+                        items.push(Interval {
+                            category: category.clone(),
+                            series: label(c.get_ref()),
+                            estimate: g.mean,
+                            low: g.low,
+                            high: g.high,
+                        });
+                        groups.push((category, g));
+                    }
+                    let name =
+                        if f.columns.len() > 1 { format!("{}, {}", f.title, label(c.get_ref()).to_lowercase()) } else { f.title.clone() };
+                    descriptions.extend(super::findings::groups_sentence(&name, &groups, share));
+                    if let Some(p) = &f.published {
+                        let level = f.levels.get(&p.level).cloned().unwrap_or_else(|| p.level.clone());
+                        if let Some((_, g)) = groups.iter().find(|(category, _)| *category == level) {
+                            descriptions.push(super::findings::published_sentence(p, &label(c.get_ref()), &level, g, share));
+                        }
                     }
                 }
                 Chart::Intervals {
                     items,
                     x_label: f.y_label.clone().unwrap_or_else(|| "Mean, with 95% confidence interval".into()),
-                    reference: None,
+                    // Shares are read against zero.
+                    reference: share.then_some(0.0),
                 }
             }
         };
         figure::write(&chart, &f.title, &folder.join(&f.name))?;
+        t.done(&format!("draw {}", f.name));
         figures.push((f.name.clone(), f.title.clone()));
     }
-    Ok(Outcome { study: study.clone(), results, inputs, notes, table_html, figures, descriptions })
+    let mut listings = Vec::new();
+    for (l, (request, filter)) in study.study.listings.iter().zip(&study.listing_frames) {
+        let rows = filtered(&frames[&frame_key(request)], filter)?;
+        let columns: Vec<String> = l.columns.iter().map(|c| c.get_ref().clone()).collect();
+        let listing = Listing::from_frame(&rows, &columns, labels)?;
+        write(&folder.join(format!("{}.md", l.name)), &listing.markdown())?;
+        write(&folder.join(format!("{}.csv", l.name)), &listing.csv())?;
+        write(&folder.join(format!("{}.html", l.name)), &listing.html())?;
+        listings.push((l.name.clone(), l.title.clone(), listing));
+    }
+    Ok(Outcome { study: study.clone(), results, inputs, notes, table_html, figures, descriptions, listings })
+}
+
+/// COW regions by country code, in legend order.
+const REGIONS: [(&str, i32, i32); 5] =
+    [("Americas", 0, 199), ("Europe", 200, 399), ("Africa", 400, 626), ("Middle East", 627, 699), ("Asia and Oceania", 700, 999)];
+
+/// The network of the pairs where `column` is 1 (each unordered pair once): states in COW code
+/// order around the circle, labelled by abbreviation and coloured by region; and a sentence
+/// on its size and best-connected states.
+fn network(df: &DataFrame, column: &str, title: &str, dir: &DataDir) -> Result<(Chart, String), StudyError> {
+    let keys = |c: &str| crate::sources::index::keys(df, c);
+    let (c1, c2) = (keys("ccode1")?, keys("ccode2")?);
+    let on = crate::sources::index::ints(df, column)?;
+    let pairs: std::collections::BTreeSet<(i32, i32)> =
+        (0..c1.len()).filter(|&i| on[i] == Some(1)).map(|i| (c1[i].min(c2[i]), c1[i].max(c2[i]))).collect();
+    let states: Vec<i32> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let names = crate::sources::load_id(dir, crate::catalog::DatasetId::States).map_err(BuildError::from)?;
+    let codes = crate::sources::index::keys(&names, "ccode")?;
+    let abb: BTreeMap<i32, String> =
+        codes.iter().zip(names.column("stateabb")?.str()?.iter()).filter_map(|(c, a)| Some((*c, a?.to_string()))).collect();
+    let region = |c: i32| REGIONS.iter().position(|r| c >= r.1 && c <= r.2).unwrap_or(REGIONS.len() - 1);
+    let nodes: Vec<(String, usize)> = states.iter().map(|&c| (abb.get(&c).cloned().unwrap_or_else(|| c.to_string()), region(c))).collect();
+    let pos = |c: i32| states.binary_search(&c).unwrap_or(0);
+    let edges: Vec<(usize, usize)> = pairs.iter().map(|&(a, b)| (pos(a), pos(b))).collect();
+    let mut degree: Vec<(usize, &str)> =
+        (0..states.len()).map(|i| (edges.iter().filter(|e| e.0 == i || e.1 == i).count(), nodes[i].0.as_str())).collect();
+    degree.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    let top: Vec<String> = degree.iter().take(3).map(|(d, n)| format!("{n} ({d})")).collect();
+    let sentence = format!(
+        "{title}: {} pairs of states among {} states; the most connected: {}.",
+        table::thousands(edges.len()),
+        states.len(),
+        if top.is_empty() { "none".to_string() } else { top.join(", ") }
+    );
+    let groups = REGIONS.iter().map(|r| r.0.to_string()).collect();
+    Ok((Chart::Network { nodes, edges, groups }, sentence))
 }
 
 /// Sum of `column` (nulls skipped; no column: the rows) by `year`, by year.
@@ -295,7 +379,7 @@ fn sum_by_year(df: &DataFrame, year: &str, column: Option<&str>) -> Result<Vec<(
 
 /// Mean of `column` in each group of `by` (groups in ascending order), with a 95% interval:
 /// the normal interval of a mean, or for a share (a 0/1 column) Wilson's score interval.
-fn mean_by(df: &DataFrame, by: &str, column: &str, share: bool) -> Result<Vec<(String, f64, f64, f64)>, PolarsError> {
+fn mean_by(df: &DataFrame, by: &str, column: &str, share: bool) -> Result<Vec<GroupMean>, PolarsError> {
     let g = df
         .clone()
         .lazy()
@@ -324,7 +408,7 @@ fn mean_by(df: &DataFrame, by: &str, column: &str, share: bool) -> Result<Vec<(S
             let se = sd.get(i).unwrap_or(0.0) / n.sqrt();
             (mean - 1.959_963_984_540_054 * se, mean + 1.959_963_984_540_054 * se)
         };
-        out.push((groups.get(i).unwrap_or("").to_string(), mean, low, high));
+        out.push(GroupMean { group: groups.get(i).unwrap_or("").to_string(), mean, low, high, n: n as usize });
     }
     Ok(out)
 }

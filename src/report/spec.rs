@@ -7,7 +7,7 @@ use crate::estimate::formula::parse;
 use crate::estimate::results::variance_columns;
 use crate::estimate::Model;
 use crate::frame::Spec as FrameRequest;
-use crate::types::{Mids, Unit, Years};
+use crate::types::{Conflicts, Mids, Unit, Years};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -29,7 +29,7 @@ pub struct SpecError {
 pub const ESTIMATORS: [&str; 7] = ["ols", "logit", "probit", "poisson", "negbin", "ologit", "relogit"];
 
 /// The figure kinds a spec may ask for.
-pub const FIGURES: [&str; 5] = ["coefficients", "first_differences", "per_year", "mean_by", "share_by"];
+pub const FIGURES: [&str; 6] = ["coefficients", "first_differences", "per_year", "mean_by", "share_by", "network"];
 
 /// A study, as written in spec.toml.
 #[derive(Debug, Clone, Deserialize)]
@@ -56,6 +56,24 @@ pub struct Study {
     /// Figures.
     #[serde(rename = "figure", default)]
     pub figures: Vec<FigureSpec>,
+    /// Listings: rows of a frame shown as they are.
+    #[serde(rename = "listing", default)]
+    pub listings: Vec<ListingSpec>,
+}
+
+/// Rows of a frame shown as a table (a focal state's episodes), sorted by the columns in order.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListingSpec {
+    /// File name (without extension).
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// Columns shown (keys or variables of the unit).
+    pub columns: Vec<Spanned<String>>,
+    /// Frame options that differ from the study's (a filter picks the rows).
+    #[serde(default)]
+    pub frame: FrameSpec,
 }
 
 /// Which frame to build and which rows to keep.
@@ -77,6 +95,9 @@ pub struct FrameSpec {
     /// Politically relevant dyads only.
     #[serde(default)]
     pub prd: Option<bool>,
+    /// Conflicts that call allies (invocation frames): `war` or `mid`.
+    #[serde(default)]
+    pub conflicts: Option<Spanned<String>>,
     /// Rows kept: comparisons `column OP number` joined by `and` (`year >= 1945 and major1 == 1`).
     #[serde(default)]
     pub filter: Option<Spanned<String>>,
@@ -119,7 +140,8 @@ pub struct FigureSpec {
     /// Kind: `coefficients` (terms across models, with 95% intervals), `first_differences`
     /// (every model's first differences), `per_year` (a column summed by year), `mean_by` (a
     /// column's mean by a grouping column, with 95% intervals), `share_by` (share of rows where a
-    /// 0/1 column is 1, by a grouping column).
+    /// 0/1 column is 1, by a grouping column), `network` (dyad-year frames: the pairs where a 0/1
+    /// column is 1, as a network of states on a circle, coloured by region).
     pub kind: Spanned<String>,
     /// Title.
     pub title: String,
@@ -141,6 +163,23 @@ pub struct FigureSpec {
     /// Frame options that differ from the study's.
     #[serde(default)]
     pub frame: FrameSpec,
+    /// A published figure to set beside the estimate of one group (mean_by, share_by).
+    #[serde(default)]
+    pub published: Option<Published>,
+}
+
+/// A published value to compare with (Leeds, Long & Mitchell's 74.5% for 1816–1944 wars).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Published {
+    /// The value (a share as a fraction).
+    pub value: f64,
+    /// The group it is compared with (a value of the figure's `by` column).
+    pub level: String,
+    /// What the value measures, in words.
+    pub what: String,
+    /// Who published it.
+    pub source: String,
 }
 
 /// A model ready to run: its frame request, its row filter and its estimator.
@@ -203,6 +242,8 @@ pub struct Checked {
     /// Each figure's frame request (carrying the columns it reads) and row filter, in order of
     /// the figures (models' figures need none, but get the study's).
     pub figure_frames: Vec<(FrameRequest, Vec<Comparison>)>,
+    /// Each listing's frame request and row filter, in order of the listings.
+    pub listing_frames: Vec<(FrameRequest, Vec<Comparison>)>,
 }
 
 /// The nearest of `names` to `name`, when one is close.
@@ -283,6 +324,7 @@ fn merged(base: &FrameSpec, own: &FrameSpec) -> FrameSpec {
         mids: own.mids.clone().or_else(|| base.mids.clone()),
         directed: own.directed.or(base.directed),
         prd: own.prd.or(base.prd),
+        conflicts: own.conflicts.clone().or_else(|| base.conflicts.clone()),
         filter: own.filter.clone().or_else(|| base.filter.clone()),
     }
 }
@@ -305,9 +347,12 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
     let id = path.parent().and_then(Path::file_name).map_or("study".into(), |n| n.to_string_lossy().into_owned());
     let request = |f: &FrameSpec, span_hint: std::ops::Range<usize>| -> Result<(FrameRequest, Vec<Comparison>), SpecError> {
         let Some(unit_name) = &f.unit else {
-            return c.error(span_hint, "the frame needs a `unit` (dyad-year, state-year, joiner, dispute, mission, us-force)".into());
+            return c.error(
+                span_hint,
+                "the frame needs a `unit` (dyad-year, state-year, joiner, dispute, mission, us-force, invocation)".into(),
+            );
         };
-        let units = ["state-year", "dyad-year", "joiner", "dispute", "mission", "us-force"];
+        let units = Unit::ALL.map(Unit::name);
         c.one_of("unit", unit_name, units)?;
         let unit = <Unit as clap::ValueEnum>::from_str(unit_name.get_ref(), true).map_err(|e| SpecError {
             path: path.to_path_buf(),
@@ -323,6 +368,10 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
         if let Some(m) = f.mids.as_ref().filter(|_| opts.mids) {
             c.one_of("dispute source", m, ["gml", "cow5"])?;
             r = r.mids(if m.get_ref() == "cow5" { Mids::Cow5 } else { Mids::Gml });
+        }
+        if let Some(k) = f.conflicts.as_ref().filter(|_| opts.conflicts) {
+            c.one_of("conflicts", k, ["war", "mid"])?;
+            r = r.conflicts(if k.get_ref() == "mid" { Conflicts::Mid } else { Conflicts::War });
         }
         let filter = match &f.filter {
             Some(s) => c.filter(unit, r.directed, s)?,
@@ -390,6 +439,10 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
     for f in &study.figures {
         c.one_of("figure kind", &f.kind, FIGURES)?;
         let (req, filter) = request(&merged(&study.frame, &f.frame), f.kind.span())?;
+        if f.kind.get_ref() == "network" && (req.unit != Unit::DyadYear || f.columns.len() != 1) {
+            return c
+                .error(f.kind.span(), "a network figure needs a dyad-year frame and one 0/1 column (`columns = [\"def_any\"]`)".into());
+        }
         let mut columns: Vec<String> = filter.iter().map(|f| f.column.clone()).collect();
         for col in f.columns.iter().chain(&f.by) {
             c.column(req.unit, req.directed, col, &[])?;
@@ -405,7 +458,22 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
         }
         figure_frames.push((req.vars(columns), filter));
     }
-    Ok(Checked { id, path: path.to_path_buf(), text: text.to_string(), study, models, figure_frames })
+    let mut listing_frames = Vec::new();
+    for l in &study.listings {
+        let Some(first) = l.columns.first() else {
+            return c.error(0..0, format!("listing `{}` needs `columns`", l.name));
+        };
+        let (req, filter) = request(&merged(&study.frame, &l.frame), first.span())?;
+        let mut columns: Vec<String> = filter.iter().map(|f| f.column.clone()).collect();
+        for col in &l.columns {
+            c.column(req.unit, req.directed, col, &[])?;
+            columns.push(col.get_ref().clone());
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        columns.retain(|col| !req.unit.keys().contains(&col.as_str()) && seen.insert(col.clone()));
+        listing_frames.push((req.vars(columns), filter));
+    }
+    Ok(Checked { id, path: path.to_path_buf(), text: text.to_string(), study, models, figure_frames, listing_frames })
 }
 
 /// A cheap variable to carry when a frame is built only for its rows.

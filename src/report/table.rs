@@ -146,7 +146,7 @@ pub fn se_label(se: &str, labels: &BTreeMap<String, String>) -> String {
     }
 }
 
-fn escape_md(s: &str) -> String {
+pub(super) fn escape_md(s: &str) -> String {
     s.replace('|', "\\|")
 }
 

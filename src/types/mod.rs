@@ -2,6 +2,7 @@
 //! registry and the errors of loading and building. Nothing here loads or computes data.
 
 mod build_error;
+mod conflicts;
 mod load_error;
 mod mids;
 pub mod registry;
@@ -9,6 +10,7 @@ mod unit;
 mod years;
 
 pub use build_error::BuildError;
+pub use conflicts::Conflicts;
 pub use load_error::LoadError;
 pub use mids::Mids;
 pub use registry::{Group, Source, Var, VarError};

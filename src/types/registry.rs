@@ -100,6 +100,8 @@ const JO: &[Unit] = &[Unit::Joiner];
 const DI: &[Unit] = &[Unit::Dispute];
 const MI: &[Unit] = &[Unit::Mission];
 const US: &[Unit] = &[Unit::UsForce];
+const IN: &[Unit] = &[Unit::Invocation];
+const AY: &[Unit] = &[Unit::AllianceYear];
 
 macro_rules! var {
     ($name:expr, $group:ident, $units:expr, $def:expr, $src:expr) => {
@@ -369,6 +371,13 @@ pub static VARS: &[Var] = &[
         "1 if it joined the side of an originator it has promised defence to",
         Source::Data(DatasetId::AtopDdy)
     ),
+    var!(
+        "allied_originators",
+        AtopDirect,
+        JO,
+        "COW abbreviations of the originators on the side it joined that it had promised defence (null if none)",
+        Source::Data(DatasetId::AtopDdy)
+    ),
     var!("contig_orig", Contiguity, JO, "contiguous (conttype 1-5) with at least one originator", Source::Data(DatasetId::Contdird)),
     var!("ln_dist_orig", Capdist, JO, "ln(1 + km) to the nearest originator's capital", Source::Data(DatasetId::Capitals)),
     var!("major", Majors, JO, "the state is a major power in the start year", Source::Data(DatasetId::Majors)),
@@ -423,6 +432,80 @@ pub static VARS: &[Var] = &[
     var!("post_cold_war", Unit, US, "after the Cold War", Source::Data(DatasetId::Tago)),
     var!("post_vietnam_war", Unit, US, "after the Vietnam War", Source::Data(DatasetId::Tago)),
     var!("severity", Unit, US, "severity of the use of force", Source::Data(DatasetId::Tago)),
+    // Alliance-years.
+    var!("n_members", Unit, AY, "members in force in the year", Source::Data(DatasetId::AtopMember4_01)),
+    var!("defense", Unit, AY, "1 if a member undertakes a defence obligation", Source::Data(DatasetId::AtopMember4_01)),
+    var!("offense", Unit, AY, "1 if a member undertakes an offence obligation", Source::Data(DatasetId::AtopMember4_01)),
+    var!("neutral", Unit, AY, "1 if a member undertakes a neutrality obligation", Source::Data(DatasetId::AtopMember4_01)),
+    var!("nonagg", Unit, AY, "1 if a member undertakes non-aggression", Source::Data(DatasetId::AtopMember4_01)),
+    var!("consul", Unit, AY, "1 if a member undertakes consultation", Source::Data(DatasetId::AtopMember4_01)),
+    // Invocations (abandonment).
+    var!("styear", Unit, IN, "start year of the conflict", Source::Data(DatasetId::AtopMember4_01)),
+    var!("post1945", Unit, IN, "1 if the conflict started in 1945 or later", Source::Data(DatasetId::AtopMember4_01)),
+    var!("partner_side_a", Unit, IN, "1 if the partner is on side A (side 1 of a war)", Source::Data(DatasetId::AtopMember4_01)),
+    var!(
+        "partner_initiated",
+        Unit,
+        IN,
+        "1 if the partner initiated (war: Initiator = 1; dispute: an originator on side A)",
+        Source::Data(DatasetId::AtopMember4_01)
+    ),
+    var!(
+        "ally_at_start",
+        Unit,
+        IN,
+        "1 if the ally fought on the partner's side from the start (at war on the first day; a dispute's originator)",
+        Source::Data(DatasetId::AtopMember4_01)
+    ),
+    var!("fulfilled", Unit, IN, "1 if the ally joined on the partner's side (honoured its promise)", Source::Data(DatasetId::AtopMember4_01)),
+    var!("stayed_out", Unit, IN, "1 if the ally never took part", Source::Data(DatasetId::AtopMember4_01)),
+    var!("opposed", Unit, IN, "1 if the ally joined the other side", Source::Data(DatasetId::AtopMember4_01)),
+    var!("response", Unit, IN, "2 fulfilled, 1 stayed out, 0 joined the other side", Source::Data(DatasetId::AtopMember4_01)),
+    var!(
+        "conditions_hold",
+        Unit,
+        IN,
+        "1 if some promise's checked conditions hold: a named adversary (defcoadv, statthr1/2) fought on the other side, and no non-provocation clause (defconpr) when the partner initiated",
+        Source::Data(DatasetId::AtopMember4_01)
+    ),
+    var!(
+        "fulfilled_matched",
+        Unit,
+        IN,
+        "fulfilled where the conditions hold (conditions-matched coding), null where they do not",
+        Source::Data(DatasetId::AtopMember4_01)
+    ),
+    var!(
+        "atopid",
+        Unit,
+        IN,
+        "ATOP alliance of the promise described (the first whose conditions hold, else the first)",
+        Source::Data(DatasetId::AtopMember4_01)
+    ),
+    var!("n_promises", Unit, IN, "alliances with a defence promise from the ally to the partner in force", Source::Data(DatasetId::AtopMember4_01)),
+    var!("bilateral", Unit, IN, "1 if the alliance is bilateral", Source::Data(DatasetId::AtopMember4_01)),
+    var!("ally_offense", Unit, IN, "1 if the ally also promised offensive support", Source::Data(DatasetId::AtopMember4_01)),
+    var!("conditional", Unit, IN, "1 if the defence promise carries conditions (defcon)", Source::Data(DatasetId::AtopMember4_01)),
+    var!("ally_major", Majors, IN, "the ally is a major power in the start year", Source::Data(DatasetId::Majors)),
+    var!("partner_major", Majors, IN, "the partner is a major power in the start year", Source::Data(DatasetId::Majors)),
+    var!("ally_cinc", Capabilities, IN, "CINC of the ally in the start year", Source::Data(DatasetId::Nmc)),
+    var!("partner_cinc", Capabilities, IN, "CINC of the partner in the start year", Source::Data(DatasetId::Nmc)),
+    var!("contig_partner", Contiguity, IN, "ally and partner contiguous (conttype 1-5)", Source::Data(DatasetId::Contdird)),
+    var!(
+        "contig_war",
+        Contiguity,
+        IN,
+        "the ally is contiguous (conttype 1-5) with a state fighting from the start (either side)",
+        Source::Data(DatasetId::Contdird)
+    ),
+    var!("jdem", Democracy, IN, "1 if ally and partner both have polity2 >= 6", Source::Column(DatasetId::Democracy, "polity2")),
+    var!(
+        "benson_type",
+        AllianceTypes,
+        IN,
+        "Benson's (2011) type of the alliance phase: 1 unconditional deterrent, 2 conditional deterrent, 3 probabilistic deterrent, 4 unconditional compellent, 5 conditional compellent, 0 none of these",
+        Source::Data(DatasetId::BensonTypes)
+    ),
 ];
 
 /// Why a variable list is not acceptable.

@@ -24,11 +24,19 @@ pub enum Unit {
     /// One row per US use of force (Tago 2005).
     #[value(name = "us-force", alias = "us_force")]
     UsForce,
+    /// (conflict, partner at war from the start, ally with a defence promise to it in force):
+    /// abandonment.
+    #[value(name = "invocation")]
+    Invocation,
+    /// One row per ATOP 4.01 alliance and year in force, with its obligations.
+    #[value(name = "alliance-year", alias = "alliance_year")]
+    AllianceYear,
 }
 
 impl Unit {
     /// Every unit, in the order of STUDIES.md.
-    pub const ALL: [Unit; 6] = [Unit::StateYear, Unit::DyadYear, Unit::Joiner, Unit::Dispute, Unit::Mission, Unit::UsForce];
+    pub const ALL: [Unit; 8] =
+        [Unit::StateYear, Unit::DyadYear, Unit::Joiner, Unit::Dispute, Unit::Mission, Unit::UsForce, Unit::Invocation, Unit::AllianceYear];
 
     /// Name on the command line.
     pub fn name(self) -> &'static str {
@@ -39,6 +47,8 @@ impl Unit {
             Unit::Dispute => "dispute",
             Unit::Mission => "mission",
             Unit::UsForce => "us-force",
+            Unit::Invocation => "invocation",
+            Unit::AllianceYear => "alliance-year",
         }
     }
 
@@ -51,6 +61,8 @@ impl Unit {
             Unit::Dispute => &["dispnum"],
             Unit::Mission => &["obsnum"],
             Unit::UsForce => &["force_id"],
+            Unit::Invocation => &["conflict_id", "partner", "ally"],
+            Unit::AllianceYear => &["atopid", "year"],
         }
     }
 
@@ -63,8 +75,12 @@ impl Unit {
             "year" => "year",
             "dyad_id" => "non-directed dyad: lower ccode × 1000 + higher ccode (for clustering)",
             "dispnum" => "MID number",
+            "atopid" => "ATOP alliance number",
             "obsnum" => "mission number (Third-Party PKM OBSNUM)",
             "force_id" => "use of force, numbered in file order",
+            "conflict_id" => "COW war number (--conflicts war) or MID number (--conflicts mid)",
+            "partner" => "COW country code of the state at war (or originator) whose ally is called",
+            "ally" => "COW country code of the ally that had promised it defence (ATOP 4.01)",
             _ => "key",
         }
     }
@@ -72,9 +88,10 @@ impl Unit {
     /// Which build options mean anything for this unit (years apply to every unit).
     pub fn options(self) -> UnitOptions {
         match self {
-            Unit::DyadYear => UnitOptions { dyad: true, mids: true },
-            Unit::StateYear | Unit::Joiner | Unit::Dispute => UnitOptions { dyad: false, mids: true },
-            Unit::Mission | Unit::UsForce => UnitOptions { dyad: false, mids: false },
+            Unit::DyadYear => UnitOptions { dyad: true, mids: true, conflicts: false },
+            Unit::StateYear | Unit::Joiner | Unit::Dispute => UnitOptions { dyad: false, mids: true, conflicts: false },
+            Unit::Mission | Unit::UsForce | Unit::AllianceYear => UnitOptions { dyad: false, mids: false, conflicts: false },
+            Unit::Invocation => UnitOptions { dyad: false, mids: true, conflicts: true },
         }
     }
 }
@@ -86,6 +103,8 @@ pub struct UnitOptions {
     pub dyad: bool,
     /// `--mids`.
     pub mids: bool,
+    /// `--conflicts`.
+    pub conflicts: bool,
 }
 
 impl fmt::Display for Unit {

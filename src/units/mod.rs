@@ -2,14 +2,16 @@
 //! Each builder takes one [`BuildContext`] and returns its rows; the variables are added above
 //! this layer, in `vars`.
 
+pub mod alliance_year;
 pub mod dispute;
 pub mod dyad_year;
+pub mod invocation;
 pub mod joiner;
 pub mod mission;
 pub mod state_year;
 pub mod us_force;
 
-pub use crate::types::{Mids, Unit, Years};
+pub use crate::types::{Conflicts, Mids, Unit, Years};
 
 use crate::sources::Sources;
 use crate::types::{BuildError, Group, Var};
@@ -31,6 +33,8 @@ pub struct BuildContext<'a> {
     pub mids: Mids,
     /// Drop dyad-years of ongoing disputes that are not onsets.
     pub drop_ongoing: bool,
+    /// Which conflicts call allies (invocation frames).
+    pub conflicts: Conflicts,
     /// Variables chosen, in the order asked.
     pub chosen: Vec<&'static Var>,
     notes: RefCell<Vec<String>>,
@@ -46,6 +50,7 @@ impl<'a> BuildContext<'a> {
             prd: false,
             mids: Mids::Gml,
             drop_ongoing: false,
+            conflicts: Conflicts::War,
             chosen: Vec::new(),
             notes: RefCell::new(Vec::new()),
         }

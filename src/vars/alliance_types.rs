@@ -40,18 +40,24 @@ pub fn atopid_phase(x: f64) -> (i32, i32) {
     (id as i32, ((x - id) * 10.0).round() as i32)
 }
 
+/// Benson's types of each ATOP 4.01 alliance phase he coded: bit k set for [`TYPES`]`[k]`.
+pub fn phase_types(benson: &DataFrame) -> PolarsResult<BTreeMap<(i32, i32), u8>> {
+    let ids = benson.column("atopidphase")?.cast(&DataType::Float64)?;
+    let mut type_bits: BTreeMap<(i32, i32), u8> = BTreeMap::new();
+    let flags: Vec<Vec<i32>> = TYPES.iter().map(|t| keys(benson, t)).collect::<PolarsResult<_>>()?;
+    for (i, x) in ids.f64()?.iter().enumerate() {
+        let Some(x) = x else { continue };
+        let bits = (0..TYPES.len()).fold(0u8, |b, k| b | (u8::from(flags[k][i] == 1) << k));
+        type_bits.insert(atopid_phase(x), bits);
+    }
+    Ok(type_bits)
+}
+
 impl AllianceTypes {
     /// Joins Benson's phases (`benson_types`) to ATOP 4.01 members (`atop_member_4.01`); a
     /// member with exit year 0 is in force to the end of `cover`.
     pub fn new(members: &DataFrame, benson: &DataFrame, cover: Years) -> PolarsResult<AllianceTypes> {
-        let ids = benson.column("atopidphase")?.cast(&DataType::Float64)?;
-        let mut type_bits: BTreeMap<(i32, i32), u8> = BTreeMap::new();
-        let flags: Vec<Vec<i32>> = TYPES.iter().map(|t| keys(benson, t)).collect::<PolarsResult<_>>()?;
-        for (i, x) in ids.f64()?.iter().enumerate() {
-            let Some(x) = x else { continue };
-            let bits = (0..TYPES.len()).fold(0u8, |b, k| b | (u8::from(flags[k][i] == 1) << k));
-            type_bits.insert(atopid_phase(x), bits);
-        }
+        let type_bits = phase_types(benson)?;
         let (id, phase, member) = (keys(members, "atopid")?, keys(members, "phase")?, keys(members, "member")?);
         let (entry, exit) = (keys(members, "yrent")?, keys(members, "yrexit")?);
         // (atopid, phase) → its members' (state, first year, last year).

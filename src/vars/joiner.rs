@@ -11,6 +11,13 @@ use crate::units::joiner::Joiners;
 use crate::units::{select_columns, BuildContext};
 use polars::prelude::*;
 
+/// COW abbreviations by country code (the system membership file's `stateabb`).
+fn abbreviations(states: &DataFrame) -> PolarsResult<std::collections::BTreeMap<i32, String>> {
+    let codes = crate::sources::index::keys(states, "ccode")?;
+    let abb = states.column("stateabb")?.str()?.clone();
+    Ok(codes.into_iter().zip(abb.iter()).filter_map(|(c, a)| Some((c, a?.to_string()))).collect())
+}
+
 /// The joiner frame: keys, the unit's own columns and the chosen variables.
 pub fn frame(ctx: &BuildContext, j: Joiners) -> Result<DataFrame, BuildError> {
     let n = j.dispnum.len();
@@ -41,6 +48,21 @@ pub fn frame(ctx: &BuildContext, j: Joiners) -> Result<DataFrame, BuildError> {
         for (name, v) in ["ally_def_a", "ally_def_b", "ally_any_a", "ally_any_b", "ally_joins_ally_side"].into_iter().zip(vals) {
             cols.push(column(name, v));
         }
+        // Who it joined: the originators of its side it had promised defence, by COW abbreviation.
+        let abb = abbreviations(&ctx.src.get(DatasetId::States)?)?;
+        let joined_allies: Vec<Option<String>> = (0..n)
+            .map(|i| {
+                let (s, y, o) = (j.ccode[i], j.styear[i], origs(i));
+                let side = if j.side_a[i] { &o.side_a } else { &o.side_b };
+                let names: Vec<&str> = side
+                    .iter()
+                    .filter(|&&c| j.joined[i] && atop.promised(s, c, y)[0])
+                    .map(|c| abb.get(c).map_or("?", String::as_str))
+                    .collect();
+                (!names.is_empty()).then(|| names.join(", "))
+            })
+            .collect();
+        cols.push(Column::new("allied_originators".into(), joined_allies));
     }
     if ctx.wants(Group::Contiguity) {
         let cont = Contiguity::new(&ctx.src.get(DatasetId::Contdird)?)?;

@@ -1,4 +1,4 @@
-"""Reference numbers for the entanglement and coalition studies (tests/report.rs), from
+"""Reference numbers for the entanglement, coalition and abandonment studies (tests/report.rs), from
 statsmodels on the frames allywar builds. Writes tests/reference/studies.json.
 
     B=target/release/allywar; D=/tmp/sref; mkdir -p $D
@@ -6,10 +6,13 @@ statsmodels on the frames allywar builds. Writes tests/reference/studies.json.
     $B build mission --vars statenum,ln_statenum,un_mandate,regional_mandate,cold_war,tptype,regnum --out $D/mission.csv
     $B build us-force --vars coalitional_use_of_force,igo_authorized_use_of_force,recession_year,budget_constraints,election_cycle,senate_divided,house_divided,ground_forces,post_cold_war,post_vietnam_war,severity --out $D/us_force.csv
     $B build dispute --mids gml --vars war,numa,numb --out $D/dispute.csv
+    V=fulfilled,ally_major,ally_cinc,contig_war,jdem,bilateral,conditional,partner_initiated,post1945
+    $B build invocation --vars $V --out $D/invocation_war.csv
+    $B build invocation --conflicts mid --mids gml --vars $V --out $D/invocation_mid.csv
     python3 tests/reference/make_study_reference.py $D
 
 The models and variances are the studies' (reports/*/spec.toml): the logit clustered on the
-dispute (CR1, Stata's factor), and HC1 for the missions, US uses of force and disputes. NB2 is
+dispute or conflict (CR1, Stata's factor), and HC1 for the missions, US uses of force and disputes. NB2 is
 checked on its coefficients and alpha only: statsmodels' HC1 for NegativeBinomial counts alpha
 among the parameters in its n/(n−k) factor, allywar (like Stata) does not.
 """
@@ -74,6 +77,21 @@ record("coalitions", "US uses of force", glm_hc1(smf.glm(f"coalitional_use_of_fo
 
 dp = pd.read_csv(f"{d}/dispute.csv")[["war", "numa", "numb"]].dropna().reset_index(drop=True)
 record("coalitions", "Disputes: war", glm_hc1(smf.glm("war ~ numa + numb", dp, family=sm.families.Binomial()).fit(tol=1e-12, cov_type="HC0")))
+
+def logit_cr1(frame, formula, cluster):
+    """A logit clustered on `cluster` with Stata's CR1 factor G/(G-1) (statsmodels' GLM adds
+    (N-1)/(N-K), undone here)."""
+    res = smf.glm(formula, frame, family=sm.families.Binomial()).fit(tol=1e-12, cov_type="cluster", cov_kwds={"groups": frame[cluster].to_numpy()})
+    n, k = res.nobs, len(res.params)
+    res.bse_hc1 = res.bse / np.sqrt((n - 1) / (n - k))
+    return res
+
+
+rhs = "ally_major + ally_cinc + contig_war + jdem + bilateral + conditional + partner_initiated + post1945"
+for conflicts, name in [("war", "Wars"), ("mid", "Disputes")]:
+    inv = pd.read_csv(f"{d}/invocation_{conflicts}.csv")
+    inv = inv[["fulfilled", *rhs.split(" + "), "conflict_id"]].dropna().reset_index(drop=True)
+    record("abandonment", name, logit_cr1(inv, f"fulfilled ~ {rhs}", "conflict_id"))
 
 with open("tests/reference/studies.json", "w") as f:
     json.dump(out, f, indent=1, sort_keys=True)
