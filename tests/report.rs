@@ -277,6 +277,11 @@ fn reproduce_all_on_the_real_data() {
         std::fs::read(root().join("reports/index.html")).unwrap(),
         "reports/index.html is stale"
     );
+    assert_eq!(
+        std::fs::read_to_string(reports.join("manifest.json")).unwrap(),
+        std::fs::read_to_string(root().join("reports/manifest.json")).unwrap(),
+        "reports/manifest.json is stale (run `allywar reproduce` and commit reports/)"
+    );
 }
 
 #[test]

@@ -1,12 +1,15 @@
-//! `allywar reproduce [STUDY...|--all] [--list]`: run the studies of `reports/` — each
-//! `reports/<study>/spec.toml` — into their tables, figures and results.json, and the whole into
-//! `reports/index.html`. Datasets missing from the data directory are fetched first (from the
-//! producers, or the mirror named by `--mirror` / `$ALLYWAR_MIRROR`) and verified. A failing
-//! study does not stop the others; the exit code says one failed.
+//! `allywar reproduce [STUDY...|--all] [--force|--check] [--list]`: run the studies of
+//! `reports/` — each `reports/<study>/spec.toml` — into their tables, figures and results.json,
+//! and the whole into `reports/index.html`. Only the studies whose inputs (data files, spec,
+//! allywar build) differ from those recorded in `reports/manifest.json` are run; `--check`
+//! changes nothing and lists what is stale. Datasets missing from the data directory are fetched
+//! first (from the producers, or the mirror named by `--mirror` / `$ALLYWAR_MIRROR`) and
+//! verified. A failing study does not stop the others; the exit code says one failed.
 
 use super::{DataArgs, Out};
 use allywar::fetch::{FetchOptions, Fetcher, Mirror};
-use allywar::report::page::{self, Section};
+use allywar::report::manifest::{self, Hashes, Manifest};
+use allywar::report::page;
 use allywar::report::spec::{self, Checked};
 use allywar::report::{findings, pipeline, studies};
 use anyhow::{bail, Context, Result};
@@ -28,6 +31,14 @@ pub struct Args {
     /// The reports folder.
     #[arg(long, default_value = "reports", value_name = "DIR")]
     pub reports: PathBuf,
+    /// Run the studies even when their inputs (data, spec, allywar build) are those of their
+    /// outputs (reports/manifest.json).
+    #[arg(long)]
+    pub force: bool,
+    /// Change nothing: list the outputs that are stale and the input that made each stale, and
+    /// exit 1 when there is one (for CI).
+    #[arg(long, conflicts_with_all = ["force", "list"])]
+    pub check: bool,
     /// Fetch missing datasets from this mirror (a folder or URL laid out like data/raw) instead
     /// of the producers (default: $ALLYWAR_MIRROR).
     #[arg(long, value_name = "DIR|URL")]
@@ -59,59 +70,98 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         }
     }
     let whole = args.all || args.studies.is_empty();
-    let chosen: Vec<&(String, PathBuf)> = all.iter().filter(|(id, _)| whole || args.studies.contains(id)).collect();
     let dir = args.data.dir();
-
-    // Read every spec first: an invalid one fails alone.
-    let mut checked: Vec<(String, Result<Checked, String>)> = Vec::new();
-    for (id, path) in &chosen {
-        checked.push((id.clone(), spec::load(path).map_err(|e| e.to_string())));
+    // Every spec is read (the page names every study); an invalid one fails alone.
+    let checked: Vec<(String, Result<Checked, String>)> =
+        all.iter().map(|(id, path)| (id.clone(), spec::load(path).map_err(|e| e.to_string()))).collect();
+    let chosen = |id: &str| whole || args.studies.iter().any(|s| s == id);
+    let manifest_path = args.reports.join("manifest.json");
+    let mut manifest = Manifest::read(&manifest_path)?;
+    if args.check {
+        return check(&args, &checked, &manifest, &dir, &chosen, out);
     }
-    fetch_missing(&checked, &dir, &args, out)?;
+    let to_fetch: Vec<(String, Result<Checked, String>)> = checked.iter().filter(|(id, _)| chosen(id)).cloned().collect();
+    fetch_missing(&to_fetch, &dir, &args, out)?;
 
-    let bar = progress_bar(out, chosen.len() as u64);
+    // What to run: the studies asked for whose inputs changed (all of them with --force).
+    let mut hashes = Hashes::default();
+    let mut runs: Vec<(String, Checked, std::collections::BTreeMap<String, String>)> = Vec::new();
     let mut outcomes: Vec<(String, Result<pipeline::Outcome, String>)> = Vec::new();
-    for (id, c) in checked {
+    for (id, c) in checked.iter().filter(|(id, _)| chosen(id)) {
+        match c {
+            Err(e) => outcomes.push((id.clone(), Err(e.clone()))),
+            Ok(c) => {
+                let inputs = manifest::inputs(c, &dir, &mut hashes);
+                let why = manifest::staleness(manifest.studies.get(id), &args.reports.join(id), &inputs);
+                if why.is_empty() && !args.force {
+                    out.note(&format!("{id}: up to date, skipped (--force runs it anyway)"));
+                    continue;
+                }
+                if !why.is_empty() {
+                    out.note(&format!("{id}: {}", why.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")));
+                }
+                runs.push((id.clone(), c.clone(), inputs));
+            }
+        }
+    }
+    let bar = progress_bar(out, runs.len() as u64);
+    let mut inputs_of = std::collections::BTreeMap::new();
+    for (id, c, inputs) in runs {
         bar.set_prefix(id.clone());
-        let done = c.and_then(|c| {
-            let folder = args.reports.join(&id);
-            pipeline::run(&c, &dir, &folder, &|stage| bar.set_message(stage.to_string())).map_err(|e| e.to_string())
-        });
+        let folder = args.reports.join(&id);
+        let done = pipeline::run(&c, &dir, &folder, &|stage| bar.set_message(stage.to_string())).map_err(|e| e.to_string());
         bar.inc(1);
+        inputs_of.insert(id.clone(), inputs);
         outcomes.push((id, done));
     }
     bar.finish_and_clear();
 
     let mut failed = 0;
-    let mut sections = Vec::new();
     for (id, o) in &outcomes {
+        let folder = args.reports.join(id);
         match o {
             Ok(o) => {
                 let mut lines =
                     findings::sentences(&o.results, o.study.study.focus.as_ref().map(|f| f.get_ref().as_str()), &o.study.study.labels);
                 lines.extend(o.descriptions.iter().cloned());
-                out.done(&format!("{id}: {} models, {} figures → {}", o.results.len(), o.figures.len(), args.reports.join(id).display()));
+                let html = page::section(o, &lines, &args.reports);
+                let path = folder.join(SECTION);
+                allywar::atomic::write_bytes(&path, html.as_bytes()).with_context(|| format!("{}: cannot write", path.display()))?;
+                let entry = manifest::entry(&folder, inputs_of.remove(id).unwrap_or_default())
+                    .with_context(|| format!("{}: cannot read the outputs", folder.display()))?;
+                manifest.studies.insert(id.clone(), entry);
+                out.done(&format!("{id}: {} models, {} figures → {}", o.results.len(), o.figures.len(), folder.display()));
                 for n in o.notes.iter().filter(|n| n.contains("UNVERIFIED")) {
                     out.warn(n);
                 }
-                sections.push(Section::Done(o, lines));
             }
             Err(e) => {
                 failed += 1;
+                // Its record stays: what it may have written shows as modified outputs.
                 eprintln!("error: study {id}: {e}");
-                let title = all.iter().find(|(i, _)| i == id).and_then(|(_, p)| spec::load(p).ok()).map_or(id.clone(), |c| c.study.title);
-                sections.push(Section::Failed(id.clone(), title, e.clone()));
             }
         }
     }
-    if whole {
-        let html = page::render(&sections, &args.reports);
-        let path = args.reports.join("index.html");
-        allywar::atomic::write_bytes(&path, html.as_bytes()).with_context(|| format!("{}: cannot write", path.display()))?;
-        out.done(&format!("wrote {}", path.display()));
-    } else {
-        out.note("reports/index.html is rewritten only when every study runs (--all)");
+
+    // The page: the sections of the studies that ran, the last sections of the others.
+    let mut parts = Vec::new();
+    for (id, c) in &checked {
+        let title = c.as_ref().map_or_else(|_| id.clone(), |c| c.study.title.clone());
+        let ran = outcomes.iter().find(|(i, _)| i == id).map(|(_, o)| o);
+        let datasets = |m: &Manifest| m.studies.get(id).map(|e| e.inputs.keys().cloned().collect()).unwrap_or_default();
+        let html = match ran {
+            Some(Err(e)) => page::failed_section(id, &title, e),
+            _ => std::fs::read_to_string(args.reports.join(id).join(SECTION))
+                .unwrap_or_else(|_| page::failed_section(id, &title, &format!("not generated yet: run `allywar reproduce {id}`"))),
+        };
+        parts.push(page::Part { id: id.clone(), title, html, datasets: datasets(&manifest) });
     }
+    let html = page::render(&parts);
+    let path = args.reports.join("index.html");
+    allywar::atomic::write_bytes(&path, html.as_bytes()).with_context(|| format!("{}: cannot write", path.display()))?;
+    manifest.index = manifest::sha256_file(&path)?;
+    manifest.write(&manifest_path)?;
+    out.done(&format!("wrote {} and {}", path.display(), manifest_path.display()));
     if let (Some(_), Some(b)) = (std::env::var_os("ALLYWAR_TIMINGS"), allywar::bench::peak_rss()) {
         eprintln!("timing: peak {:.0} MiB", b as f64 / 1048576.0);
     }
@@ -119,6 +169,57 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         eprintln!("error: {failed} of {} studies failed", outcomes.len());
         return Ok(ExitCode::FAILURE);
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The file in each study's folder holding its section of the page.
+const SECTION: &str = "section.html";
+
+/// `--check`: lists every stale output with the input that made it stale, changing nothing.
+fn check(
+    args: &Args,
+    checked: &[(String, Result<Checked, String>)],
+    manifest: &Manifest,
+    dir: &allywar::DataDir,
+    chosen: &dyn Fn(&str) -> bool,
+    out: &mut Out,
+) -> Result<ExitCode> {
+    let mut hashes = Hashes::default();
+    let mut stale = 0;
+    for (id, c) in checked.iter().filter(|(id, _)| chosen(id)) {
+        let folder = args.reports.join(id);
+        let why = match c {
+            Err(e) => vec![format!("its spec is invalid: {e}")],
+            Ok(c) => {
+                let inputs = manifest::inputs(c, dir, &mut hashes);
+                manifest::staleness(manifest.studies.get(id), &folder, &inputs).iter().map(ToString::to_string).collect()
+            }
+        };
+        if why.is_empty() {
+            continue;
+        }
+        stale += 1;
+        writeln!(out, "stale: {id}: {}", why.join("; "))?;
+        let files: Vec<String> = manifest.studies.get(id).map(|e| e.outputs.keys().cloned().collect()).unwrap_or_default();
+        if files.is_empty() {
+            writeln!(out, "  {}/ (every output)", folder.display())?;
+        }
+        for f in files {
+            writeln!(out, "  {}", folder.join(f).display())?;
+        }
+    }
+    let index = args.reports.join("index.html");
+    let index_now = manifest::sha256_file(&index).unwrap_or_default();
+    if stale > 0 || index_now != manifest.index {
+        let why = if stale > 0 { "it shows the stale studies" } else { "modified or missing since it was generated" };
+        writeln!(out, "stale: {}: {why}", index.display())?;
+        stale += usize::from(stale == 0);
+    }
+    if stale > 0 {
+        writeln!(out, "run `allywar reproduce` to regenerate what is stale, then commit {}", args.reports.display())?;
+        return Ok(ExitCode::FAILURE);
+    }
+    writeln!(out, "up to date: {} studies and {}", checked.iter().filter(|(id, _)| chosen(id)).count(), index.display())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -138,13 +239,10 @@ fn progress_bar(out: &Out, len: u64) -> indicatif::ProgressBar {
 fn fetch_missing(checked: &[(String, Result<Checked, String>)], dir: &allywar::DataDir, args: &Args, out: &Out) -> Result<()> {
     let mut needed: Vec<&'static allywar::Dataset> = Vec::new();
     for c in checked.iter().filter_map(|(_, c)| c.as_ref().ok()) {
-        for r in c.models.iter().map(|m| &m.frame).chain(c.figure_frames.iter().map(|f| &f.0)) {
-            let Ok(vars) = r.check() else { continue };
-            for id in r.datasets(&vars) {
-                let d = id.dataset();
-                if !needed.iter().any(|n| n.name == d.name) {
-                    needed.push(d);
-                }
+        for id in c.datasets() {
+            let d = id.dataset();
+            if !needed.iter().any(|n| n.name == d.name) {
+                needed.push(d);
             }
         }
     }

@@ -149,11 +149,16 @@ pub fn groups_sentence(name: &str, groups: &[(String, GroupMean)], share: bool) 
         return None;
     }
     let v = |x: f64| if share { format!("{:.1}%", 100.0 * x) } else { num(x) };
-    let parts: Vec<String> = groups
+    // Many groups: the small ones are left to the figure.
+    let many = groups.len() > 6;
+    let shown: Vec<&(String, GroupMean)> = groups.iter().filter(|(_, g)| !many || g.n >= 10).collect();
+    let left = groups.len() - shown.len();
+    let parts: Vec<String> = shown
         .iter()
         .map(|(label, g)| format!("{label} {} (95% CI {} to {}, n = {})", v(g.mean), v(g.low), v(g.high), super::table::thousands(g.n)))
         .collect();
-    Some(format!("{name}: {}.", parts.join("; ")))
+    let rest = if left > 0 { format!(" ({left} groups with fewer than 10 rows are in the figure only)") } else { String::new() };
+    Some(format!("{name}: {}{rest}.", parts.join("; ")))
 }
 
 /// A sentence setting a published value beside the estimate of the same group.

@@ -5,6 +5,7 @@
 pub mod figure;
 pub mod findings;
 pub mod listing;
+pub mod manifest;
 pub mod page;
 pub mod pipeline;
 pub mod spec;

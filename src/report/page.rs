@@ -77,16 +77,40 @@ pub fn citation(bibtex: &str) -> String {
     s
 }
 
-/// One study's section, or the reason it failed.
-pub enum Section<'a> {
-    /// A study that ran.
-    Done(&'a Outcome, Vec<String>),
-    /// A study that failed: id, title and the error.
-    Failed(String, String, String),
+/// One study's part of the page: its section's HTML and the datasets it read (for the
+/// citations). A study that was not run again keeps the section it wrote last time
+/// (`<study>/section.html`).
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// The study's folder name.
+    pub id: String,
+    /// Its title (the navigation).
+    pub title: String,
+    /// Its `<section>`.
+    pub html: String,
+    /// Datasets it read, by catalog name.
+    pub datasets: Vec<String>,
 }
 
-/// The whole page. `root` is the reports folder (figures are read from it to inline them).
-pub fn render(sections: &[Section], root: &Path) -> String {
+/// The section of a study that ran: question, findings, table, listings, figures (inlined from
+/// `root`), specification, data and notes.
+pub fn section(o: &Outcome, findings: &[String], root: &Path) -> String {
+    let mut s = String::new();
+    study(&mut s, o, findings, root);
+    s
+}
+
+/// The section of a study that failed.
+pub fn failed_section(id: &str, title: &str, error: &str) -> String {
+    format!(
+        "<section id=\"{id}\"><h2>{}</h2><p class=\"failed\">This study failed: {}</p></section>\n",
+        escape_html(title),
+        escape_html(error)
+    )
+}
+
+/// The whole page from the studies' parts, with the citation of every dataset they read.
+pub fn render(parts: &[Part]) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
@@ -99,33 +123,17 @@ pub fn render(sections: &[Section], root: &Path) -> String {
         env!("CARGO_PKG_VERSION")
     );
     let _ = writeln!(s, "<nav><ul>");
-    for sec in sections {
-        let (id, title) = match sec {
-            Section::Done(o, _) => (o.study.id.clone(), o.study.study.title.clone()),
-            Section::Failed(id, title, _) => (id.clone(), title.clone()),
-        };
-        let _ = writeln!(s, "<li><a href=\"#{id}\">{}</a></li>", escape_html(&title));
+    for p in parts {
+        let _ = writeln!(s, "<li><a href=\"#{}\">{}</a></li>", p.id, escape_html(&p.title));
     }
     let _ = writeln!(s, "</ul></nav>");
-    let mut cited: Vec<&'static str> = Vec::new();
-    for sec in sections {
-        match sec {
-            Section::Failed(id, title, error) => {
-                let _ = writeln!(
-                    s,
-                    "<section id=\"{id}\"><h2>{}</h2><p class=\"failed\">This study failed: {}</p></section>",
-                    escape_html(title),
-                    escape_html(error)
-                );
-            }
-            Section::Done(o, findings) => {
-                study(&mut s, o, findings, root);
-                for i in &o.inputs {
-                    for key in &i.dataset.dataset().cite {
-                        if !cited.contains(&key.as_str()) {
-                            cited.push(key.as_str());
-                        }
-                    }
+    let mut cited: Vec<&str> = Vec::new();
+    for p in parts {
+        s.push_str(&p.html);
+        for d in p.datasets.iter().filter_map(|n| crate::catalog().get(n).ok()) {
+            for key in &d.cite {
+                if !cited.contains(&key.as_str()) {
+                    cited.push(key.as_str());
                 }
             }
         }

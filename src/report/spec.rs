@@ -246,6 +246,30 @@ pub struct Checked {
     pub listing_frames: Vec<(FrameRequest, Vec<Comparison>)>,
 }
 
+impl Checked {
+    /// Every frame the study builds: its models', figures' and listings' requests.
+    pub fn requests(&self) -> impl Iterator<Item = &FrameRequest> {
+        self.models.iter().map(|m| &m.frame).chain(self.figure_frames.iter().chain(&self.listing_frames).map(|f| &f.0))
+    }
+
+    /// The datasets the study reads, in catalog order (a network figure also reads the state
+    /// system's abbreviations).
+    pub fn datasets(&self) -> Vec<crate::catalog::DatasetId> {
+        let mut out: Vec<crate::catalog::DatasetId> = Vec::new();
+        for r in self.requests() {
+            if let Ok(vars) = r.check() {
+                out.extend(r.datasets(&vars));
+            }
+        }
+        if self.study.figures.iter().any(|f| f.kind.get_ref() == "network") {
+            out.push(crate::catalog::DatasetId::States);
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
 /// The nearest of `names` to `name`, when one is close.
 pub fn nearest<'a>(name: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     names

@@ -1,0 +1,146 @@
+//! Regeneration for CI: `reproduce --check` on the committed reports, a changed data file that
+//! makes exactly the studies reading it stale (and `reproduce` then runs only those), and two
+//! runs from the same inputs giving the same bytes, PNG and SVG included.
+
+mod common;
+
+use assert_cmd::Command;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn allywar() -> Command {
+    let mut cmd = Command::cargo_bin("allywar").unwrap();
+    cmd.env_remove("ALLYWAR_DATA").env_remove("ALLYWAR_MIRROR");
+    cmd
+}
+
+/// Copies a folder tree.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_tree(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
+}
+
+/// The studies `reproduce --check` calls stale.
+fn stale(stdout: &[u8]) -> BTreeSet<String> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .filter_map(|l| l.strip_prefix("stale: "))
+        .filter_map(|l| l.split_once(':').map(|(id, _)| id.to_string()))
+        .filter(|id| !id.ends_with("index.html"))
+        .collect()
+}
+
+/// Every file under `dir`, by path relative to it, with its bytes.
+fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                out.push((p.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+#[test]
+fn a_changed_data_file_makes_exactly_its_studies_stale() {
+    let data = common::real_data_dir();
+    let tmp = tempfile::tempdir().unwrap();
+    let reports = tmp.path().join("reports");
+    copy_tree(&root().join("reports"), &reports);
+
+    // The committed reports are up to date with the data.
+    let ok = allywar().args(["reproduce", "--check", "--reports"]).arg(&reports).arg("--data-dir").arg(&data).assert().success();
+    assert!(String::from_utf8_lossy(&ok.get_output().stdout).contains("up to date: 6 studies"));
+
+    // A data directory whose COW inter-state war file has one battle-death count changed (a new
+    // release, say): only the abandonment study reads it.
+    let changed = tmp.path().join("data");
+    copy_tree(&data, &changed);
+    let war = changed.join("cow_war_4.0/Inter-StateWarData_v4.0.csv");
+    let text = std::fs::read_to_string(&war).unwrap();
+    let edited = text.replacen(",1773700,", ",1773701,", 1);
+    assert_ne!(text, edited, "the war file has Germany's WWI battle deaths");
+    std::fs::write(&war, edited).unwrap();
+    let before = files(&reports);
+
+    let out = allywar().args(["reproduce", "--check", "--reports"]).arg(&reports).arg("--data-dir").arg(&changed).assert().failure();
+    let stdout = out.get_output().stdout.clone();
+    assert_eq!(stale(&stdout), BTreeSet::from(["abandonment".to_string()]), "{}", String::from_utf8_lossy(&stdout));
+    let listing = String::from_utf8_lossy(&stdout);
+    assert!(listing.contains("data `war_inter` changed") && listing.contains("abandonment/table.md"), "{listing}");
+    assert!(listing.contains("stale: ") && listing.contains("index.html"), "{listing}");
+    assert!(files(&reports) == before, "--check changes nothing");
+
+    // A file the catalog does not know is used only with --allow-unverified.
+    allywar().args(["reproduce", "-q", "--reports"]).arg(&reports).arg("--data-dir").arg(&changed).assert().failure();
+    let run =
+        allywar().args(["reproduce", "--allow-unverified", "--reports"]).arg(&reports).arg("--data-dir").arg(&changed).assert().success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    for id in ["coalitions", "dangerous_dyads", "descriptives", "entanglement", "restraint"] {
+        assert!(stderr.contains(&format!("{id}: up to date, skipped")), "{id}: {stderr}");
+    }
+    assert!(stderr.contains("abandonment: data `war_inter` changed"), "{stderr}");
+    // The others' files are untouched; the page says which input was not verified.
+    let after = files(&reports);
+    for (path, bytes) in &before {
+        let top = path.components().next().unwrap().as_os_str().to_string_lossy().into_owned();
+        if top != "abandonment" && !path.ends_with("manifest.json") && !path.ends_with("index.html") {
+            assert!(after.iter().find(|(p, _)| p == path).map(|(_, b)| b) == Some(bytes), "{} changed", path.display());
+        }
+    }
+    let section = std::fs::read_to_string(reports.join("abandonment/section.html")).unwrap();
+    assert!(section.contains("war_inter") && section.contains("not verified"), "the page flags the unverified input");
+    // The battle deaths do not enter the study: its figures are the same bytes.
+    for f in ["reliability_wars_by_era.png", "reliability_wars_by_era.svg", "table.md"] {
+        let (made, kept) = (
+            std::fs::read(reports.join("abandonment").join(f)).unwrap(),
+            std::fs::read(root().join("reports/abandonment").join(f)).unwrap(),
+        );
+        assert!(made == kept, "abandonment/{f} differs");
+    }
+    // And now everything is up to date with the changed data.
+    allywar().args(["reproduce", "--check", "--reports"]).arg(&reports).arg("--data-dir").arg(&changed).assert().success();
+}
+
+#[test]
+fn two_runs_give_the_same_bytes() {
+    let data = common::real_data_dir();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut made = Vec::new();
+    for run in ["one", "two"] {
+        let reports = tmp.path().join(run);
+        // Every kind of output: tables, coefficient and share figures, series by year,
+        // networks, the page and the manifest.
+        for id in ["abandonment", "descriptives"] {
+            std::fs::create_dir_all(reports.join(id)).unwrap();
+            std::fs::copy(root().join("reports").join(id).join("spec.toml"), reports.join(id).join("spec.toml")).unwrap();
+        }
+        allywar().args(["reproduce", "-q", "--reports"]).arg(&reports).arg("--data-dir").arg(&data).assert().success();
+        made.push(files(&reports));
+    }
+    assert!(made[0].iter().any(|(p, _)| p.extension().is_some_and(|e| e == "png")));
+    assert_eq!(made[0].len(), made[1].len());
+    for ((p, a), (q, b)) in made[0].iter().zip(&made[1]) {
+        assert_eq!(p, q);
+        assert!(a == b, "{} differs between two runs", p.display());
+    }
+}
