@@ -6,6 +6,7 @@ use super::formula::parse;
 use super::glm::{fit_with, Control};
 use super::predict::{first_difference, predict, FirstDifference, Prediction};
 use super::{average_marginal_effects, design_with, tidy, vcov, EstimateError, Margin, Model, Term, Variance};
+use crate::sources::cache::Stage;
 use polars::prelude::*;
 use serde::Serialize;
 use statrs::function::gamma::ln_gamma;
@@ -176,8 +177,13 @@ pub fn estimate_with(df: &DataFrame, formula: &str, model: Model, se: &str, opti
     }
     let (kind, cols) = variance_spec(se)?;
     let required: Vec<&str> = cols.iter().map(String::as_str).collect();
+    let t = Stage::start();
     let mut d = design_with(df, &parsed, &required)?;
+    t.done("estimate: design");
+    let t = Stage::start();
     let f = fit_with(&mut d, model, options.control)?;
+    t.done(&format!("estimate: fit ({} iterations)", f.iterations));
+    let t = Stage::start();
     let variance = match kind {
         "classical" => Variance::Classical,
         "hc0" => Variance::Hc0,
@@ -187,7 +193,11 @@ pub fn estimate_with(df: &DataFrame, formula: &str, model: Model, se: &str, opti
         "twoway" => Variance::TwoWay(groups(df, &cols[0], &d.rows)?, groups(df, &cols[1], &d.rows)?),
         _ => Variance::Dyadic(states(df, &cols[0], &d.rows)?, states(df, &cols[1], &d.rows)?),
     };
+    t.done("estimate: groups");
+    let t = Stage::start();
     let v = vcov(&d, &f, &variance)?;
+    t.done("estimate: variance");
+    let t = Stage::start();
     let (n, p) = (d.n() as f64, f.p() as f64);
     let r_squared = if model == Model::Gaussian {
         let ybar = d.y.iter().sum::<f64>() / n;
@@ -215,13 +225,16 @@ pub fn estimate_with(df: &DataFrame, formula: &str, model: Model, se: &str, opti
         .collect();
     // Absorbed levels count as parameters in the information criteria, as dummies would.
     let params = p + f.dof_absorbed as f64;
-    Ok(Results {
+    let margins = average_marginal_effects(&d, &f, &v);
+    t.done("estimate: quantities");
+    let t = Stage::start();
+    let out = Results {
         formula: formula.to_string(),
         model: model.name().to_string(),
         variance: se.to_string(),
         coefficients: tidy(&d, &f, &variance, &v, 0.95),
         dropped_collinear: d.collinear.clone(),
-        margins: average_marginal_effects(&d, &f, &v),
+        margins,
         predictions,
         first_differences,
         fixed_effects,
@@ -238,7 +251,10 @@ pub fn estimate_with(df: &DataFrame, formula: &str, model: Model, se: &str, opti
             iterations: f.iterations,
             vcov_positive_definite: v.positive_definite,
         },
-    })
+    };
+    drop((d, f));
+    t.done("estimate: results");
+    Ok(out)
 }
 
 impl Results {

@@ -4,7 +4,6 @@
 use super::{EstimateError, Fit, Model};
 use crate::estimate::Design;
 use faer::{Mat, Side};
-use std::collections::HashMap;
 
 /// A variance type.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,15 +56,9 @@ fn outer_add(m: &mut [f64], s: &[f64]) {
 
 /// Dense group numbers 0.. in order of first appearance, and their count.
 fn dense(groups: &[i64]) -> (Vec<u32>, usize) {
-    let mut ids: HashMap<i64, u32> = HashMap::new();
-    let g = groups
-        .iter()
-        .map(|v| {
-            let next = ids.len() as u32;
-            *ids.entry(*v).or_insert(next)
-        })
-        .collect();
-    (g, ids.len())
+    let (lo, hi) = (groups.iter().copied().min().unwrap_or(0), groups.iter().copied().max().unwrap_or(0));
+    let (ids, count) = super::design::first_appearance(groups.iter().map(|&g| Some(g)), groups.len(), lo, hi);
+    (ids.into_iter().map(Option::unwrap_or_default).collect(), count)
 }
 
 /// Σ_g s_g s_g' from per-group score sums (groups numbered 0..count).
@@ -81,16 +74,27 @@ fn meat_of_sums(sums: &[f64], p: usize) -> Vec<f64> {
 /// (and the output bytes) are the same on every run.
 fn cluster_meat(d: &Design, f: &Fit, groups: &[i64]) -> (Vec<f64>, usize) {
     let p = f.p();
-    let mut u = vec![0.0; p];
     let (ids, count) = dense(groups);
-    let mut sums = vec![0.0; count * p];
-    for (i, g) in ids.iter().enumerate() {
-        let s = &mut sums[*g as usize * p..(*g as usize + 1) * p];
-        f.score_into(d, i, &mut u);
-        for (sj, uj) in s.iter_mut().zip(&u) {
-            *sj += uj;
+    // Each half of the rows summed by group on its own thread, the halves then added: the same
+    // numbers on every run.
+    let part = |rows: std::ops::Range<usize>| {
+        let mut sums = vec![0.0; count * p];
+        let mut u = vec![0.0; p];
+        for i in rows {
+            let g = ids[i] as usize;
+            f.score_into(d, i, &mut u);
+            for (sj, uj) in sums[g * p..(g + 1) * p].iter_mut().zip(&u) {
+                *sj += uj;
+            }
         }
-    }
+        sums
+    };
+    let half = ids.len() / 2;
+    let (first, second) = std::thread::scope(|s| {
+        let h = s.spawn(|| part(half..ids.len()));
+        (part(0..half), h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+    });
+    let sums: Vec<f64> = first.iter().zip(&second).map(|(a, b)| a + b).collect();
     (meat_of_sums(&sums, p), count)
 }
 
@@ -180,15 +184,10 @@ pub fn vcov(d: &Design, f: &Fit, variance: &Variance) -> Result<Vcov, EstimateEr
         Variance::TwoWay(g1, g2) => {
             check_len(g1, n)?;
             check_len(g2, n)?;
+            // The intersection clusters, one code per (g1, g2) pair of dense numbers.
             let both: Vec<i64> = {
-                let mut ids: HashMap<(i64, i64), i64> = HashMap::new();
-                g1.iter()
-                    .zip(g2)
-                    .map(|(a, b)| {
-                        let next = ids.len() as i64;
-                        *ids.entry((*a, *b)).or_insert(next)
-                    })
-                    .collect()
+                let ((a, _), (b, nb)) = (dense(g1), dense(g2));
+                a.iter().zip(&b).map(|(&a, &b)| i64::from(a) * nb as i64 + i64::from(b)).collect()
             };
             let part = |g: &[i64]| {
                 let (meat, count) = cluster_meat(d, f, g);
@@ -214,7 +213,13 @@ pub fn vcov(d: &Design, f: &Fit, variance: &Variance) -> Result<Vcov, EstimateEr
                 }
             }
             let mut meat = meat_of_sums(&sums, p);
-            let dyads: Vec<i64> = s1.iter().zip(s2).map(|(a, b)| a.min(b) * 1_000_000 + a.max(b)).collect();
+            // The unordered pair of dense state numbers.
+            let dyads: Vec<i64> = (0..n)
+                .map(|i| {
+                    let (a, b) = (i64::from(ids[i]), i64::from(ids[n + i]));
+                    a.min(b) * states as i64 + a.max(b)
+                })
+                .collect();
             let (vd, _) = cluster_meat(d, f, &dyads);
             for (m, v) in meat.iter_mut().zip(vd) {
                 *m -= v;
