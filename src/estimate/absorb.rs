@@ -33,18 +33,29 @@ pub fn demean(fe: &[Vec<u32>], w: &[f64], m: &mut [f64], c: usize) -> usize {
         Vec::new()
     };
     let mut sweeps = 0;
+    let half = n / 2;
     while sweeps < 100_000 {
         sweeps += 1;
         let mut moved = 0.0_f64;
         for ((g, &l), ws) in fe.iter().zip(&lv).zip(&wsum) {
-            let mut sums = vec![0.0; l * c];
-            for i in 0..n {
-                let (row, wi) = (&m[i * c..(i + 1) * c], w[i]);
-                let s = &mut sums[g[i] as usize * c..(g[i] as usize + 1) * c];
-                for (sj, mj) in s.iter_mut().zip(row) {
-                    *sj += wi * mj;
+            // Weighted group sums of each half of the rows on its own thread, the halves then
+            // added: the same numbers on every run.
+            let partial = |rows: std::ops::Range<usize>| {
+                let mut sums = vec![0.0; l * c];
+                for i in rows {
+                    let (row, wi) = (&m[i * c..(i + 1) * c], w[i]);
+                    let s = &mut sums[g[i] as usize * c..(g[i] as usize + 1) * c];
+                    for (sj, mj) in s.iter_mut().zip(row) {
+                        *sj += wi * mj;
+                    }
                 }
-            }
+                sums
+            };
+            let (first, second) = std::thread::scope(|s| {
+                let h = s.spawn(|| partial(half..n));
+                (partial(0..half), h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            });
+            let mut sums: Vec<f64> = first.iter().zip(&second).map(|(a, b)| a + b).collect();
             for (gi, s) in sums.chunks_mut(c).enumerate() {
                 for sj in s.iter_mut() {
                     *sj /= ws[gi];
@@ -55,12 +66,19 @@ pub fn demean(fe: &[Vec<u32>], w: &[f64], m: &mut [f64], c: usize) -> usize {
                     moved = moved.max((0..l).map(|gi| sums[gi * c + j].abs()).fold(0.0, f64::max) / scale[j]);
                 }
             }
-            for i in 0..n {
-                let s = &sums[g[i] as usize * c..(g[i] as usize + 1) * c];
-                for (mj, sj) in m[i * c..(i + 1) * c].iter_mut().zip(s) {
-                    *mj -= sj;
+            let subtract = |rows: &mut [f64], groups: &[u32]| {
+                for (row, gi) in rows.chunks_mut(c.max(1)).zip(groups) {
+                    let s = &sums[*gi as usize * c..(*gi as usize + 1) * c];
+                    for (mj, sj) in row.iter_mut().zip(s) {
+                        *mj -= sj;
+                    }
                 }
-            }
+            };
+            let (top, bottom) = m.split_at_mut(half * c);
+            std::thread::scope(|s| {
+                s.spawn(|| subtract(bottom, &g[half..]));
+                subtract(top, &g[..half]);
+            });
         }
         if !several || moved < 1e-13 {
             break;
