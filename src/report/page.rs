@@ -185,6 +185,15 @@ fn study(s: &mut String, o: &Outcome, findings: &[String], root: &Path) {
             escape_html(title)
         );
     }
+    if !o.results.is_empty() {
+        specification(s, o);
+    }
+    data_and_notes(s, o);
+}
+
+/// The models' table: frame, formula, estimator, standard errors, N.
+fn specification(s: &mut String, o: &Outcome) {
+    let st = &o.study.study;
     let _ = writeln!(s, "<h3>Specification</h3>\n<table class=\"data\"><thead><tr><th>Model</th><th>Frame</th><th>Formula</th><th>Estimator</th><th>Standard errors</th><th>N</th></tr></thead><tbody>");
     for (m, (_, r)) in o.study.models.iter().zip(&o.results) {
         let f = &m.frame;
@@ -223,6 +232,10 @@ fn study(s: &mut String, o: &Outcome, findings: &[String], root: &Path) {
         );
     }
     let _ = writeln!(s, "</tbody></table>");
+}
+
+/// The datasets read, with their sha256 (unverified ones flagged), and the builds' notes.
+fn data_and_notes(s: &mut String, o: &Outcome) {
     let _ =
         writeln!(s, "<h3>Data</h3>\n<table class=\"data\"><thead><tr><th>Dataset</th><th>Version</th><th>sha256</th></tr></thead><tbody>");
     for i in &o.inputs {
