@@ -338,9 +338,7 @@ fn network(df: &DataFrame, column: &str, title: &str, dir: &DataDir) -> Result<(
         (0..c1.len()).filter(|&i| on[i] == Some(1)).map(|i| (c1[i].min(c2[i]), c1[i].max(c2[i]))).collect();
     let states: Vec<i32> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
     let names = crate::sources::load_id(dir, crate::catalog::DatasetId::States).map_err(BuildError::from)?;
-    let codes = crate::sources::index::keys(&names, "ccode")?;
-    let abb: BTreeMap<i32, String> =
-        codes.iter().zip(names.column("stateabb")?.str()?.iter()).filter_map(|(c, a)| Some((*c, a?.to_string()))).collect();
+    let abb = crate::sources::system::abbreviations(&names)?;
     let region = |c: i32| REGIONS.iter().position(|r| c >= r.1 && c <= r.2).unwrap_or(REGIONS.len() - 1);
     let nodes: Vec<(String, usize)> = states.iter().map(|&c| (abb.get(&c).cloned().unwrap_or_else(|| c.to_string()), region(c))).collect();
     let pos = |c: i32| states.binary_search(&c).unwrap_or(0);

@@ -13,6 +13,13 @@ pub fn states(dir: &DataDir) -> Result<DataFrame, LoadError> {
     with_spell_dates(dir, DatasetId::States, load_id(dir, DatasetId::States)?)
 }
 
+/// COW abbreviations by country code, from the membership spells' `stateabb`.
+pub fn abbreviations(states: &DataFrame) -> PolarsResult<std::collections::BTreeMap<i32, String>> {
+    let codes = super::index::keys(states, "ccode")?;
+    let abb = states.column("stateabb")?.str()?.clone();
+    Ok(codes.into_iter().zip(abb.iter()).filter_map(|(c, a)| Some((c, a?.to_string()))).collect())
+}
+
 /// One row per state-year of membership (15,951); key (ccode, year).
 pub fn system(dir: &DataDir) -> Result<DataFrame, LoadError> {
     load_id(dir, DatasetId::System)

@@ -6,6 +6,7 @@ mod conflicts;
 mod load_error;
 mod mids;
 pub mod registry;
+pub mod selection;
 mod unit;
 mod years;
 
@@ -13,7 +14,8 @@ pub use build_error::BuildError;
 pub use conflicts::Conflicts;
 pub use load_error::LoadError;
 pub use mids::Mids;
-pub use registry::{Group, Source, Var, VarError};
+pub use registry::{Group, Source, Var};
+pub use selection::VarError;
 pub use unit::{Unit, UnitOptions};
 pub use years::Years;
 

@@ -11,13 +11,6 @@ use crate::units::joiner::Joiners;
 use crate::units::{select_columns, BuildContext};
 use polars::prelude::*;
 
-/// COW abbreviations by country code (the system membership file's `stateabb`).
-fn abbreviations(states: &DataFrame) -> PolarsResult<std::collections::BTreeMap<i32, String>> {
-    let codes = crate::sources::index::keys(states, "ccode")?;
-    let abb = states.column("stateabb")?.str()?.clone();
-    Ok(codes.into_iter().zip(abb.iter()).filter_map(|(c, a)| Some((c, a?.to_string()))).collect())
-}
-
 /// The joiner frame: keys, the unit's own columns and the chosen variables.
 pub fn frame(ctx: &BuildContext, j: Joiners) -> Result<DataFrame, BuildError> {
     let n = j.dispnum.len();
@@ -49,7 +42,7 @@ pub fn frame(ctx: &BuildContext, j: Joiners) -> Result<DataFrame, BuildError> {
             cols.push(column(name, v));
         }
         // Who it joined: the originators of its side it had promised defence, by COW abbreviation.
-        let abb = abbreviations(&ctx.src.get(DatasetId::States)?)?;
+        let abb = crate::sources::system::abbreviations(&ctx.src.get(DatasetId::States)?)?;
         let joined_allies: Vec<Option<String>> = (0..n)
             .map(|i| {
                 let (s, y, o) = (j.ccode[i], j.styear[i], origs(i));

@@ -16,7 +16,8 @@ pub mod rivalry;
 pub mod spells;
 pub mod state_year;
 
-pub use crate::types::registry::{find, for_unit, parse_list, select, VARS};
+pub use crate::types::registry::VARS;
+pub use crate::types::selection::{find, for_unit, parse_list, select};
 pub use crate::types::{Group, Var, VarError};
 
 use crate::types::Mids;
