@@ -142,7 +142,18 @@ impl Spec {
         if !opts.conflicts && self.conflicts != Conflicts::War {
             return Err(BuildError::Options(format!("--conflicts applies to invocation frames, not {}", self.unit)));
         }
-        Ok(vars::select(self.unit, self.directed, &self.vars)?)
+        let chosen = vars::select(self.unit, self.directed, &self.vars)?;
+        let conflict = chosen.iter().any(|v| matches!(v.group, Group::Conflict | Group::Peace));
+        let reads_participants = match self.unit {
+            Unit::Joiner => true,
+            Unit::StateYear => conflict,
+            Unit::Invocation => self.conflicts == Conflicts::Mid,
+            _ => false,
+        };
+        if reads_participants {
+            self.mids.participants()?;
+        }
+        Ok(chosen)
     }
 
     /// The datasets a build of this spec reads.
@@ -157,22 +168,22 @@ impl Spec {
         let mut out: Vec<DatasetId> = match self.unit {
             Unit::DyadYear => vec![DatasetId::States],
             Unit::StateYear => vec![DatasetId::System],
-            Unit::Joiner => vec![DatasetId::States, self.mids.participants(), self.mids.dataset()],
+            Unit::Joiner => [Some(DatasetId::States), self.mids.participants().ok(), Some(self.mids.dataset())].into_iter().flatten().collect(),
             Unit::Dispute => vec![self.mids.dataset()],
             Unit::Mission => vec![DatasetId::Pkm],
             Unit::UsForce => vec![DatasetId::Tago],
             Unit::AllianceYear => vec![DatasetId::AtopMember4_01],
             Unit::Invocation => match self.conflicts {
                 Conflicts::War => vec![DatasetId::AtopMember4_01, DatasetId::WarInter],
-                Conflicts::Mid => vec![DatasetId::AtopMember4_01, self.mids.participants()],
+                Conflicts::Mid => [Some(DatasetId::AtopMember4_01), self.mids.participants().ok()].into_iter().flatten().collect(),
             },
         };
         for g in groups {
             out.extend(match (g, self.unit) {
-                (Group::Conflict | Group::Peace, Unit::StateYear) => vec![self.mids.participants()],
-                (Group::Conflict | Group::Peace, _) => match self.mids {
-                    Mids::Gml => vec![DatasetId::GmlDdy],
-                    Mids::Cow5 => vec![DatasetId::CowMidb, DatasetId::CowMida],
+                (Group::Conflict | Group::Peace, Unit::StateYear) => self.mids.participants().into_iter().collect(),
+                (Group::Conflict | Group::Peace, _) => match self.mids.ddy() {
+                    Some(ddy) => vec![ddy],
+                    None => vec![DatasetId::CowMidb, DatasetId::CowMida],
                 },
                 (Group::AtopDirect | Group::AtopThird, _) => vec![DatasetId::AtopDdy],
                 (Group::AllianceTypes, _) => vec![DatasetId::AtopMember4_01, DatasetId::BensonTypes],

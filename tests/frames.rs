@@ -251,6 +251,43 @@ fn gml_onsets_ongoing_and_initiations_per_year_match_the_source() {
     assert!(note.contains(&format!("{} collapsed", 10_276 - all.len())), "{note}");
 }
 
+#[test]
+fn earlier_gml_releases_define_onsets_and_initiations_from_their_own_files() {
+    for (mids, file) in [(Mids::Gml2_1_1, "gml_mid/2.1.1/gml-ddy-disputes-2.1.1.csv"), (Mids::Gml2_0, "gml_mid/2.0/gml-ddy-disputes-2.0.csv")] {
+        let built = build(Spec::new(Unit::DyadYear).mids(mids).vars(["mid_onset", "mid_ongoing", "init"]));
+        let f = &built.frame;
+        let rows = rows_of(f);
+        let (mut on, mut all, mut init) = (HashSet::new(), HashSet::new(), HashSet::new());
+        for r in raw(file) {
+            let k = (int(&r, "ccode1"), int(&r, "ccode2"), int(&r, "year"));
+            // A pair that is not a dyad that year (not both system members) has no row.
+            if !rows.contains_key(&k) {
+                continue;
+            }
+            all.insert(k);
+            if int(&r, "midonset") == 1 {
+                on.insert(k);
+                if int(&r, "sidea1") == 1 && int(&r, "orig1") == 1 && int(&r, "sidea2") == 0 && int(&r, "orig2") == 1 {
+                    init.insert(k);
+                }
+            }
+        }
+        assert!(on.len() > 4000 && init.len() > 1500, "{mids:?}: {} onsets, {} initiations", on.len(), init.len());
+        for (col, set) in [("mid_onset", &on), ("mid_ongoing", &all), ("init", &init)] {
+            let got = per_year_sum(f, col);
+            for y in 1816..=2010 {
+                let expected = set.iter().filter(|k| k.2 == y).count() as i64;
+                assert_eq!(got.get(&y).copied().unwrap_or(0), expected, "{mids:?}: {col} in {y}");
+            }
+        }
+        let note = built.notes.iter().find(|n| n.starts_with("conflict")).unwrap();
+        assert!(note.contains(mids.name()), "{note}");
+    }
+    // GML 2.1.1 has no participant file: frames that read one say so.
+    let err = Spec::new(Unit::Joiner).mids(Mids::Gml2_1_1).build(&dir()).err().expect("refused").to_string();
+    assert!(err.contains("GML 2.1.1 ships no participant file"), "{err}");
+}
+
 /// One row of a frame by key, as (column → value) for the columns asked.
 fn row_values(df: &DataFrame, key: (i32, i32, i32), cols: &[&str]) -> Vec<Option<i32>> {
     let i = *rows_of(df).get(&key).unwrap_or_else(|| panic!("no row {key:?}"));

@@ -209,10 +209,7 @@ fn specification(s: &mut String, o: &Outcome) {
             frame.push_str(", COW inter-state wars 4.0");
         }
         if f.unit.options().mids && !war_invocations {
-            frame.push_str(match f.mids {
-                crate::types::Mids::Gml => ", GML 2.2.1 disputes",
-                crate::types::Mids::Cow5 => ", COW MID 5.0 disputes",
-            });
+            frame.push_str(&format!(", {} disputes", f.mids.title()));
         }
         if !m.filter.is_empty() {
             frame.push_str(&format!(

@@ -390,8 +390,8 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
             r.years = Some(y.get_ref().parse::<Years>().or_else(|e| c.error(y.span(), format!("years `{}`: {e}", y.get_ref())))?);
         }
         if let Some(m) = f.mids.as_ref().filter(|_| opts.mids) {
-            c.one_of("dispute source", m, ["gml", "cow5"])?;
-            r = r.mids(if m.get_ref() == "cow5" { Mids::Cow5 } else { Mids::Gml });
+            c.one_of("dispute source", m, Mids::ALL.iter().map(|m| m.name()).chain(["gml_2.2.1"]))?;
+            r = r.mids(m.get_ref().parse::<Mids>().unwrap_or_default());
         }
         if let Some(k) = f.conflicts.as_ref().filter(|_| opts.conflicts) {
             c.one_of("conflicts", k, ["war", "mid"])?;

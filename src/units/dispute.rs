@@ -22,8 +22,8 @@ struct Dispute {
 
 fn disputes(ctx: &BuildContext, mids: Mids) -> Result<BTreeMap<i32, Dispute>, BuildError> {
     let mut out = BTreeMap::new();
-    match mids {
-        Mids::Cow5 => {
+    match mids.ddy() {
+        None => {
             let a = ctx.src.get(DatasetId::CowMida)?;
             let d = keys(&a, "dispnum")?;
             let cols: Vec<Vec<Option<i32>>> = ["styear", "endyear", "numa", "numb", "hostlev", "fatality", "outcome", "settle"]
@@ -46,12 +46,13 @@ fn disputes(ctx: &BuildContext, mids: Mids) -> Result<BTreeMap<i32, Dispute>, Bu
                 );
             }
         }
-        Mids::Gml => {
-            // GML 2.2.1 ships dispute attributes on every dispute-dyad-year row.
-            let g = ctx.src.get(DatasetId::GmlDdy)?;
+        Some(ddy) => {
+            // GML ships dispute attributes on every dispute-dyad-year row (2.0 has no side counts).
+            let g = ctx.src.get(ddy)?;
             let (d, y) = (keys(&g, "dispnum")?, keys(&g, "year")?);
+            let column = |c: &str| if g.schema().contains(c) { ints(&g, c) } else { Ok(vec![None; d.len()]) };
             let cols: Vec<Vec<Option<i32>>> =
-                ["numa", "numb", "hostlev", "fatality", "outcome", "settle"].iter().map(|c| ints(&g, c)).collect::<PolarsResult<_>>()?;
+                ["numa", "numb", "hostlev", "fatality", "outcome", "settle"].iter().map(|c| column(c)).collect::<PolarsResult<_>>()?;
             for i in 0..d.len() {
                 let e = out.entry(d[i]).or_insert(Dispute {
                     numa: cols[0][i],

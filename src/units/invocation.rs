@@ -188,7 +188,7 @@ fn wars(war: &DataFrame, years: Years) -> PolarsResult<BTreeMap<i32, Conflict>> 
 /// The disputes that start in `years`: every participant's first day and side (its first
 /// spell's), and whether it is an originator.
 fn disputes(ctx: &BuildContext, years: Years) -> Result<BTreeMap<i32, Conflict>, BuildError> {
-    let parts = participants(&ctx.src.get(ctx.mids.participants())?)?;
+    let parts = participants(&ctx.src.get(ctx.mids.participants()?)?)?;
     let mut out = BTreeMap::new();
     for (&d, ps) in &parts {
         let mut c = Conflict::default();

@@ -37,7 +37,7 @@ pub struct Joiners {
 pub fn build(ctx: &BuildContext) -> Result<Joiners, BuildError> {
     let cover = ctx.mids.coverage();
     let years = ctx.years_within(cover, cover, &format!("the dispute data (--mids {})", ctx.mids.name()))?;
-    let parts = participants(&ctx.src.get(ctx.mids.participants())?)?;
+    let parts = participants(&ctx.src.get(ctx.mids.participants()?)?)?;
     let starts = dispute::start_years(ctx, ctx.mids)?;
     let spells = dyad_year::spells(&ctx.src.get(DatasetId::States)?)?;
     let mut j = Joiners::default();

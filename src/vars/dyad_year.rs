@@ -104,9 +104,9 @@ fn sample(ctx: &BuildContext, u: &DyadUniverse, cols: &DyadColumns) -> Result<Op
 /// Directed dispute-dyad-years of a dispute source (for COW MID 5, with a note on what the day
 /// rule removed).
 pub fn dispute_dyad_years(ctx: &BuildContext, mids: Mids) -> Result<Vec<DisputeDyadYear>, BuildError> {
-    Ok(match mids {
-        Mids::Gml => conflict::from_gml(&ctx.src.get(DatasetId::GmlDdy)?)?,
-        Mids::Cow5 => {
+    Ok(match mids.ddy() {
+        Some(ddy) => conflict::from_gml(&ctx.src.get(ddy)?)?,
+        None => {
             let (ddys, removed) = conflict::from_cow5(&ctx.src.get(DatasetId::CowMidb)?, &ctx.src.get(DatasetId::CowMida)?)?;
             ctx.note(format!(
                 "COW MID 5 dispute-dyads need participation on a common day: {removed} directed dispute-dyad-years of states on opposite sides in the same year but on no common day are not disputes (unknown days and months widened to the whole month or year)"

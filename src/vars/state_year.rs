@@ -43,7 +43,7 @@ pub fn frame(ctx: &BuildContext, rows: StateYears) -> Result<DataFrame, BuildErr
         cols.push(column("n_allies", (0..c.len()).map(|i| inside(i).then(|| i32::from(atop.partners(c[i], y[i])))).collect()));
     }
     if ctx.wants(Group::Conflict) {
-        let parts = participants(&ctx.src.get(ctx.mids.participants())?)?;
+        let parts = participants(&ctx.src.get(ctx.mids.participants()?)?)?;
         let mut entered: HashMap<(i32, i32), i32> = HashMap::new();
         for states in parts.values() {
             for (&s, p) in states {
