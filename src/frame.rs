@@ -168,7 +168,9 @@ impl Spec {
         let mut out: Vec<DatasetId> = match self.unit {
             Unit::DyadYear => vec![DatasetId::States],
             Unit::StateYear => vec![DatasetId::System],
-            Unit::Joiner => [Some(DatasetId::States), self.mids.participants().ok(), Some(self.mids.dataset())].into_iter().flatten().collect(),
+            Unit::Joiner => {
+                [Some(DatasetId::States), self.mids.participants().ok(), Some(self.mids.dataset())].into_iter().flatten().collect()
+            }
             Unit::Dispute => vec![self.mids.dataset()],
             Unit::Mission => vec![DatasetId::Pkm],
             Unit::UsForce => vec![DatasetId::Tago],

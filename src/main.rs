@@ -35,6 +35,8 @@ enum Command {
     Bench(cmd::bench::Args),
     /// Run the studies of reports/ into tables, figures, results.json and reports/index.html.
     Reproduce(cmd::reproduce::Args),
+    /// Fit every specification of a study's multiverse: the estimates, the curve, the summary.
+    Multiverse(cmd::multiverse::Args),
 }
 
 fn main() -> ExitCode {
@@ -66,5 +68,6 @@ fn try_main(command: Command, out: &mut cmd::Out) -> anyhow::Result<ExitCode> {
         Command::Fit(args) => cmd::fit::run(args, out),
         Command::Bench(args) => cmd::bench::run(args, out),
         Command::Reproduce(args) => cmd::reproduce::run(args, out),
+        Command::Multiverse(args) => cmd::multiverse::run(args, out),
     }
 }

@@ -67,7 +67,7 @@ fn check(text: &str) -> Result<spec::Checked, spec::SpecError> {
 fn spec_errors_point_at_the_line_and_the_nearest_name() {
     let c = check(GOOD).unwrap();
     assert_eq!(c.id, "x");
-    assert_eq!(c.models[0].filter[0], spec::Comparison { column: "year".into(), op: "<".into(), value: 1945.0 });
+    assert_eq!(c.models[0].filter[0], allywar::report::frames::Comparison { column: "year".into(), op: "<".into(), value: 1945.0 });
     assert_eq!(c.models[0].fd, vec![("tgt_def".to_string(), 0.0, 1.0)]);
     let cases: [(&str, &str, usize, &[&str]); 8] = [
         (

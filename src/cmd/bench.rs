@@ -1,4 +1,4 @@
-//! `allywar bench [build|fit|reproduce]`: time a whole build from the raw files (and its
+//! `allywar bench [build|fit|reproduce|multiverse]`: time a whole build from the raw files (and its
 //! Parquet write), the estimation engine on the full directed dyad-year frame, or `reproduce
 //! --all` cold from the raw files, with peak memory. `--peers` times statsmodels, pyfixest and R
 //! on the fit's frame in the same run.
@@ -20,6 +20,9 @@ pub enum Target {
     /// `reproduce --all` of the studies under --reports, cold: a fresh process with the parse
     /// cache off, into a scratch folder, each run.
     Reproduce,
+    /// `multiverse` of a study's first --specs specifications, cold: a fresh process with the
+    /// parse cache off, into a scratch folder, each run; split into frames and fits.
+    Multiverse,
 }
 
 /// Time whole builds, or fits.
@@ -37,6 +40,12 @@ pub struct Args {
     /// The studies' folder (reproduce): their spec.toml files are copied into a scratch folder.
     #[arg(long, value_name = "DIR", default_value = "reports")]
     pub reports: std::path::PathBuf,
+    /// The study whose multiverse is timed (multiverse).
+    #[arg(long, default_value = "restraint")]
+    pub study: String,
+    /// Specifications timed: the multiverse's first N (multiverse).
+    #[arg(long, default_value_t = 500)]
+    pub specs: usize,
     /// Also time statsmodels, pyfixest and (where Rscript is) R glm + sandwich on the same frame
     /// (fit; needs python3 with them).
     #[arg(long)]
@@ -53,6 +62,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     match args.target {
         Target::Fit => return fit(&args, out),
         Target::Reproduce => return reproduce(&args, out),
+        Target::Multiverse => return multiverse(&args, out),
         Target::Build => {}
     }
     let r = allywar::bench::run(&args.data.dir(), args.scenario, args.runs)?;
@@ -190,5 +200,56 @@ fn reproduce(args: &Args, out: &mut Out) -> Result<ExitCode> {
         writeln!(out, "  {what:<48} {s:>6.2} s  {:>4.0}%", 100.0 * s / m.wall)?;
     }
     writeln!(out, "peak memory (VmHWM of the reproduce process): {:.0} MiB", m.peak_mib)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Seconds after `prefix` in a line of `text` (`... frames built in 4.9 s; ...`).
+fn seconds_after(text: &str, prefix: &str) -> f64 {
+    text.split(prefix).nth(1).and_then(|r| r.split_whitespace().next()).and_then(|v| v.parse().ok()).unwrap_or(f64::NAN)
+}
+
+fn multiverse(args: &Args, out: &mut Out) -> Result<ExitCode> {
+    let exe = std::env::current_exe().context("finding the allywar binary")?;
+    let data = args.data.dir();
+    let mut runs: Vec<(f64, f64, f64)> = Vec::new();
+    let mut specs = 0;
+    for _ in 0..args.runs.max(1) {
+        let scratch = tempfile::tempdir()?;
+        let t = std::time::Instant::now();
+        let res = std::process::Command::new(&exe)
+            .args(["multiverse", &args.study, "--limit", &args.specs.to_string(), "--reports"])
+            .arg(&args.reports)
+            .arg("--out")
+            .arg(scratch.path())
+            .arg("--data-dir")
+            .arg(&data.root)
+            .env("ALLYWAR_CACHE", "off")
+            .output()?;
+        let wall = t.elapsed().as_secs_f64();
+        let err = String::from_utf8_lossy(&res.stderr);
+        anyhow::ensure!(res.status.success(), "multiverse failed:\n{err}");
+        specs = String::from_utf8_lossy(&res.stdout)
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("- ").and_then(|l| l.split(" specifications").next()).and_then(|n| n.replace(',', "").parse().ok())
+            })
+            .unwrap_or(0);
+        runs.push((wall, seconds_after(&err, "frames built in "), seconds_after(&err, "specifications in ")));
+    }
+    runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let m = runs[runs.len() / 2];
+    writeln!(out, "multiverse of {}: {specs} specifications, cold (a fresh process, parse cache off)", args.study)?;
+    let walls: Vec<String> = runs.iter().map(|r| format!("{:.1}", r.0)).collect();
+    writeln!(out, "runs (s, sorted): {}", walls.join(" "))?;
+    writeln!(
+        out,
+        "median {:.1} s: frames {:.1} s ({:.0}%), fits {:.1} s ({:.0}%), the rest (curve, files, start) {:.1} s",
+        m.0,
+        m.1,
+        100.0 * m.1 / m.0,
+        m.2,
+        100.0 * m.2 / m.0,
+        m.0 - m.1 - m.2
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -137,6 +137,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         first_differences: args.first_difference.iter().map(|p| difference(p)).collect::<Result<_>>()?,
         sims: args.sims,
         seed: args.seed,
+        margins: true,
     };
     let results = estimate_with(&df, &args.formula, model, &args.se, &options)?;
     if !results.glance.converged {

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod build;
 pub mod data;
 pub mod fit;
+pub mod multiverse;
 pub mod reproduce;
 pub mod vars;
 
@@ -69,6 +70,19 @@ impl Out {
     /// Whether progress bars are drawn: not with `--quiet`, and only on a terminal.
     pub fn progress(&self) -> bool {
         !self.quiet && std::io::stderr().is_terminal()
+    }
+
+    /// A progress bar of `len` steps on stderr (hidden unless [`Out::progress`]).
+    pub fn bar(&self, len: u64) -> indicatif::ProgressBar {
+        if !self.progress() {
+            return indicatif::ProgressBar::hidden();
+        }
+        let bar = indicatif::ProgressBar::new(len);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {prefix}: {msg} ({elapsed})") {
+            bar.set_style(style);
+        }
+        bar.enable_steady_tick(std::time::Duration::from_millis(100));
+        bar
     }
 }
 

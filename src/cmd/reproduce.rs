@@ -104,7 +104,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
             }
         }
     }
-    let bar = progress_bar(out, runs.len() as u64);
+    let bar = out.bar(runs.len() as u64);
     let mut inputs_of = std::collections::BTreeMap::new();
     for (id, c, inputs) in runs {
         bar.set_prefix(id.clone());
@@ -221,18 +221,6 @@ fn check(
     }
     writeln!(out, "up to date: {} studies and {}", checked.iter().filter(|(id, _)| chosen(id)).count(), index.display())?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn progress_bar(out: &Out, len: u64) -> indicatif::ProgressBar {
-    if !out.progress() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(len);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {prefix}: {msg} ({elapsed})") {
-        bar.set_style(style);
-    }
-    bar.enable_steady_tick(std::time::Duration::from_millis(100));
-    bar
 }
 
 /// Fetches (and verifies) the datasets the studies read that the data directory lacks.

@@ -18,6 +18,54 @@ pub fn levels(fe: &[Vec<u32>]) -> Vec<usize> {
     fe.iter().map(|g| g.iter().max().map_or(0, |m| *m as usize + 1)).collect()
 }
 
+/// X̃'X̃ (row-major `k × k`) of a row-major `n × k` matrix demeaned within the groups `g` of one
+/// fixed effect, without a copy of the matrix: the group means in one pass, the centred cross
+/// products in a second, each half of the rows on its own thread (the halves then added: the
+/// same numbers on every run).
+pub fn within_cross(g: &[u32], x: &[f64], k: usize) -> Vec<f64> {
+    let n = g.len();
+    let l = g.iter().max().map_or(0, |m| *m as usize + 1);
+    let (mut means, mut count) = (vec![0.0; l * k], vec![0.0; l]);
+    for (i, &gi) in g.iter().enumerate() {
+        let gi = gi as usize;
+        count[gi] += 1.0;
+        for (m, v) in means[gi * k..(gi + 1) * k].iter_mut().zip(&x[i * k..(i + 1) * k]) {
+            *m += v;
+        }
+    }
+    for (gi, &c) in count.iter().enumerate() {
+        means[gi * k..(gi + 1) * k].iter_mut().for_each(|m| *m /= f64::max(c, 1.0));
+    }
+    let part = |rows: std::ops::Range<usize>| {
+        let (mut c, mut r) = (vec![0.0; k * k], vec![0.0; k]);
+        for i in rows {
+            let gi = g[i] as usize;
+            for ((rj, xj), mj) in r.iter_mut().zip(&x[i * k..(i + 1) * k]).zip(&means[gi * k..(gi + 1) * k]) {
+                *rj = xj - mj;
+            }
+            for a in 0..k {
+                let ra = r[a];
+                for (cb, rb) in c[a * k + a..(a + 1) * k].iter_mut().zip(&r[a..]) {
+                    *cb += ra * rb;
+                }
+            }
+        }
+        c
+    };
+    let half = n / 2;
+    let (first, second) = std::thread::scope(|s| {
+        let h = s.spawn(|| part(half..n));
+        (part(0..half), h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+    });
+    let mut c: Vec<f64> = first.iter().zip(&second).map(|(a, b)| a + b).collect();
+    for a in 0..k {
+        for b in 0..a {
+            c[a * k + b] = c[b * k + a];
+        }
+    }
+    c
+}
+
 /// Demeans the columns of a row-major `n × c` matrix within the groups of every fixed effect,
 /// with weights `w`. One fixed effect takes one sweep; several alternate until no column moves by
 /// more than 1e-13 of its scale (at most 100,000 sweeps). Returns the sweeps used.

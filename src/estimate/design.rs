@@ -18,7 +18,7 @@ pub enum Part {
 }
 
 /// Outcome, regressors (row-major, `n × k`) and what was dropped.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Design {
     /// Outcome column.
     pub outcome: String,
@@ -511,7 +511,11 @@ impl Design {
 /// own sum of squares.
 pub fn independent_columns(x: &[f64], n: usize, k: usize) -> Vec<usize> {
     let xtx = super::glm::cross(x, k, &vec![1.0; n], &[]).0;
-    let xtx: Vec<f64> = (0..k * k).map(|i| xtx[(i / k, i % k)]).collect();
+    independent_of_cross(&(0..k * k).map(|i| xtx[(i / k, i % k)]).collect::<Vec<_>>(), k)
+}
+
+/// As [`independent_columns`], from X'X (row-major `k × k`).
+pub fn independent_of_cross(xtx: &[f64], k: usize) -> Vec<usize> {
     let mut kept: Vec<usize> = Vec::new();
     for j in 0..k {
         let cand: Vec<usize> = kept.iter().copied().chain([j]).collect();

@@ -268,10 +268,15 @@ pub fn fit_with(d: &mut Design, model: Model, control: Control) -> Result<Fit, E
                 return Err(EstimateError::EmptySample { dropped: d.n_dropped, why: d.why_dropped() });
             }
         }
-        // Regressors constant within the groups are absorbed: dropped as collinear.
-        let mut xt = d.x.clone();
-        absorb::demean(&d.fe, &vec![1.0; d.n()], &mut xt, d.k());
-        let kept = super::design::independent_columns(&xt, d.n(), d.k());
+        // Regressors constant within the groups are absorbed: dropped as collinear. One fixed
+        // effect needs no demeaned copy of the design.
+        let kept = if d.fe.len() == 1 {
+            super::design::independent_of_cross(&absorb::within_cross(&d.fe[0], &d.x, d.k()), d.k())
+        } else {
+            let mut xt = d.x.clone();
+            absorb::demean(&d.fe, &vec![1.0; d.n()], &mut xt, d.k());
+            super::design::independent_columns(&xt, d.n(), d.k())
+        };
         d.keep_columns(&kept);
         if d.k() == 0 {
             return Err(EstimateError::Unsupported { what: "every regressor is absorbed by the fixed effects".into() });

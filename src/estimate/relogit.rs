@@ -37,7 +37,12 @@ pub fn logit_bias(d: &Design, f: &Fit) -> Result<Vec<f64>, EstimateError> {
 /// Fits the rare-events logit.
 pub fn relogit(d: &Design, tau: Option<f64>, control: Control) -> Result<Fit, EstimateError> {
     let mut d_ = d.clone();
-    let mut f = super::glm::fit_with(&mut d_, Model::Logit, control)?;
+    correct(d, super::glm::fit_with(&mut d_, Model::Logit, control)?, tau)
+}
+
+/// The rare-events logit from the logit fit `f` of the design `d`: bias-corrected, prior-corrected
+/// when `tau` is given, with the variance factor.
+pub fn correct(d: &Design, mut f: Fit, tau: Option<f64>) -> Result<Fit, EstimateError> {
     let bias = logit_bias(d, &f)?;
     for (b, bias) in f.beta.iter_mut().zip(&bias) {
         *b -= bias;

@@ -3,9 +3,9 @@
 
 use super::design::group_ids;
 use super::formula::parse;
-use super::glm::{fit_with, Control};
+use super::glm::{fit_with, Control, Fit};
 use super::predict::{first_difference, predict, FirstDifference, Prediction};
-use super::{average_marginal_effects, design_with, tidy, vcov, EstimateError, Margin, Model, Term, Variance};
+use super::{average_marginal_effects, design_with, tidy, vcov, Design, EstimateError, Margin, Model, Term, Variance};
 use crate::sources::cache::Stage;
 use polars::prelude::*;
 use serde::Serialize;
@@ -64,6 +64,10 @@ pub struct Results {
     pub first_differences: Vec<FirstDifference>,
     /// Absorbed fixed effects.
     pub fixed_effects: Vec<FixedEffect>,
+    /// Mean of dμ/dη over the sample: a coefficient times it is the average partial effect of a
+    /// continuous regressor on the expected outcome (Wooldridge's scale factor; 1 for OLS).
+    #[serde(skip)]
+    pub scale: f64,
     /// Model-level numbers.
     pub glance: Glance,
 }
@@ -92,11 +96,20 @@ pub struct Options {
     pub sims: usize,
     /// Seed of the simulation.
     pub seed: u64,
+    /// Average marginal effects (a multiverse, which reads one coefficient, skips them).
+    pub margins: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { control: Control::default(), predictions: Vec::new(), first_differences: Vec::new(), sims: 1000, seed: 20010101 }
+        Options {
+            control: Control::default(),
+            predictions: Vec::new(),
+            first_differences: Vec::new(),
+            sims: 1000,
+            seed: 20010101,
+            margins: true,
+        }
     }
 }
 
@@ -120,11 +133,6 @@ fn variance_spec(spec: &str) -> Result<(&str, Vec<String>), EstimateError> {
         return Err(EstimateError::VarianceSpec(spec.to_string()));
     }
     Ok((kind, cols))
-}
-
-fn groups(df: &DataFrame, col: &str, rows: &[usize]) -> Result<Vec<i64>, EstimateError> {
-    let ids = group_ids(df, col)?;
-    Ok(rows.iter().map(|&i| ids[i].map_or(-1, i64::from)).collect())
 }
 
 /// State codes as numbers, the same state the same number in both columns (dyadic clustering).
@@ -170,32 +178,129 @@ pub fn estimate(df: &DataFrame, formula: &str, model: Model, se: &str) -> Result
 
 /// As [`estimate`], with predictions, first differences and iteration limits.
 pub fn estimate_with(df: &DataFrame, formula: &str, model: Model, se: &str, options: &Options) -> Result<Results, EstimateError> {
+    let mut each = estimate_each(df, formula, &[(model, vec![se.to_string()])], options)?;
+    each.pop().and_then(|mut m| m.pop()).unwrap_or(Err(EstimateError::Singular))
+}
+
+/// A model of a shared fit and the variance types wanted of it.
+pub type Wanted = (Model, Vec<String>);
+
+/// Fits `formula` once per model on one design, and gives the results under each of the model's
+/// variance types (the outer error: the design could not be built; the inner: that model or
+/// variance failed). A rare-events logit beside a logit corrects the logit's fit instead of
+/// fitting again. Each result equals what [`estimate_with`] gives for that model and variance.
+pub fn estimate_each(
+    df: &DataFrame,
+    formula: &str,
+    wanted: &[Wanted],
+    options: &Options,
+) -> Result<Vec<Vec<Result<Results, EstimateError>>>, EstimateError> {
     let mut parsed = parse(formula)?;
     // Cutpoints (ordered logit) and fixed effects take the intercept's place.
-    if model == Model::OLogit || !parsed.fixed_effects.is_empty() {
+    let ordered = wanted.iter().any(|(m, _)| *m == Model::OLogit);
+    if ordered && wanted.len() > 1 {
+        return Err(EstimateError::Unsupported { what: "an ordered logit is fitted on a design of its own".into() });
+    }
+    if ordered || !parsed.fixed_effects.is_empty() {
         parsed.intercept = false;
     }
-    let (kind, cols) = variance_spec(se)?;
-    let required: Vec<&str> = cols.iter().map(String::as_str).collect();
+    let mut required: Vec<String> = Vec::new();
+    for (_, ses) in wanted {
+        for se in ses {
+            required.extend(variance_spec(se)?.1);
+        }
+    }
+    let required: Vec<&str> = required.iter().map(String::as_str).collect();
     let t = Stage::start();
-    let mut d = design_with(df, &parsed, &required)?;
+    let mut design = design_with(df, &parsed, &required)?;
     t.done("estimate: design");
-    let t = Stage::start();
-    let f = fit_with(&mut d, model, options.control)?;
-    t.done(&format!("estimate: fit ({} iterations)", f.iterations));
+    let mut logit: Option<Fit> = None;
+    let mut out = Vec::new();
+    let mut ids = GroupIds::default();
+    for (w, (model, ses)) in wanted.iter().enumerate() {
+        let t = Stage::start();
+        // A fit without absorbed effects leaves the design as it is; with them it drops rows and
+        // columns, so each model gets its own copy.
+        let fitted = match (model, &logit) {
+            (Model::Relogit { tau }, Some(f)) => super::relogit::correct(&design, f.clone(), *tau).map(|f| (None, f)),
+            _ if design.fe.is_empty() => fit_with(&mut design, *model, options.control).map(|f| (None, f)),
+            _ => {
+                // The last model to need the design takes it rather than a copy.
+                let mut d = if w + 1 == wanted.len() { std::mem::take(&mut design) } else { design.clone() };
+                fit_with(&mut d, *model, options.control).map(|f| (Some(d), f))
+            }
+        };
+        match fitted {
+            Err(e) => out.push(ses.iter().map(|_| Err(clone_error(&e))).collect()),
+            Ok((own, f)) => {
+                let d = own.as_ref().unwrap_or(&design);
+                t.done(&format!(
+                    "estimate: fit {}{} ({} iterations)",
+                    model.name(),
+                    if d.fe.is_empty() { "" } else { " | fe" },
+                    f.iterations
+                ));
+                out.push(ses.iter().map(|se| results(df, d, &f, formula, *model, se, options, &mut ids)).collect());
+                if *model == Model::Logit && own.is_none() {
+                    logit = Some(f);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The same error again (errors are not `Clone`: polars' are not).
+fn clone_error(e: &EstimateError) -> EstimateError {
+    match e {
+        EstimateError::Separation { term } => EstimateError::Separation { term: term.clone() },
+        EstimateError::Singular => EstimateError::Singular,
+        EstimateError::EmptySample { dropped, why } => EstimateError::EmptySample { dropped: *dropped, why: why.clone() },
+        other => EstimateError::Unsupported { what: other.to_string() },
+    }
+}
+
+/// Group numbers of the frame's columns, each computed once for all the fits of a design.
+#[derive(Default)]
+struct GroupIds(BTreeMap<String, Vec<Option<u32>>>);
+
+impl GroupIds {
+    /// The group of each design row in column `col`.
+    fn of(&mut self, df: &DataFrame, col: &str, rows: &[usize]) -> Result<Vec<i64>, EstimateError> {
+        if !self.0.contains_key(col) {
+            self.0.insert(col.to_string(), group_ids(df, col)?);
+        }
+        let ids = &self.0[col];
+        Ok(rows.iter().map(|&i| ids[i].map_or(-1, i64::from)).collect())
+    }
+}
+
+/// The results of a fitted model under the variance `se`.
+#[allow(clippy::too_many_arguments)]
+fn results(
+    df: &DataFrame,
+    d: &Design,
+    f: &Fit,
+    formula: &str,
+    model: Model,
+    se: &str,
+    options: &Options,
+    ids: &mut GroupIds,
+) -> Result<Results, EstimateError> {
+    let (kind, cols) = variance_spec(se)?;
     let t = Stage::start();
     let variance = match kind {
         "classical" => Variance::Classical,
         "hc0" => Variance::Hc0,
         "hc1" => Variance::Hc1,
         "hc3" => Variance::Hc3,
-        "cluster" => Variance::Cluster(groups(df, &cols[0], &d.rows)?),
-        "twoway" => Variance::TwoWay(groups(df, &cols[0], &d.rows)?, groups(df, &cols[1], &d.rows)?),
+        "cluster" => Variance::Cluster(ids.of(df, &cols[0], &d.rows)?),
+        "twoway" => Variance::TwoWay(ids.of(df, &cols[0], &d.rows)?, ids.of(df, &cols[1], &d.rows)?),
         _ => Variance::Dyadic(states(df, &cols[0], &d.rows)?, states(df, &cols[1], &d.rows)?),
     };
     t.done("estimate: groups");
     let t = Stage::start();
-    let v = vcov(&d, &f, &variance)?;
+    let v = vcov(d, f, &variance)?;
     t.done("estimate: variance");
     let t = Stage::start();
     let (n, p) = (d.n() as f64, f.p() as f64);
@@ -206,11 +311,11 @@ pub fn estimate_with(df: &DataFrame, formula: &str, model: Model, se: &str, opti
     } else {
         1.0 - f.loglik / null_loglik(model, &d.y, options.control)?
     };
-    let predictions = options.predictions.iter().map(|at| predict(&d, &f, &v, at)).collect::<Result<_, _>>()?;
+    let predictions = options.predictions.iter().map(|at| predict(d, f, &v, at)).collect::<Result<_, _>>()?;
     let first_differences = options
         .first_differences
         .iter()
-        .map(|(c, from, to)| first_difference(&d, &f, &v, c, *from, *to, options.sims, options.seed))
+        .map(|(c, from, to)| first_difference(d, f, &v, c, *from, *to, options.sims, options.seed))
         .collect::<Result<_, _>>()?;
     let levels = super::absorb::levels(&d.fe);
     let fixed_effects = d
@@ -225,19 +330,19 @@ pub fn estimate_with(df: &DataFrame, formula: &str, model: Model, se: &str, opti
         .collect();
     // Absorbed levels count as parameters in the information criteria, as dummies would.
     let params = p + f.dof_absorbed as f64;
-    let margins = average_marginal_effects(&d, &f, &v);
+    let margins = if options.margins { average_marginal_effects(d, f, &v) } else { Vec::new() };
     t.done("estimate: quantities");
-    let t = Stage::start();
-    let out = Results {
+    Ok(Results {
         formula: formula.to_string(),
         model: model.name().to_string(),
         variance: se.to_string(),
-        coefficients: tidy(&d, &f, &variance, &v, 0.95),
+        coefficients: tidy(d, f, &variance, &v, 0.95),
         dropped_collinear: d.collinear.clone(),
         margins,
         predictions,
         first_differences,
         fixed_effects,
+        scale: f.eta.iter().map(|&e| model.slopes(e).0).sum::<f64>() / n,
         glance: Glance {
             nobs: d.n(),
             logLik: f.loglik,
@@ -251,10 +356,7 @@ pub fn estimate_with(df: &DataFrame, formula: &str, model: Model, se: &str, opti
             iterations: f.iterations,
             vcov_positive_definite: v.positive_definite,
         },
-    };
-    drop((d, f));
-    t.done("estimate: results");
-    Ok(out)
+    })
 }
 
 impl Results {

@@ -75,6 +75,11 @@ fn meat_of_sums(sums: &[f64], p: usize) -> Vec<f64> {
 fn cluster_meat(d: &Design, f: &Fit, groups: &[i64]) -> (Vec<f64>, usize) {
     let p = f.p();
     let (ids, count) = dense(groups);
+    // Many small groups (two-way intersections): a table of sums would be as large as the
+    // design, so the rows are visited group by group instead.
+    if count > ids.len() / 8 {
+        return (grouped_meat(d, f, &ids, count), count);
+    }
     // Each half of the rows summed by group on its own thread, the halves then added: the same
     // numbers on every run.
     let part = |rows: std::ops::Range<usize>| {
@@ -96,6 +101,43 @@ fn cluster_meat(d: &Design, f: &Fit, groups: &[i64]) -> (Vec<f64>, usize) {
     });
     let sums: Vec<f64> = first.iter().zip(&second).map(|(a, b)| a + b).collect();
     (meat_of_sums(&sums, p), count)
+}
+
+/// Σ_g s_g s_g' visiting the rows group by group (a counting sort of the rows by group), each
+/// group's sum added to the meat as it is finished; the groups split in two halves, one per thread.
+fn grouped_meat(d: &Design, f: &Fit, ids: &[u32], count: usize) -> Vec<f64> {
+    let p = f.p();
+    let mut start = vec![0u32; count + 1];
+    for &g in ids {
+        start[g as usize + 1] += 1;
+    }
+    for g in 0..count {
+        start[g + 1] += start[g];
+    }
+    let mut next = start.clone();
+    let mut order = vec![0u32; ids.len()];
+    for (i, &g) in ids.iter().enumerate() {
+        order[next[g as usize] as usize] = i as u32;
+        next[g as usize] += 1;
+    }
+    let part = |groups: std::ops::Range<usize>| {
+        let (mut meat, mut sum, mut u) = (vec![0.0; p * p], vec![0.0; p], vec![0.0; p]);
+        for g in groups {
+            sum.iter_mut().for_each(|s| *s = 0.0);
+            for &i in &order[start[g] as usize..start[g + 1] as usize] {
+                f.score_into(d, i as usize, &mut u);
+                sum.iter_mut().zip(&u).for_each(|(s, v)| *s += v);
+            }
+            outer_add(&mut meat, &sum);
+        }
+        meat
+    };
+    let half = count / 2;
+    let (first, second) = std::thread::scope(|s| {
+        let h = s.spawn(|| part(half..count));
+        (part(0..half), h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+    });
+    first.iter().zip(&second).map(|(a, b)| a + b).collect()
 }
 
 fn sandwich(bread: &Mat<f64>, meat: &[f64], scale: f64) -> Mat<f64> {

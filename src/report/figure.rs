@@ -5,46 +5,15 @@
 //! on a circle (the defence pacts of a year). Legends sit in their own
 //! strip beneath the plot, never over the data.
 
+pub use super::canvas::FigureError;
+use super::canvas::{padded, Draw, DrawResult, FONT, PALETTE};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::path::Path;
-use std::sync::Once;
-
-/// Why a figure could not be drawn or written.
-#[derive(Debug, thiserror::Error)]
-#[error("figure {path}: {message}")]
-pub struct FigureError {
-    /// The file.
-    pub path: String,
-    /// What failed.
-    pub message: String,
-}
 
 /// Pixel size of every figure.
 pub const SIZE: (u32, u32) = (900, 560);
-
-/// Series colours (Okabe–Ito, distinguishable with colour-blindness).
-pub const PALETTE: [RGBColor; 7] = [
-    RGBColor(0, 114, 178),
-    RGBColor(213, 94, 0),
-    RGBColor(0, 158, 115),
-    RGBColor(204, 121, 167),
-    RGBColor(230, 159, 0),
-    RGBColor(86, 180, 233),
-    RGBColor(0, 0, 0),
-];
-
-const FONT: &str = "sans-serif";
-
-fn register() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        // The embedded font is valid TrueType; a failure would show as missing text, not a crash.
-        let _ = plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular());
-        let _ = plotters::style::register_font(FONT, FontStyle::Bold, dejavu::sans::bold());
-    });
-}
 
 /// One estimate with its interval, in a category, of a series.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,42 +70,22 @@ pub enum Chart {
     },
 }
 
-fn fail(path: &Path, e: impl std::fmt::Display) -> FigureError {
-    FigureError { path: path.display().to_string(), message: e.to_string() }
+/// A chart and its title, drawn on any backend.
+struct Titled<'a>(&'a Chart, &'a str);
+
+impl Draw for Titled<'_> {
+    fn size(&self) -> (u32, u32) {
+        SIZE
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        draw(root, self.0, self.1)
+    }
 }
 
 /// Draws `chart` with `title` as `stem.svg` and `stem.png`, each written atomically.
 pub fn write(chart: &Chart, title: &str, stem: &Path) -> Result<(), FigureError> {
-    register();
-    let svg_path = stem.with_extension("svg");
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        draw(&root, chart, title).map_err(|e| fail(&svg_path, e))?;
-        root.present().map_err(|e| fail(&svg_path, e))?;
-    }
-    crate::atomic::write_bytes(&svg_path, svg.as_bytes()).map_err(|e| fail(&svg_path, e))?;
-    let png_path = stem.with_extension("png");
-    let mut pixels = vec![0u8; (SIZE.0 * SIZE.1 * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
-        draw(&root, chart, title).map_err(|e| fail(&png_path, e))?;
-        root.present().map_err(|e| fail(&png_path, e))?;
-    }
-    let png = encode_png(&pixels, SIZE).map_err(|e| fail(&png_path, e))?;
-    crate::atomic::write_bytes(&png_path, &png).map_err(|e| fail(&png_path, e))?;
-    Ok(())
+    super::canvas::write(&Titled(chart, title), stem)
 }
-
-/// RGB pixels as PNG bytes (no timestamps or other varying chunks: same pixels, same bytes).
-fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> Result<Vec<u8>, image::ImageError> {
-    use image::ImageEncoder;
-    let mut out = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut out).write_image(rgb, w, h, image::ExtendedColorType::Rgb8)?;
-    Ok(out)
-}
-
-type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart, title: &str) -> DrawResult<DB> {
     root.fill(&WHITE)?;
@@ -160,13 +109,6 @@ fn distinct<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
         }
     }
     out
-}
-
-/// A padded range around the values.
-fn padded(lo: f64, hi: f64) -> (f64, f64) {
-    let (lo, hi) = if lo.is_finite() && hi.is_finite() { (lo, hi) } else { (0.0, 1.0) };
-    let span = (hi - lo).abs().max(1e-9);
-    (lo - 0.06 * span, hi + 0.06 * span)
 }
 
 /// Height of the legend strip for `names`: one 30-pixel row per line of entries.
@@ -237,14 +179,7 @@ fn intervals<DB: DrawingBackend>(
         .disable_y_mesh()
         .light_line_style(WHITE.mix(0.0))
         .y_labels(n * 2 + 1)
-        .y_label_formatter(&move |v: &f64| {
-            let i = (n as f64 - v - 0.5).round();
-            if (n as f64 - v - 0.5 - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < cats.len() {
-                cats[i as usize].clone()
-            } else {
-                String::new()
-            }
-        })
+        .y_label_formatter(&move |v: &f64| super::canvas::row_label(&cats, *v))
         .x_desc(x_label)
         .axis_desc_style((FONT, 18))
         .label_style((FONT, 16))

@@ -2,10 +2,14 @@
 //! checked ([`spec`]), run ([`pipeline`]) into tables ([`table`]), figures ([`figure`]) and
 //! findings in words ([`findings`]), gathered in one self-contained page ([`page`]).
 
+pub mod canvas;
+pub mod curve;
 pub mod figure;
 pub mod findings;
+pub mod frames;
 pub mod listing;
 pub mod manifest;
+pub mod multiverse;
 pub mod page;
 pub mod pipeline;
 pub mod spec;

@@ -10,6 +10,8 @@ use std::path::Path;
 const CSS: &str = "body{font-family:Georgia,'DejaVu Serif',serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.45}\
 h1{font-size:1.9rem}h2{border-top:2px solid #333;padding-top:1rem;margin-top:2.5rem}h3{font-size:1.05rem;margin-bottom:.3rem}\
 nav ul{columns:2}code{font-size:.9em}.question{font-style:italic}\
+table.choices td,table.choices th{padding:.15rem .7rem;text-align:left}table.choices .num{text-align:right;font-variant-numeric:tabular-nums}\
+table.choices tr.first td{border-top:1px solid #bbb}\
 table{border-collapse:collapse;margin:.8rem 0;font-family:'DejaVu Sans',Arial,sans-serif;font-size:.85rem}\
 table.regression th,table.regression td{padding:.1rem .7rem;text-align:right}table.regression th[scope=row]{text-align:left;font-weight:normal}\
 table.regression thead th{border-top:2px solid #000;border-bottom:1px solid #000}\
@@ -175,15 +177,15 @@ fn study(s: &mut String, o: &Outcome, findings: &[String], root: &Path) {
         );
     }
     for (stem, title) in &o.figures {
-        let svg = std::fs::read_to_string(root.join(id).join(format!("{stem}.svg"))).unwrap_or_default();
-        let svg = svg.trim_start_matches(|c| c != '<');
-        let svg = svg.strip_prefix("<?xml").map_or(svg, |r| r.split_once("?>").map_or(r, |x| x.1));
         let _ = writeln!(
             s,
             "<figure>{}<figcaption>{} (<code>{id}/{stem}.png</code>, <code>.svg</code>)</figcaption></figure>",
-            svg.trim(),
+            inline_svg(&root.join(id).join(format!("{stem}.svg"))),
             escape_html(title)
         );
+    }
+    if let Some(w) = &o.multiverse {
+        multiverse(s, id, w, root);
     }
     if !o.results.is_empty() {
         specification(s, o);
@@ -192,6 +194,30 @@ fn study(s: &mut String, o: &Outcome, findings: &[String], root: &Path) {
 }
 
 /// The models' table: frame, formula, estimator, standard errors, N.
+/// An SVG file's text without its XML declaration, to set inline.
+fn inline_svg(path: &Path) -> String {
+    let svg = std::fs::read_to_string(path).unwrap_or_default();
+    let svg = svg.trim_start_matches(|c| c != '<');
+    let svg = svg.strip_prefix("<?xml").map_or(svg, |r| r.split_once("?>").map_or(r, |x| x.1));
+    svg.trim().to_string()
+}
+
+fn multiverse(s: &mut String, id: &str, w: &super::multiverse::Written, root: &Path) {
+    let stem = super::multiverse::CURVE;
+    let _ = writeln!(s, "<h3>Specification multiverse</h3>\n<ul class=\"findings\">");
+    for f in &w.sentences {
+        let _ = writeln!(s, "<li>{}</li>", escape_html(f));
+    }
+    let _ = writeln!(s, "</ul>");
+    let _ = writeln!(
+        s,
+        "<figure class=\"wide\">{}<figcaption>{} (<code>{id}/{stem}.png</code>, <code>.svg</code>; every specification in <code>{id}/multiverse.csv</code>)</figcaption></figure>",
+        inline_svg(&root.join(id).join(format!("{stem}.svg"))),
+        escape_html(&w.title)
+    );
+    let _ = writeln!(s, "{}", w.summary.html());
+}
+
 fn specification(s: &mut String, o: &Outcome) {
     let st = &o.study.study;
     let _ = writeln!(s, "<h3>Specification</h3>\n<table class=\"data\"><thead><tr><th>Model</th><th>Frame</th><th>Formula</th><th>Estimator</th><th>Standard errors</th><th>N</th></tr></thead><tbody>");

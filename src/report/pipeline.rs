@@ -5,8 +5,9 @@
 
 use super::figure::{self, Chart, Interval, Series};
 use super::findings::GroupMean;
+use super::frames::{build_frames, filtered, frame_key};
 use super::listing::Listing;
-use super::spec::{Checked, Comparison, Planned};
+use super::spec::{Checked, Planned};
 use super::table::{self, Column};
 use crate::datadir::DataDir;
 use crate::estimate::{estimate_with, Options, Results};
@@ -14,7 +15,6 @@ use crate::frame::{BuildError, Spec as FrameRequest};
 use crate::sources::cache::Stage;
 use crate::sources::Input;
 use polars::prelude::*;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Why a study failed.
@@ -45,6 +45,9 @@ pub enum StudyError {
     /// An output could not be written.
     #[error("{0}")]
     Figure(#[from] figure::FigureError),
+    /// The multiverse failed.
+    #[error("multiverse: {0}")]
+    Multiverse(#[from] super::multiverse::MultiverseError),
     /// An output could not be written.
     #[error("{path}: {error}")]
     Write {
@@ -74,69 +77,8 @@ pub struct Outcome {
     pub descriptions: Vec<String>,
     /// Listings written: file stem, title and rows.
     pub listings: Vec<(String, String, Listing)>,
-}
-
-/// The key of frames that can be shared: everything but the variables.
-fn frame_key(r: &FrameRequest) -> String {
-    format!("{:?}|{:?}|{}|{}|{:?}|{}|{:?}", r.unit, r.years, r.directed, r.prd, r.mids, r.drop_ongoing, r.conflicts)
-}
-
-/// Keeps the rows where every comparison holds (a missing value fails).
-pub fn filtered(df: &DataFrame, filter: &[Comparison]) -> Result<DataFrame, PolarsError> {
-    if filter.is_empty() {
-        return Ok(df.clone());
-    }
-    let mut pred: Option<Expr> = None;
-    for c in filter {
-        let x = col(c.column.as_str()).cast(DataType::Float64);
-        let v = lit(c.value);
-        let e = match c.op.as_str() {
-            "==" => x.eq(v),
-            "!=" => x.neq(v),
-            "<" => x.lt(v),
-            "<=" => x.lt_eq(v),
-            ">" => x.gt(v),
-            _ => x.gt_eq(v),
-        };
-        pred = Some(match pred {
-            Some(p) => p.and(e),
-            None => e,
-        });
-    }
-    df.clone().lazy().filter(pred.unwrap_or(lit(true))).collect()
-}
-
-/// Frames by key, every input read, and the builds' notes.
-type Frames = (BTreeMap<String, DataFrame>, Vec<Input>, Vec<String>);
-
-/// Builds the distinct frames of `requests` once each, returning them by key, with the inputs and
-/// notes of the builds.
-fn build_frames(requests: &[&FrameRequest], dir: &DataDir, progress: &dyn Fn(&str)) -> Result<Frames, StudyError> {
-    let mut merged: BTreeMap<String, FrameRequest> = BTreeMap::new();
-    for r in requests {
-        let e = merged.entry(frame_key(r)).or_insert_with(|| (*r).clone().vars(Vec::<String>::new()));
-        for v in &r.vars {
-            if !e.vars.contains(v) {
-                e.vars.push(v.clone());
-            }
-        }
-    }
-    let (mut frames, mut inputs, mut notes) = (BTreeMap::new(), Vec::<Input>::new(), Vec::new());
-    for (key, r) in merged {
-        progress(&format!("building {}", r.unit));
-        let t = Stage::start();
-        let built = r.build_with(dir, progress)?;
-        t.done(&format!("build {}", r.unit));
-        for i in built.inputs {
-            if !inputs.iter().any(|j| j.dataset == i.dataset) {
-                inputs.push(i);
-            }
-        }
-        notes.extend(built.notes);
-        frames.insert(key, built.frame);
-    }
-    inputs.sort_by_key(|i| i.dataset.name());
-    Ok((frames, inputs, notes))
+    /// The multiverse, when the study has one.
+    pub multiverse: Option<super::multiverse::Written>,
 }
 
 /// Fits one planned model on its frame.
@@ -164,7 +106,7 @@ pub fn inputs_json(inputs: &[Input]) -> serde_json::Value {
 }
 
 /// Runs a study: frames, fits, and every output into `folder`.
-pub fn run(study: &Checked, dir: &DataDir, folder: &Path, progress: &dyn Fn(&str)) -> Result<Outcome, StudyError> {
+pub fn run(study: &Checked, dir: &DataDir, folder: &Path, progress: &(dyn Fn(&str) + Sync)) -> Result<Outcome, StudyError> {
     let from_data = |kind: &str| matches!(kind, "per_year" | "mean_by" | "share_by" | "network");
     let mut requests: Vec<&FrameRequest> = study.models.iter().map(|m| &m.frame).collect();
     for (f, (r, _)) in study.study.figures.iter().zip(&study.figure_frames) {
@@ -173,7 +115,7 @@ pub fn run(study: &Checked, dir: &DataDir, folder: &Path, progress: &dyn Fn(&str
         }
     }
     requests.extend(study.listing_frames.iter().map(|(r, _)| r));
-    let (frames, inputs, notes) = build_frames(&requests, dir, progress)?;
+    let (frames, mut inputs, mut notes) = build_frames(&requests, dir, &|s| progress(s))?;
     let mut results = Vec::new();
     for m in &study.models {
         progress(&format!("fitting {}", m.name));
@@ -320,7 +262,28 @@ pub fn run(study: &Checked, dir: &DataDir, folder: &Path, progress: &dyn Fn(&str
         write(&folder.join(format!("{}.html", l.name)), &listing.html())?;
         listings.push((l.name.clone(), l.title.clone(), listing));
     }
-    Ok(Outcome { study: study.clone(), results, inputs, notes, table_html, figures, descriptions, listings })
+    let multiverse = match &study.multiverse {
+        Some(m) => {
+            let jobs = std::thread::available_parallelism().map_or(1, usize::from);
+            let t = Stage::start();
+            let ran = super::multiverse::run::run(m, &m.term, dir, jobs, progress).map_err(super::multiverse::MultiverseError::from)?;
+            t.done(&format!("multiverse: {} specifications", m.specs.len()));
+            for i in &ran.inputs {
+                if !inputs.iter().any(|j| j.dataset == i.dataset) {
+                    inputs.push(i.clone());
+                }
+            }
+            inputs.sort_by_key(|i| i.dataset.name());
+            for n in &ran.notes {
+                if !notes.contains(n) {
+                    notes.push(n.clone());
+                }
+            }
+            Some(super::multiverse::write(m, &m.term, &ran, folder)?)
+        }
+        None => None,
+    };
+    Ok(Outcome { study: study.clone(), results, inputs, notes, table_html, figures, descriptions, listings, multiverse })
 }
 
 /// COW regions by country code, in legend order.

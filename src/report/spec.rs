@@ -3,6 +3,9 @@
 //! Parsing checks every name against what allywar knows (variables of the unit, estimators,
 //! variance types, figure kinds) and points at the line of spec.toml, with the nearest valid name.
 
+use super::frames::Comparison;
+use super::multiverse::plan::{expand, MultiverseSpec};
+use super::multiverse::{Choice, Multiverse, Specification};
 use crate::estimate::formula::parse;
 use crate::estimate::results::variance_columns;
 use crate::estimate::Model;
@@ -59,6 +62,9 @@ pub struct Study {
     /// Listings: rows of a frame shown as they are.
     #[serde(rename = "listing", default)]
     pub listings: Vec<ListingSpec>,
+    /// The specification multiverse of the focus term.
+    #[serde(default)]
+    pub multiverse: Option<MultiverseSpec>,
 }
 
 /// Rows of a frame shown as a table (a focal state's episodes), sorted by the columns in order.
@@ -201,31 +207,6 @@ pub struct Planned {
     pub fd: Vec<(String, f64, f64)>,
 }
 
-/// `column OP value`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Comparison {
-    /// Column.
-    pub column: String,
-    /// One of `==`, `!=`, `<`, `<=`, `>`, `>=`.
-    pub op: String,
-    /// Value.
-    pub value: f64,
-}
-
-impl Comparison {
-    /// Whether `v` passes.
-    pub fn holds(&self, v: f64) -> bool {
-        match self.op.as_str() {
-            "==" => v == self.value,
-            "!=" => v != self.value,
-            "<" => v < self.value,
-            "<=" => v <= self.value,
-            ">" => v > self.value,
-            _ => v >= self.value,
-        }
-    }
-}
-
 /// A study read and checked.
 #[derive(Debug, Clone)]
 pub struct Checked {
@@ -244,12 +225,15 @@ pub struct Checked {
     pub figure_frames: Vec<(FrameRequest, Vec<Comparison>)>,
     /// Each listing's frame request and row filter, in order of the listings.
     pub listing_frames: Vec<(FrameRequest, Vec<Comparison>)>,
+    /// The multiverse, every specification planned.
+    pub multiverse: Option<Multiverse>,
 }
 
 impl Checked {
     /// Every frame the study builds: its models', figures' and listings' requests.
     pub fn requests(&self) -> impl Iterator<Item = &FrameRequest> {
-        self.models.iter().map(|m| &m.frame).chain(self.figure_frames.iter().chain(&self.listing_frames).map(|f| &f.0))
+        let multiverse = self.multiverse.iter().flat_map(|m| m.specs.iter().map(|s| &s.frame));
+        self.models.iter().map(|m| &m.frame).chain(self.figure_frames.iter().chain(&self.listing_frames).map(|f| &f.0)).chain(multiverse)
     }
 
     /// The datasets the study reads, in catalog order (a network figure also reads the state
@@ -409,17 +393,7 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
         let fs = merged(&study.frame, &m.frame);
         let (mut req, filter) = request(&fs, m.formula.span())?;
         c.one_of("estimator", &m.estimator, ESTIMATORS)?;
-        let formula = parse(m.formula.get_ref()).or_else(|e| c.error(m.formula.span(), format!("formula: {e}")))?;
-        let mut columns = formula.columns();
-        for col in &columns {
-            c.column(req.unit, req.directed, &Spanned::new(m.formula.span(), col.clone()), &[])?;
-        }
-        let se_cols = variance_columns(m.se.get_ref()).or_else(|e| c.error(m.se.span(), format!("se: {e}")))?;
-        for col in &se_cols {
-            c.column(req.unit, req.directed, &Spanned::new(m.se.span(), col.clone()), &[])?;
-        }
-        columns.extend(se_cols);
-        columns.extend(filter.iter().map(|f| f.column.clone()));
+        let columns = model_columns(&c, &req, &m.formula, &m.se, &filter)?;
         let mut fd = Vec::new();
         for d in &m.fd {
             let parsed = d.get_ref().split_once('=').and_then(|(col, r)| {
@@ -432,17 +406,7 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
             c.column(req.unit, req.directed, &Spanned::new(d.span(), col.clone()), &[])?;
             fd.push((col, a, b));
         }
-        let model = match m.estimator.get_ref().as_str() {
-            "ols" => Model::Gaussian,
-            "logit" => Model::Logit,
-            "probit" => Model::Probit,
-            "poisson" => Model::Poisson,
-            "negbin" => Model::NegBin,
-            "ologit" => Model::OLogit,
-            _ => Model::Relogit { tau: m.tau },
-        };
-        let mut seen = std::collections::BTreeSet::new();
-        columns.retain(|col| !req.unit.keys().contains(&col.as_str()) && seen.insert(col.clone()));
+        let model = model_of(m.estimator.get_ref(), m.tau);
         req = req.vars(columns);
         models.push(Planned {
             name: m.name.clone(),
@@ -497,7 +461,168 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
         columns.retain(|col| !req.unit.keys().contains(&col.as_str()) && seen.insert(col.clone()));
         listing_frames.push((req.vars(columns), filter));
     }
-    Ok(Checked { id, path: path.to_path_buf(), text: text.to_string(), study, models, figure_frames, listing_frames })
+    let multiverse = match &study.multiverse {
+        Some(m) => Some(plan_multiverse(&c, &study, m, &request)?),
+        None => None,
+    };
+    Ok(Checked { id, path: path.to_path_buf(), text: text.to_string(), study, models, figure_frames, listing_frames, multiverse })
+}
+
+/// The model an estimator name (one of [`ESTIMATORS`]) stands for.
+fn model_of(estimator: &str, tau: Option<f64>) -> Model {
+    match estimator {
+        "ols" => Model::Gaussian,
+        "logit" => Model::Logit,
+        "probit" => Model::Probit,
+        "poisson" => Model::Poisson,
+        "negbin" => Model::NegBin,
+        "ologit" => Model::OLogit,
+        _ => Model::Relogit { tau },
+    }
+}
+
+/// The columns of a formula and a variance type, checked against the unit's variables; with
+/// the filter's columns, the variables a frame must carry (keys left out).
+fn model_columns(
+    c: &Checker,
+    req: &FrameRequest,
+    formula: &Spanned<String>,
+    se: &Spanned<String>,
+    filter: &[Comparison],
+) -> Result<Vec<String>, SpecError> {
+    let parsed = parse(formula.get_ref()).or_else(|e| c.error(formula.span(), format!("formula: {e}")))?;
+    let mut columns = parsed.columns();
+    for col in &columns {
+        c.column(req.unit, req.directed, &Spanned::new(formula.span(), col.clone()), &[])?;
+    }
+    let se_cols = variance_columns(se.get_ref()).or_else(|e| c.error(se.span(), format!("se: {e}")))?;
+    for col in &se_cols {
+        c.column(req.unit, req.directed, &Spanned::new(se.span(), col.clone()), &[])?;
+    }
+    columns.extend(se_cols);
+    columns.extend(filter.iter().map(|f| f.column.clone()));
+    let mut seen = std::collections::BTreeSet::new();
+    columns.retain(|col| !req.unit.keys().contains(&col.as_str()) && seen.insert(col.clone()));
+    Ok(columns)
+}
+
+type Request<'a> = dyn Fn(&FrameSpec, std::ops::Range<usize>) -> Result<(FrameRequest, Vec<Comparison>), SpecError> + 'a;
+
+/// Checks the `[multiverse]` table and plans every specification.
+fn plan_multiverse(c: &Checker, study: &Study, m: &MultiverseSpec, request: &Request) -> Result<Multiverse, SpecError> {
+    if m.choices.is_empty() {
+        return c.error(m.term.span(), "a multiverse needs at least one `[[multiverse.choice]]`".into());
+    }
+    let mut names = std::collections::BTreeSet::new();
+    for ch in &m.choices {
+        if super::multiverse::run::COLUMNS.contains(&ch.name.get_ref().as_str()) {
+            return c.error(
+                ch.name.span(),
+                format!("a choice may not be named `{}`: multiverse.csv has a column of that name", ch.name.get_ref()),
+            );
+        }
+        if !names.insert(ch.name.get_ref().clone()) {
+            return c.error(ch.name.span(), format!("two choices are named `{}`", ch.name.get_ref()));
+        }
+        if ch.alternatives.is_empty() {
+            return c.error(ch.name.span(), format!("choice `{}` has no alternatives", ch.name.get_ref()));
+        }
+        let mut alts = std::collections::BTreeSet::new();
+        for a in &ch.alternatives {
+            if !alts.insert(a.name.clone()) {
+                return c.error(ch.name.span(), format!("choice `{}` has two alternatives named `{}`", ch.name.get_ref(), a.name));
+            }
+            for e in a.estimator.iter() {
+                c.one_of("estimator", e, ESTIMATORS)?;
+            }
+        }
+    }
+    for e in &m.exclude {
+        for (choice, alts) in e.get_ref() {
+            let Some(ch) = m.choices.iter().find(|ch| ch.name.get_ref() == choice) else {
+                let hint = nearest(choice, m.choices.iter().map(|ch| ch.name.get_ref().as_str()))
+                    .map(|n| format!(" (did you mean `{n}`?)"))
+                    .unwrap_or_default();
+                return c.error(e.span(), format!("exclude: no choice `{choice}`{hint}"));
+            };
+            for a in alts.names() {
+                if !ch.alternatives.iter().any(|x| x.name == a) {
+                    let known: Vec<&str> = ch.alternatives.iter().map(|x| x.name.as_str()).collect();
+                    return c.error(e.span(), format!("exclude: choice `{choice}` has no alternative `{a}`; it has: {}", known.join(", ")));
+                }
+            }
+        }
+    }
+    let (drafts, excluded) = expand(m);
+    let mut specs = Vec::with_capacity(drafts.len());
+    let base_formula = parse(m.formula.get_ref()).or_else(|e| c.error(m.formula.span(), format!("formula: {e}")))?;
+    if !base_formula.columns().contains(m.term.get_ref()) {
+        return c.error(m.term.span(), format!("the term `{}` is not in the multiverse's formula", m.term.get_ref()));
+    }
+    let mut checked_columns: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (i, d) in drafts.into_iter().enumerate() {
+        let mut filters: Vec<String> = study.frame.filter.iter().map(|f| f.get_ref().clone()).collect();
+        filters.extend(d.filters.iter().map(|f| f.get_ref().clone()));
+        let filter_span = d.filters.first().map_or(m.term.span(), Spanned::span);
+        let fs = FrameSpec {
+            mids: d.mids.clone().or_else(|| study.frame.mids.clone()),
+            years: d.years.clone().or_else(|| study.frame.years.clone()),
+            prd: d.prd.or(study.frame.prd),
+            filter: (!filters.is_empty()).then(|| Spanned::new(filter_span, filters.join(" and "))),
+            ..study.frame.clone()
+        };
+        let (req, filter) = request(&fs, m.term.span())?;
+        let Some(estimator) = d.estimator.clone().or_else(|| m.estimator.clone()) else {
+            return c.error(m.term.span(), "no estimator: set `estimator` in [multiverse] or in an alternative".into());
+        };
+        c.one_of("estimator", &estimator, ESTIMATORS)?;
+        let se = d.se.clone().or_else(|| m.se.clone()).unwrap_or_else(classical);
+        let mut formula = m.formula.get_ref().clone();
+        for t in d.terms.iter().filter(|t| !t.get_ref().trim().is_empty()) {
+            formula.push_str(" + ");
+            formula.push_str(t.get_ref().trim());
+        }
+        let fe: Vec<&str> = d.fe.iter().map(|f| f.get_ref().trim()).filter(|f| !f.is_empty()).collect();
+        if !fe.is_empty() {
+            formula.push_str(" | ");
+            formula.push_str(&fe.join(" + "));
+        }
+        let key = format!("{formula}|{}|{:?}|{}", se.get_ref(), filter, req.unit);
+        let columns = match checked_columns.get(&key) {
+            Some(cols) => cols.clone(),
+            None => {
+                let span = d.terms.first().or(d.fe.first()).map_or(m.formula.span(), Spanned::span);
+                let cols = model_columns(c, &req, &Spanned::new(span, formula.clone()), &se, &filter)?;
+                checked_columns.insert(key, cols.clone());
+                cols
+            }
+        };
+        specs.push(Specification {
+            id: i + 1,
+            picks: d.picks,
+            frame: req.vars(columns),
+            filter,
+            formula,
+            model: model_of(estimator.get_ref(), None),
+            se: se.get_ref().clone(),
+        });
+    }
+    let choices = m
+        .choices
+        .iter()
+        .map(|ch| Choice {
+            name: ch.name.get_ref().clone(),
+            label: ch.label.clone().unwrap_or_else(|| ch.name.get_ref().clone()),
+            alternatives: ch.alternatives.iter().map(|a| a.name.clone()).collect(),
+        })
+        .collect();
+    Ok(Multiverse {
+        term: m.term.get_ref().clone(),
+        title: m.title.clone().unwrap_or_else(|| format!("Specification curve: {}", m.term.get_ref())),
+        choices,
+        specs,
+        excluded,
+    })
 }
 
 /// A cheap variable to carry when a frame is built only for its rows.

@@ -1,0 +1,88 @@
+//! `allywar multiverse STUDY [--term T] [--jobs N] [--out DIR]`: fit every specification of a
+//! study's `[multiverse]` and write multiverse.parquet/.csv, the specification curve and
+//! multiverse.md into the study's folder (or `--out`), printing the summary.
+
+use super::{DataArgs, Out};
+use allywar::report::multiverse::{self, run};
+use allywar::report::spec;
+use anyhow::{bail, Context, Result};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Fit every specification of a study's multiverse.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The study: a folder name under --reports, or a spec.toml.
+    pub study: String,
+    /// The term to follow (default: the multiverse's `term`); it must be in every formula.
+    #[arg(long)]
+    pub term: Option<String>,
+    /// Only the first N specifications (a quick look, or a benchmark of part of a multiverse).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Fits at once (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Where to write (default: the study's folder).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The reports folder.
+    #[arg(long, default_value = "reports", value_name = "DIR")]
+    pub reports: PathBuf,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+/// Runs the command.
+pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
+    let path = if args.study.ends_with(".toml") { PathBuf::from(&args.study) } else { args.reports.join(&args.study).join("spec.toml") };
+    if !path.is_file() {
+        let names: Vec<String> = allywar::report::studies(&args.reports).unwrap_or_default().into_iter().map(|s| s.0).collect();
+        let hint =
+            spec::nearest(&args.study, names.iter().map(String::as_str)).map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default();
+        bail!("no study `{}`: {} does not exist{hint}", args.study, path.display());
+    }
+    let study = spec::load(&path)?;
+    let Some(mut m) = study.multiverse.clone() else {
+        bail!("{}: the study has no [multiverse] table", path.display());
+    };
+    if let Some(n) = args.limit {
+        m.specs.truncate(n);
+    }
+    let m = &m;
+    let term = args.term.clone().unwrap_or_else(|| m.term.clone());
+    for s in &m.specs {
+        let columns = allywar::estimate::formula::parse(&s.formula).map(|f| f.columns()).unwrap_or_default();
+        if !columns.contains(&term) {
+            let hint =
+                spec::nearest(&term, columns.iter().map(String::as_str)).map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default();
+            bail!("--term {term}: not in specification {}'s formula `{}`{hint}", s.id, s.formula);
+        }
+    }
+    let folder = args.out.clone().unwrap_or_else(|| path.parent().map_or_else(|| PathBuf::from("."), PathBuf::from));
+    std::fs::create_dir_all(&folder).with_context(|| format!("{}: cannot create", folder.display()))?;
+    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let bar = out.bar(0);
+    bar.set_prefix(study.id.clone());
+    let ran = run::run(m, &term, &args.data.dir(), jobs, &|stage| bar.set_message(stage.to_string()))?;
+    bar.finish_and_clear();
+    for n in &ran.notes {
+        out.note(n);
+    }
+    let written = multiverse::write(m, &term, &ran, &folder)?;
+    out.note(&format!(
+        "{} frames built in {:.1} s; {} designs fitted for {} specifications in {:.1} s on {jobs} workers",
+        ran.frames,
+        ran.frame_seconds,
+        ran.designs,
+        m.specs.len(),
+        ran.fit_seconds
+    ));
+    writeln!(out, "{}", written.title)?;
+    for s in &written.sentences {
+        writeln!(out, "- {s}")?;
+    }
+    out.done(&format!("wrote {} (multiverse.parquet, .csv, .md, {}.svg, .png)", folder.display(), multiverse::CURVE));
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,189 @@
+//! `allywar multiverse` on the real data: every combination but the excluded ones, a failed
+//! specification reported in its row, the curve's numbers equal to single `fit` runs, and reruns
+//! that write the same bytes.
+
+mod common;
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn allywar() -> Command {
+    let mut cmd = Command::cargo_bin("allywar").unwrap();
+    cmd.env_remove("ALLYWAR_DATA").env_remove("ALLYWAR_MIRROR");
+    cmd
+}
+
+/// 2 dispute sources × 3 estimators × 2 fixed effects × 2 variances × 2 term sets = 48, less the
+/// 8 rare-events logits with year effects. `mid_ongoing` separates `mid_onset` (every onset is
+/// ongoing), so its logits must fail, and say so.
+const SPEC: &str = r#"
+title = "Test multiverse"
+question = "Is the defence pact's association robust?"
+
+[frame]
+unit = "dyad-year"
+years = "1946:2010"
+mids = "gml"
+directed = false
+prd = true
+
+[multiverse]
+term = "def_any"
+formula = "mid_onset ~ def_any + land_contig + cinc_minmax"
+exclude = [{ estimator = "rare-events logit", fe = "year" }]
+
+[[multiverse.choice]]
+name = "disputes"
+alternatives = [{ name = "GML 2.2.1", mids = "gml" }, { name = "COW MID 5.0", mids = "cow5" }]
+
+[[multiverse.choice]]
+name = "estimator"
+alternatives = [
+  { name = "logit", estimator = "logit" },
+  { name = "rare-events logit", estimator = "relogit" },
+  { name = "LPM", estimator = "ols" },
+]
+
+[[multiverse.choice]]
+name = "fe"
+alternatives = [{ name = "none" }, { name = "year", fe = "year" }]
+
+[[multiverse.choice]]
+name = "se"
+alternatives = [{ name = "dyad", se = "cluster:dyad_id" }, { name = "dyadic", se = "dyadic:ccode1,ccode2" }]
+
+[[multiverse.choice]]
+name = "extra"
+alternatives = [{ name = "none" }, { name = "separating", terms = "mid_ongoing" }]
+"#;
+
+fn study(dir: &Path, text: &str) -> PathBuf {
+    let folder = dir.join("reports/test");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("spec.toml"), text).unwrap();
+    dir.join("reports")
+}
+
+fn read_csv(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let headers = r.headers().unwrap().clone();
+    r.records().map(|rec| headers.iter().zip(rec.unwrap().iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()).collect()
+}
+
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().is_some_and(|n| n != "spec.toml"))
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_multiverse_is_every_allowed_specification_each_equal_to_its_own_fit() {
+    let data = common::real_data_dir();
+    let tmp = tempfile::tempdir().unwrap();
+    let reports = study(tmp.path(), SPEC);
+    let run = |out: &Path| {
+        allywar()
+            .args(["multiverse", "test", "--reports"])
+            .arg(&reports)
+            .arg("--out")
+            .arg(out)
+            .arg("--data-dir")
+            .arg(&data)
+            .assert()
+            .success()
+    };
+    let first = tmp.path().join("one");
+    let done = run(&first);
+    let stdout = String::from_utf8(done.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("40 specifications (8 combinations excluded"), "{stdout}");
+    let rows = read_csv(&first.join("multiverse.csv"));
+    assert_eq!(rows.len(), 40);
+    for f in ["multiverse.parquet", "multiverse.md", "specification_curve.svg", "specification_curve.png"] {
+        assert!(first.join(f).is_file(), "{f}");
+    }
+
+    // Constraints: no rare-events logit with year effects; every other combination once.
+    assert!(!rows.iter().any(|r| r["estimator"] == "rare-events logit" && r["fe"] == "year"));
+    let mut combos: Vec<String> =
+        rows.iter().map(|r| format!("{}|{}|{}|{}|{}", r["disputes"], r["estimator"], r["fe"], r["se"], r["extra"])).collect();
+    combos.sort();
+    combos.dedup();
+    assert_eq!(combos.len(), 40);
+
+    // A separated logit is a row that says so, never a dropped one; the LPM of it is estimated.
+    for r in rows.iter().filter(|r| r["extra"] == "separating") {
+        if r["estimator"] == "LPM" {
+            assert_eq!(r["status"], "ok", "{r:?}");
+        } else {
+            assert_eq!(r["status"], "separated: mid_ongoing", "{r:?}");
+            assert!(r["estimate"].is_empty(), "{r:?}");
+        }
+    }
+    let separated = rows.iter().filter(|r| r["extra"] == "separating" && r["estimator"] != "LPM").count();
+    assert_eq!(separated, 12, "8 logits and 4 rare-events logits");
+    let ok: Vec<_> = rows.iter().filter(|r| r["status"] == "ok").collect();
+    assert_eq!(ok.len(), 40 - separated);
+
+    // The curve's numbers are those of single fits (a sample: each estimator, with and without
+    // year effects, both variances, both dispute sources).
+    for r in ok.iter().step_by(3) {
+        let mids = if r["disputes"] == "COW MID 5.0" { "cow5" } else { "gml" };
+        let model = match r["estimator"].as_str() {
+            "logit" => "logit",
+            "rare-events logit" => "relogit",
+            _ => "ols",
+        };
+        let out = tmp.path().join(format!("fit{}.json", r["spec"]));
+        allywar()
+            .args(["fit", "dyad-year", "--years", "1946:2010", "--mids", mids, "--nondirected", "--prd"])
+            .args(["--formula", &r["formula"], "--model", model, "--se", &r["vcov"], "--out"])
+            .arg(&out)
+            .arg("--data-dir")
+            .arg(&data)
+            .assert()
+            .success();
+        let fit: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        let c = fit["coefficients"].as_array().unwrap().iter().find(|c| c["term"] == "def_any").unwrap();
+        for (col, key) in [("estimate", "estimate"), ("std_error", "std_error"), ("p_value", "p_value")] {
+            let (got, want) = (r[col].parse::<f64>().unwrap(), c[key].as_f64().unwrap());
+            assert!((got - want).abs() <= 1e-10 * want.abs().max(1e-300), "spec {} {col}: {got} vs fit {want}", r["spec"]);
+        }
+        assert_eq!(r["nobs"].parse::<u64>().unwrap(), fit["glance"]["nobs"].as_u64().unwrap(), "spec {}", r["spec"]);
+    }
+
+    // The same inputs give the same bytes.
+    let second = tmp.path().join("two");
+    run(&second);
+    let (a, b) = (files(&first), files(&second));
+    assert_eq!(a.len(), b.len());
+    for ((n, x), (m, y)) in a.iter().zip(&b) {
+        assert_eq!(n, m);
+        assert!(x == y, "{n} differs between two runs");
+    }
+}
+
+#[test]
+fn bad_multiverses_are_refused_with_the_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = [
+        (SPEC.replace("name = \"extra\"", "name = \"status\""), "may not be named `status`"),
+        (SPEC.replace("fe = \"year\" }]\n", "fe = \"yearly\" }]\n"), "has no alternative `yearly`"),
+        (SPEC.replace("estimator = \"ols\"", "estimator = \"lpm\""), "unknown estimator `lpm`"),
+        (SPEC.replace("terms = \"mid_ongoing\"", "terms = \"mid_ongoin\""), "`mid_ongoin` is not a variable"),
+    ];
+    for (text, want) in cases {
+        let reports = study(tmp.path(), &text);
+        let out = allywar().args(["multiverse", "test", "--reports"]).arg(&reports).assert().failure();
+        let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        assert!(err.contains(want) && err.contains("spec.toml:"), "{want}: {err}");
+    }
+    let reports = study(tmp.path(), SPEC);
+    let out = allywar().args(["multiverse", "test", "--term", "def_anyy", "--reports"]).arg(&reports).assert().failure();
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("did you mean `def_any`"), "{err}");
+}
