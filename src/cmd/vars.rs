@@ -33,7 +33,8 @@ struct Row {
 /// Runs `allywar vars`.
 pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     let units: Vec<Unit> = args.unit.map_or_else(|| Unit::ALL.to_vec(), |u| vec![u]);
-    let sources: Vec<Mids> = args.mids.map_or_else(|| Mids::ALL.to_vec(), |m| vec![m]);
+    // The earlier GML releases cover the same years as 2.2.1: `--mids` names one to see it.
+    let sources: Vec<Mids> = args.mids.map_or_else(|| vec![Mids::Gml, Mids::Cow5], |m| vec![m]);
     let mut rows = Vec::new();
     for &unit in &units {
         for k in unit.keys() {
