@@ -3,6 +3,7 @@
 //! multiverse.md into the study's folder (or `--out`), printing the summary.
 
 use super::{DataArgs, Out};
+use allywar::report::frames::build_frames;
 use allywar::report::multiverse::{self, run};
 use allywar::report::spec;
 use anyhow::{bail, Context, Result};
@@ -65,16 +66,20 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
     let bar = out.bar(0);
     bar.set_prefix(study.id.clone());
-    let ran = run::run(m, &term, &args.data.dir(), jobs, &|stage| bar.set_message(stage.to_string()))?;
+    let t = std::time::Instant::now();
+    let requests: Vec<_> = m.specs.iter().map(|s| &s.frame).collect();
+    let (frames, _, notes) = build_frames(&requests, &args.data.dir(), &|stage| bar.set_message(stage.to_string()))?;
+    let frame_seconds = t.elapsed().as_secs_f64();
+    let ran = run::run(m, &term, &frames, jobs, &|stage| bar.set_message(stage.to_string()));
     bar.finish_and_clear();
-    for n in &ran.notes {
+    for n in &notes {
         out.note(n);
     }
     let written = multiverse::write(m, &term, &ran, &folder)?;
     out.note(&format!(
         "{} frames built in {:.1} s; {} designs fitted for {} specifications in {:.1} s on {jobs} workers",
-        ran.frames,
-        ran.frame_seconds,
+        frames.len(),
+        frame_seconds,
         ran.designs,
         m.specs.len(),
         ran.fit_seconds

@@ -52,12 +52,7 @@ pub fn within_cross(g: &[u32], x: &[f64], k: usize) -> Vec<f64> {
         }
         c
     };
-    let half = n / 2;
-    let (first, second) = std::thread::scope(|s| {
-        let h = s.spawn(|| part(half..n));
-        (part(0..half), h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-    });
-    let mut c: Vec<f64> = first.iter().zip(&second).map(|(a, b)| a + b).collect();
+    let mut c = super::split::sum_halves(n, part);
     for a in 0..k {
         for b in 0..a {
             c[a * k + b] = c[b * k + a];
@@ -99,11 +94,7 @@ pub fn demean(fe: &[Vec<u32>], w: &[f64], m: &mut [f64], c: usize) -> usize {
                 }
                 sums
             };
-            let (first, second) = std::thread::scope(|s| {
-                let h = s.spawn(|| partial(half..n));
-                (partial(0..half), h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            });
-            let mut sums: Vec<f64> = first.iter().zip(&second).map(|(a, b)| a + b).collect();
+            let mut sums = super::split::sum_halves(n, partial);
             for (gi, s) in sums.chunks_mut(c).enumerate() {
                 for sj in s.iter_mut() {
                     *sj /= ws[gi];

@@ -13,6 +13,7 @@ pub mod ml;
 pub mod predict;
 pub mod relogit;
 pub mod results;
+mod split;
 pub mod tidy;
 pub mod vcov;
 
@@ -105,4 +106,17 @@ pub enum EstimateError {
     /// polars failed.
     #[error(transparent)]
     Polars(#[from] polars::prelude::PolarsError),
+}
+
+impl EstimateError {
+    /// The same error again, for a failure several results share (errors are not `Clone`:
+    /// polars' are not); those without a copy keep their message.
+    pub fn copied(&self) -> EstimateError {
+        match self {
+            EstimateError::Separation { term } => EstimateError::Separation { term: term.clone() },
+            EstimateError::Singular => EstimateError::Singular,
+            EstimateError::EmptySample { dropped, why } => EstimateError::EmptySample { dropped: *dropped, why: why.clone() },
+            other => EstimateError::Unsupported { what: other.to_string() },
+        }
+    }
 }

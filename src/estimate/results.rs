@@ -231,7 +231,7 @@ pub fn estimate_each(
             }
         };
         match fitted {
-            Err(e) => out.push(ses.iter().map(|_| Err(clone_error(&e))).collect()),
+            Err(e) => out.push(ses.iter().map(|_| Err(e.copied())).collect()),
             Ok((own, f)) => {
                 let d = own.as_ref().unwrap_or(&design);
                 t.done(&format!(
@@ -248,16 +248,6 @@ pub fn estimate_each(
         }
     }
     Ok(out)
-}
-
-/// The same error again (errors are not `Clone`: polars' are not).
-fn clone_error(e: &EstimateError) -> EstimateError {
-    match e {
-        EstimateError::Separation { term } => EstimateError::Separation { term: term.clone() },
-        EstimateError::Singular => EstimateError::Singular,
-        EstimateError::EmptySample { dropped, why } => EstimateError::EmptySample { dropped: *dropped, why: why.clone() },
-        other => EstimateError::Unsupported { what: other.to_string() },
-    }
 }
 
 /// Group numbers of the frame's columns, each computed once for all the fits of a design.

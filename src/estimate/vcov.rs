@@ -80,8 +80,7 @@ fn cluster_meat(d: &Design, f: &Fit, groups: &[i64]) -> (Vec<f64>, usize) {
     if count > ids.len() / 8 {
         return (grouped_meat(d, f, &ids, count), count);
     }
-    // Each half of the rows summed by group on its own thread, the halves then added: the same
-    // numbers on every run.
+    // Each half of the rows summed by group on its own thread.
     let part = |rows: std::ops::Range<usize>| {
         let mut sums = vec![0.0; count * p];
         let mut u = vec![0.0; p];
@@ -94,13 +93,7 @@ fn cluster_meat(d: &Design, f: &Fit, groups: &[i64]) -> (Vec<f64>, usize) {
         }
         sums
     };
-    let half = ids.len() / 2;
-    let (first, second) = std::thread::scope(|s| {
-        let h = s.spawn(|| part(half..ids.len()));
-        (part(0..half), h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-    });
-    let sums: Vec<f64> = first.iter().zip(&second).map(|(a, b)| a + b).collect();
-    (meat_of_sums(&sums, p), count)
+    (meat_of_sums(&super::split::sum_halves(ids.len(), part), p), count)
 }
 
 /// Σ_g s_g s_g' visiting the rows group by group (a counting sort of the rows by group), each
@@ -132,12 +125,7 @@ fn grouped_meat(d: &Design, f: &Fit, ids: &[u32], count: usize) -> Vec<f64> {
         }
         meat
     };
-    let half = count / 2;
-    let (first, second) = std::thread::scope(|s| {
-        let h = s.spawn(|| part(half..count));
-        (part(0..half), h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-    });
-    first.iter().zip(&second).map(|(a, b)| a + b).collect()
+    super::split::sum_halves(count, part)
 }
 
 fn sandwich(bread: &Mat<f64>, meat: &[f64], scale: f64) -> Mat<f64> {

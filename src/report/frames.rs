@@ -89,7 +89,12 @@ pub fn build_frames(requests: &[&FrameRequest], dir: &DataDir, progress: &dyn Fn
                 inputs.push(i);
             }
         }
-        notes.extend(built.notes);
+        // The same note from two builds (the universe of two frames of one window) once.
+        for n in built.notes {
+            if !notes.contains(&n) {
+                notes.push(n);
+            }
+        }
         frames.insert(key, built.frame);
     }
     inputs.sort_by_key(|i| i.dataset.name());

@@ -115,7 +115,8 @@ pub fn run(study: &Checked, dir: &DataDir, folder: &Path, progress: &(dyn Fn(&st
         }
     }
     requests.extend(study.listing_frames.iter().map(|(r, _)| r));
-    let (frames, mut inputs, mut notes) = build_frames(&requests, dir, &|s| progress(s))?;
+    requests.extend(study.multiverse.iter().flat_map(|m| m.specs.iter().map(|s| &s.frame)));
+    let (frames, inputs, notes) = build_frames(&requests, dir, &|s| progress(s))?;
     let mut results = Vec::new();
     for m in &study.models {
         progress(&format!("fitting {}", m.name));
@@ -266,19 +267,8 @@ pub fn run(study: &Checked, dir: &DataDir, folder: &Path, progress: &(dyn Fn(&st
         Some(m) => {
             let jobs = std::thread::available_parallelism().map_or(1, usize::from);
             let t = Stage::start();
-            let ran = super::multiverse::run::run(m, &m.term, dir, jobs, progress).map_err(super::multiverse::MultiverseError::from)?;
+            let ran = super::multiverse::run::run(m, &m.term, &frames, jobs, progress);
             t.done(&format!("multiverse: {} specifications", m.specs.len()));
-            for i in &ran.inputs {
-                if !inputs.iter().any(|j| j.dataset == i.dataset) {
-                    inputs.push(i.clone());
-                }
-            }
-            inputs.sort_by_key(|i| i.dataset.name());
-            for n in &ran.notes {
-                if !notes.contains(n) {
-                    notes.push(n.clone());
-                }
-            }
             Some(super::multiverse::write(m, &m.term, &ran, folder)?)
         }
         None => None,

@@ -3,11 +3,12 @@
 //! Parsing checks every name against what allywar knows (variables of the unit, estimators,
 //! variance types, figure kinds) and points at the line of spec.toml, with the nearest valid name.
 
+use super::checker::{model_columns, model_of, Checker};
+pub use super::checker::{nearest, SpecError, ESTIMATORS};
 use super::frames::Comparison;
-use super::multiverse::plan::{expand, MultiverseSpec};
-use super::multiverse::{Choice, Multiverse, Specification};
+use super::multiverse::plan::{plan, Draft, MultiverseSpec};
+use super::multiverse::Multiverse;
 use crate::estimate::formula::parse;
-use crate::estimate::results::variance_columns;
 use crate::estimate::Model;
 use crate::frame::Spec as FrameRequest;
 use crate::types::{Conflicts, Mids, Unit, Years};
@@ -15,21 +16,6 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
-
-/// Why a spec is invalid: the file, the line and what was expected.
-#[derive(Debug, thiserror::Error)]
-#[error("{}:{line}: {message}", path.display())]
-pub struct SpecError {
-    /// The spec file.
-    pub path: PathBuf,
-    /// Line (1-based).
-    pub line: usize,
-    /// What is wrong, and the nearest valid name when there is one.
-    pub message: String,
-}
-
-/// The estimators a spec may name, with the model each stands for.
-pub const ESTIMATORS: [&str; 7] = ["ols", "logit", "probit", "poisson", "negbin", "ologit", "relogit"];
 
 /// The figure kinds a spec may ask for.
 pub const FIGURES: [&str; 6] = ["coefficients", "first_differences", "per_year", "mean_by", "share_by", "network"];
@@ -254,76 +240,6 @@ impl Checked {
     }
 }
 
-/// The nearest of `names` to `name`, when one is close.
-pub fn nearest<'a>(name: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    names
-        .into_iter()
-        .map(|n| (strsim::jaro_winkler(&n.to_lowercase(), &name.to_lowercase()), n))
-        .filter(|(s, _)| *s > 0.75)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, n)| n)
-}
-
-struct Checker<'a> {
-    path: &'a Path,
-    text: &'a str,
-}
-
-impl Checker<'_> {
-    fn line(&self, span: std::ops::Range<usize>) -> usize {
-        self.text[..span.start.min(self.text.len())].matches('\n').count() + 1
-    }
-
-    fn error<T>(&self, span: std::ops::Range<usize>, message: String) -> Result<T, SpecError> {
-        Err(SpecError { path: self.path.to_path_buf(), line: self.line(span), message })
-    }
-
-    fn one_of<'n>(&self, what: &str, value: &Spanned<String>, names: impl IntoIterator<Item = &'n str> + Clone) -> Result<(), SpecError> {
-        if names.clone().into_iter().any(|n| n == value.get_ref()) {
-            return Ok(());
-        }
-        let hint = nearest(value.get_ref(), names.clone()).map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default();
-        let all: Vec<&str> = names.into_iter().collect();
-        self.error(value.span(), format!("unknown {what} `{}`{hint}; expected one of: {}", value.get_ref(), all.join(", ")))
-    }
-
-    fn column(&self, unit: Unit, directed: bool, value: &Spanned<String>, extra: &[String]) -> Result<(), SpecError> {
-        let known: Vec<&str> = unit
-            .keys()
-            .iter()
-            .copied()
-            .chain(crate::vars::for_unit(unit, directed).map(|v| v.name))
-            .chain(extra.iter().map(String::as_str))
-            .collect();
-        if known.contains(&value.get_ref().as_str()) {
-            return Ok(());
-        }
-        let hint = nearest(value.get_ref(), known.iter().copied()).map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default();
-        self.error(
-            value.span(),
-            format!("`{}` is not a variable of {unit} frames{hint} (`allywar vars {unit}` lists them)", value.get_ref()),
-        )
-    }
-
-    fn filter(&self, unit: Unit, directed: bool, f: &Spanned<String>) -> Result<Vec<Comparison>, SpecError> {
-        let mut out = Vec::new();
-        for part in f.get_ref().split(" and ").map(str::trim).filter(|p| !p.is_empty()) {
-            let op = ["==", "!=", "<=", ">=", "<", ">"].into_iter().find(|op| part.contains(op));
-            let Some(op) = op else {
-                return self.error(f.span(), format!("filter `{part}`: expected `column OP number` with OP one of == != < <= > >="));
-            };
-            let (column, value) = part.split_once(op).unwrap_or_default();
-            let column = column.trim().to_string();
-            let Ok(value) = value.trim().parse::<f64>() else {
-                return self.error(f.span(), format!("filter `{part}`: `{}` is not a number", value.trim()));
-            };
-            self.column(unit, directed, &Spanned::new(f.span(), column.clone()), &[])?;
-            out.push(Comparison { column, op: op.to_string(), value });
-        }
-        Ok(out)
-    }
-}
-
 /// The frame request and row filter of `own` over `base` (the model's settings win).
 fn merged(base: &FrameSpec, own: &FrameSpec) -> FrameSpec {
     FrameSpec {
@@ -462,167 +378,27 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
         listing_frames.push((req.vars(columns), filter));
     }
     let multiverse = match &study.multiverse {
-        Some(m) => Some(plan_multiverse(&c, &study, m, &request)?),
+        Some(m) => {
+            // A combination's settings over the study's frame; filters add up.
+            let base = &study.frame;
+            let frame_of = |d: &Draft| {
+                let mut filters: Vec<String> = base.filter.iter().map(|f| f.get_ref().clone()).collect();
+                filters.extend(d.filters.iter().map(|f| f.get_ref().clone()));
+                let filter_span = d.filters.first().map_or(m.term.span(), Spanned::span);
+                let fs = FrameSpec {
+                    mids: d.mids.clone().or_else(|| base.mids.clone()),
+                    years: d.years.clone().or_else(|| base.years.clone()),
+                    prd: d.prd.or(base.prd),
+                    filter: (!filters.is_empty()).then(|| Spanned::new(filter_span, filters.join(" and "))),
+                    ..base.clone()
+                };
+                request(&fs, m.term.span())
+            };
+            Some(plan(&c, m, &frame_of)?)
+        }
         None => None,
     };
     Ok(Checked { id, path: path.to_path_buf(), text: text.to_string(), study, models, figure_frames, listing_frames, multiverse })
-}
-
-/// The model an estimator name (one of [`ESTIMATORS`]) stands for.
-fn model_of(estimator: &str, tau: Option<f64>) -> Model {
-    match estimator {
-        "ols" => Model::Gaussian,
-        "logit" => Model::Logit,
-        "probit" => Model::Probit,
-        "poisson" => Model::Poisson,
-        "negbin" => Model::NegBin,
-        "ologit" => Model::OLogit,
-        _ => Model::Relogit { tau },
-    }
-}
-
-/// The columns of a formula and a variance type, checked against the unit's variables; with
-/// the filter's columns, the variables a frame must carry (keys left out).
-fn model_columns(
-    c: &Checker,
-    req: &FrameRequest,
-    formula: &Spanned<String>,
-    se: &Spanned<String>,
-    filter: &[Comparison],
-) -> Result<Vec<String>, SpecError> {
-    let parsed = parse(formula.get_ref()).or_else(|e| c.error(formula.span(), format!("formula: {e}")))?;
-    let mut columns = parsed.columns();
-    for col in &columns {
-        c.column(req.unit, req.directed, &Spanned::new(formula.span(), col.clone()), &[])?;
-    }
-    let se_cols = variance_columns(se.get_ref()).or_else(|e| c.error(se.span(), format!("se: {e}")))?;
-    for col in &se_cols {
-        c.column(req.unit, req.directed, &Spanned::new(se.span(), col.clone()), &[])?;
-    }
-    columns.extend(se_cols);
-    columns.extend(filter.iter().map(|f| f.column.clone()));
-    let mut seen = std::collections::BTreeSet::new();
-    columns.retain(|col| !req.unit.keys().contains(&col.as_str()) && seen.insert(col.clone()));
-    Ok(columns)
-}
-
-type Request<'a> = dyn Fn(&FrameSpec, std::ops::Range<usize>) -> Result<(FrameRequest, Vec<Comparison>), SpecError> + 'a;
-
-/// Checks the `[multiverse]` table and plans every specification.
-fn plan_multiverse(c: &Checker, study: &Study, m: &MultiverseSpec, request: &Request) -> Result<Multiverse, SpecError> {
-    if m.choices.is_empty() {
-        return c.error(m.term.span(), "a multiverse needs at least one `[[multiverse.choice]]`".into());
-    }
-    let mut names = std::collections::BTreeSet::new();
-    for ch in &m.choices {
-        if super::multiverse::run::COLUMNS.contains(&ch.name.get_ref().as_str()) {
-            return c.error(
-                ch.name.span(),
-                format!("a choice may not be named `{}`: multiverse.csv has a column of that name", ch.name.get_ref()),
-            );
-        }
-        if !names.insert(ch.name.get_ref().clone()) {
-            return c.error(ch.name.span(), format!("two choices are named `{}`", ch.name.get_ref()));
-        }
-        if ch.alternatives.is_empty() {
-            return c.error(ch.name.span(), format!("choice `{}` has no alternatives", ch.name.get_ref()));
-        }
-        let mut alts = std::collections::BTreeSet::new();
-        for a in &ch.alternatives {
-            if !alts.insert(a.name.clone()) {
-                return c.error(ch.name.span(), format!("choice `{}` has two alternatives named `{}`", ch.name.get_ref(), a.name));
-            }
-            for e in a.estimator.iter() {
-                c.one_of("estimator", e, ESTIMATORS)?;
-            }
-        }
-    }
-    for e in &m.exclude {
-        for (choice, alts) in e.get_ref() {
-            let Some(ch) = m.choices.iter().find(|ch| ch.name.get_ref() == choice) else {
-                let hint = nearest(choice, m.choices.iter().map(|ch| ch.name.get_ref().as_str()))
-                    .map(|n| format!(" (did you mean `{n}`?)"))
-                    .unwrap_or_default();
-                return c.error(e.span(), format!("exclude: no choice `{choice}`{hint}"));
-            };
-            for a in alts.names() {
-                if !ch.alternatives.iter().any(|x| x.name == a) {
-                    let known: Vec<&str> = ch.alternatives.iter().map(|x| x.name.as_str()).collect();
-                    return c.error(e.span(), format!("exclude: choice `{choice}` has no alternative `{a}`; it has: {}", known.join(", ")));
-                }
-            }
-        }
-    }
-    let (drafts, excluded) = expand(m);
-    let mut specs = Vec::with_capacity(drafts.len());
-    let base_formula = parse(m.formula.get_ref()).or_else(|e| c.error(m.formula.span(), format!("formula: {e}")))?;
-    if !base_formula.columns().contains(m.term.get_ref()) {
-        return c.error(m.term.span(), format!("the term `{}` is not in the multiverse's formula", m.term.get_ref()));
-    }
-    let mut checked_columns: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (i, d) in drafts.into_iter().enumerate() {
-        let mut filters: Vec<String> = study.frame.filter.iter().map(|f| f.get_ref().clone()).collect();
-        filters.extend(d.filters.iter().map(|f| f.get_ref().clone()));
-        let filter_span = d.filters.first().map_or(m.term.span(), Spanned::span);
-        let fs = FrameSpec {
-            mids: d.mids.clone().or_else(|| study.frame.mids.clone()),
-            years: d.years.clone().or_else(|| study.frame.years.clone()),
-            prd: d.prd.or(study.frame.prd),
-            filter: (!filters.is_empty()).then(|| Spanned::new(filter_span, filters.join(" and "))),
-            ..study.frame.clone()
-        };
-        let (req, filter) = request(&fs, m.term.span())?;
-        let Some(estimator) = d.estimator.clone().or_else(|| m.estimator.clone()) else {
-            return c.error(m.term.span(), "no estimator: set `estimator` in [multiverse] or in an alternative".into());
-        };
-        c.one_of("estimator", &estimator, ESTIMATORS)?;
-        let se = d.se.clone().or_else(|| m.se.clone()).unwrap_or_else(classical);
-        let mut formula = m.formula.get_ref().clone();
-        for t in d.terms.iter().filter(|t| !t.get_ref().trim().is_empty()) {
-            formula.push_str(" + ");
-            formula.push_str(t.get_ref().trim());
-        }
-        let fe: Vec<&str> = d.fe.iter().map(|f| f.get_ref().trim()).filter(|f| !f.is_empty()).collect();
-        if !fe.is_empty() {
-            formula.push_str(" | ");
-            formula.push_str(&fe.join(" + "));
-        }
-        let key = format!("{formula}|{}|{:?}|{}", se.get_ref(), filter, req.unit);
-        let columns = match checked_columns.get(&key) {
-            Some(cols) => cols.clone(),
-            None => {
-                let span = d.terms.first().or(d.fe.first()).map_or(m.formula.span(), Spanned::span);
-                let cols = model_columns(c, &req, &Spanned::new(span, formula.clone()), &se, &filter)?;
-                checked_columns.insert(key, cols.clone());
-                cols
-            }
-        };
-        specs.push(Specification {
-            id: i + 1,
-            picks: d.picks,
-            frame: req.vars(columns),
-            filter,
-            formula,
-            model: model_of(estimator.get_ref(), None),
-            se: se.get_ref().clone(),
-        });
-    }
-    let choices = m
-        .choices
-        .iter()
-        .map(|ch| Choice {
-            name: ch.name.get_ref().clone(),
-            label: ch.label.clone().unwrap_or_else(|| ch.name.get_ref().clone()),
-            alternatives: ch.alternatives.iter().map(|a| a.name.clone()).collect(),
-        })
-        .collect();
-    Ok(Multiverse {
-        term: m.term.get_ref().clone(),
-        title: m.title.clone().unwrap_or_else(|| format!("Specification curve: {}", m.term.get_ref())),
-        choices,
-        specs,
-        excluded,
-    })
 }
 
 /// A cheap variable to carry when a frame is built only for its rows.

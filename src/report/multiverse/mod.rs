@@ -71,9 +71,6 @@ impl Multiverse {
 /// Why a multiverse could not be run or written.
 #[derive(Debug, thiserror::Error)]
 pub enum MultiverseError {
-    /// A frame could not be built.
-    #[error("building a frame: {0}")]
-    Build(#[from] crate::frame::BuildError),
     /// The results could not be written.
     #[error("{0}")]
     Output(#[from] crate::output::OutputError),

@@ -12,6 +12,11 @@
 //! alternatives = [{ name = "logit", estimator = "logit" }, { name = "LPM", estimator = "ols" }]
 //! ```
 
+use super::{Choice, Multiverse, Specification};
+use crate::estimate::formula::parse;
+use crate::frame::Spec as FrameRequest;
+use crate::report::checker::{model_columns, model_of, nearest, Checker, SpecError, ESTIMATORS};
+use crate::report::frames::Comparison;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -180,6 +185,117 @@ pub fn expand(m: &MultiverseSpec) -> (Vec<Draft>, usize) {
         out.push(d);
     }
     (out, excluded)
+}
+
+/// The frame request and rows of a combination: the study's frame with the combination's
+/// settings (spec.rs merges them, as it does a model's).
+pub type FrameOf<'a> = dyn Fn(&Draft) -> Result<(FrameRequest, Vec<Comparison>), SpecError> + 'a;
+
+/// Checks the `[multiverse]` table and plans every specification.
+pub fn plan(c: &Checker, m: &MultiverseSpec, frame_of: &FrameOf) -> Result<Multiverse, SpecError> {
+    if m.choices.is_empty() {
+        return c.error(m.term.span(), "a multiverse needs at least one `[[multiverse.choice]]`".into());
+    }
+    let mut names = std::collections::BTreeSet::new();
+    for ch in &m.choices {
+        if super::run::COLUMNS.contains(&ch.name.get_ref().as_str()) {
+            return c.error(
+                ch.name.span(),
+                format!("a choice may not be named `{}`: multiverse.csv has a column of that name", ch.name.get_ref()),
+            );
+        }
+        if !names.insert(ch.name.get_ref().clone()) {
+            return c.error(ch.name.span(), format!("two choices are named `{}`", ch.name.get_ref()));
+        }
+        if ch.alternatives.is_empty() {
+            return c.error(ch.name.span(), format!("choice `{}` has no alternatives", ch.name.get_ref()));
+        }
+        let mut alts = std::collections::BTreeSet::new();
+        for a in &ch.alternatives {
+            if !alts.insert(a.name.clone()) {
+                return c.error(ch.name.span(), format!("choice `{}` has two alternatives named `{}`", ch.name.get_ref(), a.name));
+            }
+            for e in a.estimator.iter() {
+                c.one_of("estimator", e, ESTIMATORS)?;
+            }
+        }
+    }
+    for e in &m.exclude {
+        for (choice, alts) in e.get_ref() {
+            let Some(ch) = m.choices.iter().find(|ch| ch.name.get_ref() == choice) else {
+                let hint = nearest(choice, m.choices.iter().map(|ch| ch.name.get_ref().as_str()))
+                    .map(|n| format!(" (did you mean `{n}`?)"))
+                    .unwrap_or_default();
+                return c.error(e.span(), format!("exclude: no choice `{choice}`{hint}"));
+            };
+            for a in alts.names() {
+                if !ch.alternatives.iter().any(|x| x.name == a) {
+                    let known: Vec<&str> = ch.alternatives.iter().map(|x| x.name.as_str()).collect();
+                    return c.error(e.span(), format!("exclude: choice `{choice}` has no alternative `{a}`; it has: {}", known.join(", ")));
+                }
+            }
+        }
+    }
+    let (drafts, excluded) = expand(m);
+    let mut specs = Vec::with_capacity(drafts.len());
+    let base_formula = parse(m.formula.get_ref()).or_else(|e| c.error(m.formula.span(), format!("formula: {e}")))?;
+    if !base_formula.columns().contains(m.term.get_ref()) {
+        return c.error(m.term.span(), format!("the term `{}` is not in the multiverse's formula", m.term.get_ref()));
+    }
+    let mut checked_columns: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (i, d) in drafts.into_iter().enumerate() {
+        let (req, filter) = frame_of(&d)?;
+        let Some(estimator) = d.estimator.clone().or_else(|| m.estimator.clone()) else {
+            return c.error(m.term.span(), "no estimator: set `estimator` in [multiverse] or in an alternative".into());
+        };
+        c.one_of("estimator", &estimator, ESTIMATORS)?;
+        let se = d.se.clone().or_else(|| m.se.clone()).unwrap_or_else(|| Spanned::new(0..0, "classical".to_string()));
+        let mut formula = m.formula.get_ref().clone();
+        for t in d.terms.iter().filter(|t| !t.get_ref().trim().is_empty()) {
+            formula.push_str(" + ");
+            formula.push_str(t.get_ref().trim());
+        }
+        let fe: Vec<&str> = d.fe.iter().map(|f| f.get_ref().trim()).filter(|f| !f.is_empty()).collect();
+        if !fe.is_empty() {
+            formula.push_str(" | ");
+            formula.push_str(&fe.join(" + "));
+        }
+        let key = format!("{formula}|{}|{:?}|{}", se.get_ref(), filter, req.unit);
+        let columns = match checked_columns.get(&key) {
+            Some(cols) => cols.clone(),
+            None => {
+                let span = d.terms.first().or(d.fe.first()).map_or(m.formula.span(), Spanned::span);
+                let cols = model_columns(c, &req, &Spanned::new(span, formula.clone()), &se, &filter)?;
+                checked_columns.insert(key, cols.clone());
+                cols
+            }
+        };
+        specs.push(Specification {
+            id: i + 1,
+            picks: d.picks,
+            frame: req.vars(columns),
+            filter,
+            formula,
+            model: model_of(estimator.get_ref(), None),
+            se: se.get_ref().clone(),
+        });
+    }
+    let choices = m
+        .choices
+        .iter()
+        .map(|ch| Choice {
+            name: ch.name.get_ref().clone(),
+            label: ch.label.clone().unwrap_or_else(|| ch.name.get_ref().clone()),
+            alternatives: ch.alternatives.iter().map(|a| a.name.clone()).collect(),
+        })
+        .collect();
+    Ok(Multiverse {
+        term: m.term.get_ref().clone(),
+        title: m.title.clone().unwrap_or_else(|| format!("Specification curve: {}", m.term.get_ref())),
+        choices,
+        specs,
+        excluded,
+    })
 }
 
 #[cfg(test)]

@@ -4,12 +4,9 @@
 //! scheduling, so reruns write the same bytes.
 
 use super::{Multiverse, Specification};
-use crate::datadir::DataDir;
 use crate::estimate::results::{estimate_each, Wanted};
 use crate::estimate::{EstimateError, Options, Results};
-use crate::frame::BuildError;
-use crate::report::frames::{build_frames, filtered, frame_key};
-use crate::sources::Input;
+use crate::report::frames::{filtered, frame_key};
 use polars::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -131,28 +128,20 @@ impl Row {
 pub struct Ran {
     /// One row per specification, in order.
     pub rows: Vec<Row>,
-    /// Every input read.
-    pub inputs: Vec<Input>,
-    /// Notes of the frame builds.
-    pub notes: Vec<String>,
-    /// Distinct frames built.
-    pub frames: usize,
     /// Distinct designs fitted.
     pub designs: usize,
-    /// Seconds building frames.
-    pub frame_seconds: f64,
     /// Seconds fitting (wall clock, all workers).
     pub fit_seconds: f64,
 }
 
 /// Specifications sharing a design: the frame, the rows and the formula; each estimator is
 /// fitted once and each of its variance types computed from that fit.
-struct Design<'a> {
+struct Shared<'a> {
     frame: String,
     specs: Vec<&'a Specification>,
 }
 
-impl Design<'_> {
+impl Shared<'_> {
     /// The models wanted, in order of first appearance, each with its variance types; and for
     /// each, the specification behind each (model, variance) pair.
     fn wanted(&self) -> (Vec<Wanted>, Vec<Vec<Vec<usize>>>) {
@@ -180,21 +169,18 @@ impl Design<'_> {
     }
 }
 
-/// Runs every specification of `m`, following `term`, with `jobs` workers.
-pub fn run(m: &Multiverse, term: &str, dir: &DataDir, jobs: usize, progress: &(dyn Fn(&str) + Sync)) -> Result<Ran, BuildError> {
+/// Runs every specification of `m`, following `term`, on `frames` (built by
+/// [`crate::report::frames::build_frames`] from the specifications' requests, with whatever else
+/// the study builds), with `jobs` workers.
+pub fn run(m: &Multiverse, term: &str, frames: &BTreeMap<String, DataFrame>, jobs: usize, progress: &(dyn Fn(&str) + Sync)) -> Ran {
     let t = Instant::now();
-    let requests: Vec<_> = m.specs.iter().map(|s| &s.frame).collect();
-    let (frames, inputs, notes) = build_frames(&requests, dir, &|s| progress(s))?;
-    let frame_seconds = t.elapsed().as_secs_f64();
-
-    let t = Instant::now();
-    let mut designs: Vec<Design> = Vec::new();
+    let mut designs: Vec<Shared> = Vec::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     for s in &m.specs {
         let frame = frame_key(&s.frame);
         let key = format!("{frame}|{:?}|{}", s.filter, s.formula);
         let d = *index.entry(key).or_insert_with(|| {
-            designs.push(Design { frame: frame.clone(), specs: Vec::new() });
+            designs.push(Shared { frame: frame.clone(), specs: Vec::new() });
             designs.len() - 1
         });
         designs[d].specs.push(s);
@@ -222,7 +208,7 @@ pub fn run(m: &Multiverse, term: &str, dir: &DataDir, jobs: usize, progress: &(d
                             for (r, specs) in results.into_iter().zip(who) {
                                 for s in specs {
                                     let spec = design.specs[s];
-                                    out.push(Row::of(spec, term, r.as_ref().map(Clone::clone).map_err(copy_error)));
+                                    out.push(Row::of(spec, term, r.as_ref().map(Clone::clone).map_err(EstimateError::copied)));
                                 }
                             }
                         }
@@ -241,15 +227,7 @@ pub fn run(m: &Multiverse, term: &str, dir: &DataDir, jobs: usize, progress: &(d
     });
     let rows = rows.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     let rows = rows.into_iter().zip(&m.specs).map(|(r, s)| r.unwrap_or_else(|| Row::failed(s, "failed: not run".into()))).collect();
-    Ok(Ran { rows, inputs, notes, frames: frames.len(), designs: designs.len(), frame_seconds, fit_seconds: t.elapsed().as_secs_f64() })
-}
-
-/// An error as the row records it (separation keeps its term).
-fn copy_error(e: &EstimateError) -> EstimateError {
-    match e {
-        EstimateError::Separation { term } => EstimateError::Separation { term: term.clone() },
-        other => EstimateError::Unsupported { what: other.to_string() },
-    }
+    Ran { rows, designs: designs.len(), fit_seconds: t.elapsed().as_secs_f64() }
 }
 
 /// Columns of multiverse.csv besides the choices' (a choice may not take one of these names).
