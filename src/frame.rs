@@ -45,6 +45,8 @@ pub struct Spec {
     pub drop_ongoing: bool,
     /// Which conflicts call allies (invocation frames): wars or disputes.
     pub conflicts: Conflicts,
+    /// Keep Tago's crises without a use of force (us-force frames; default: the uses of force).
+    pub crises: bool,
 }
 
 /// A built frame.
@@ -73,6 +75,7 @@ impl Spec {
             vars: Vec::new(),
             drop_ongoing: false,
             conflicts: Conflicts::War,
+            crises: false,
         }
     }
 
@@ -112,6 +115,12 @@ impl Spec {
         self
     }
 
+    /// Keep the crises without a use of force (us-force frames).
+    pub fn crises(mut self, crises: bool) -> Spec {
+        self.crises = crises;
+        self
+    }
+
     /// Wars or disputes (invocation frames).
     pub fn conflicts(mut self, conflicts: Conflicts) -> Spec {
         self.conflicts = conflicts;
@@ -138,6 +147,9 @@ impl Spec {
         }
         if !opts.mids && self.mids != Mids::Gml {
             return Err(BuildError::Options(format!("--mids applies to frames built from dispute data, not {}", self.unit)));
+        }
+        if self.crises && self.unit != Unit::UsForce {
+            return Err(BuildError::Options(format!("--crises applies to us-force frames, not {}", self.unit)));
         }
         if !opts.conflicts && self.conflicts != Conflicts::War {
             return Err(BuildError::Options(format!("--conflicts applies to invocation frames, not {}", self.unit)));
@@ -171,7 +183,7 @@ impl Spec {
             Unit::Joiner => {
                 [Some(DatasetId::States), self.mids.participants().ok(), Some(self.mids.dataset())].into_iter().flatten().collect()
             }
-            Unit::Dispute => vec![self.mids.dataset()],
+            Unit::Dispute => [Some(self.mids.dataset()), self.mids.participants().ok()].into_iter().flatten().collect(),
             Unit::Mission => vec![DatasetId::Pkm],
             Unit::UsForce => vec![DatasetId::Tago],
             Unit::AllianceYear => vec![DatasetId::AtopMember4_01],
@@ -189,6 +201,8 @@ impl Spec {
                 },
                 (Group::AtopDirect | Group::AtopThird, _) => vec![DatasetId::AtopDdy],
                 (Group::AllianceTypes, _) => vec![DatasetId::AtopMember4_01, DatasetId::BensonTypes],
+                (Group::Specific, _) => vec![DatasetId::AtopMember4_01],
+                (Group::Similarity, _) => vec![DatasetId::AtopDdy, DatasetId::System],
                 (Group::Capabilities, _) => vec![DatasetId::Nmc],
                 (Group::Majors, _) => vec![DatasetId::Majors],
                 (Group::Contiguity, _) => vec![DatasetId::Contdird],
@@ -221,6 +235,7 @@ impl Spec {
         ctx.mids = self.mids;
         ctx.drop_ongoing = self.drop_ongoing;
         ctx.conflicts = self.conflicts;
+        ctx.crises = self.crises;
         ctx.chosen = chosen;
         let frame = match self.unit {
             Unit::DyadYear => vars::dyad_year::frame(&ctx, units::dyad_year::build(&ctx)?)?,

@@ -13,20 +13,7 @@ use std::sync::OnceLock;
 
 // ---------- independent readers ----------
 
-/// Rows of a raw CSV as maps from header to cell, read with the csv crate (quotes, CR, LF and
-/// CRLF endings), not with the loaders under test.
-fn raw(rel: &str) -> Vec<HashMap<String, String>> {
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_path(common::real_data_dir().join(rel)).unwrap();
-    let header: Vec<String> = rdr.byte_headers().unwrap().iter().map(|h| String::from_utf8_lossy(h).trim().to_string()).collect();
-    rdr.byte_records()
-        .map(|r| header.iter().cloned().zip(r.unwrap().iter().map(|c| String::from_utf8_lossy(c).into_owned())).collect())
-        .filter(|r: &HashMap<String, String>| r.values().any(|v| !v.is_empty()))
-        .collect()
-}
-
-fn int(r: &HashMap<String, String>, k: &str) -> i32 {
-    r[k].trim().parse().unwrap_or_else(|_| panic!("{k}={:?}", r[k]))
-}
+use common::{int, raw};
 
 /// Membership spells as (ccode, yyyymmdd start, yyyymmdd end).
 fn spells() -> Vec<(i32, i32, i32)> {
@@ -564,7 +551,7 @@ fn disputes_missions_and_uses_of_force() {
     }
     assert_eq!(want.values().filter(|&&l| l == 2).count(), leg.iter().filter(|l| **l == Some(2)).count());
     assert_eq!((ints_of(&missions, "statenum")[0], leg[0]), (Some(6), Some(2)));
-    let force = build(Spec::new(Unit::UsForce)).frame;
+    let force = build(Spec::new(Unit::UsForce).crises(true)).frame;
     assert_eq!(force.height(), 288);
     assert_eq!(ints_of(&force, "force_id")[287], Some(288));
     assert_eq!(ints_of(&force, "coalitional_use_of_force").iter().flatten().sum::<i32>(), 46);

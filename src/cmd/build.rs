@@ -59,6 +59,10 @@ pub struct FrameArgs {
     /// [default: war].
     #[arg(long, value_enum)]
     pub conflicts: Option<Conflicts>,
+    /// Keep the 76 crises of Tago's file without a use of force (us-force only; default: the
+    /// 212 uses of force).
+    #[arg(long)]
+    pub crises: bool,
     #[command(flatten)]
     pub data: DataArgs,
 }
@@ -86,6 +90,9 @@ impl FrameArgs {
         if !opts.conflicts && self.conflicts.is_some() {
             bad.push("--conflicts");
         }
+        if self.crises && unit != Unit::UsForce {
+            bad.push("--crises");
+        }
         bad
     }
 
@@ -112,7 +119,8 @@ impl FrameArgs {
             .drop_ongoing(self.drop_ongoing)
             .vars(vars)
             .mids(self.mids.unwrap_or_default())
-            .conflicts(self.conflicts.unwrap_or_default());
+            .conflicts(self.conflicts.unwrap_or_default())
+            .crises(self.crises);
         spec.years = self.years;
         spec
     }
@@ -186,6 +194,9 @@ pub fn metadata(built: &Built, spec: &Spec) -> Metadata {
         "unit": spec.unit.name(), "years": spec.years.map(|y| y.to_string()), "directed": spec.directed, "prd": spec.prd,
         "mids": spec.mids.name(), "drop_ongoing": spec.drop_ongoing,
     });
+    if spec.unit == Unit::UsForce {
+        request["crises"] = spec.crises.into();
+    }
     if spec.unit.options().conflicts {
         request["conflicts"] = spec.conflicts.name().into();
     }

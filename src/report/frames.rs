@@ -35,7 +35,7 @@ impl Comparison {
 
 /// The key of frames that can be shared: everything but the variables.
 pub fn frame_key(r: &FrameRequest) -> String {
-    format!("{:?}|{:?}|{}|{}|{:?}|{}|{:?}", r.unit, r.years, r.directed, r.prd, r.mids, r.drop_ongoing, r.conflicts)
+    format!("{:?}|{:?}|{}|{}|{:?}|{}|{:?}|{}", r.unit, r.years, r.directed, r.prd, r.mids, r.drop_ongoing, r.conflicts, r.crises)
 }
 
 /// Keeps the rows where every comparison holds (a missing value fails).

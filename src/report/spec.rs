@@ -90,6 +90,12 @@ pub struct FrameSpec {
     /// Conflicts that call allies (invocation frames): `war` or `mid`.
     #[serde(default)]
     pub conflicts: Option<Spanned<String>>,
+    /// Drop dyad-years of ongoing disputes that are not onsets (dyad-year frames).
+    #[serde(default)]
+    pub drop_ongoing: Option<bool>,
+    /// Keep Tago's crises without a use of force (us-force frames).
+    #[serde(default)]
+    pub crises: Option<bool>,
     /// Rows kept: comparisons `column OP number` joined by `and` (`year >= 1945 and major1 == 1`).
     #[serde(default)]
     pub filter: Option<Spanned<String>>,
@@ -249,6 +255,8 @@ fn merged(base: &FrameSpec, own: &FrameSpec) -> FrameSpec {
         directed: own.directed.or(base.directed),
         prd: own.prd.or(base.prd),
         conflicts: own.conflicts.clone().or_else(|| base.conflicts.clone()),
+        drop_ongoing: own.drop_ongoing.or(base.drop_ongoing),
+        crises: own.crises.or(base.crises),
         filter: own.filter.clone().or_else(|| base.filter.clone()),
     }
 }
@@ -285,7 +293,11 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
         })?;
         // Options a unit does not have are not inherited from the study's frame.
         let opts = unit.options();
-        let mut r = FrameRequest::new(unit).directed(!opts.dyad || f.directed.unwrap_or(true)).prd(opts.dyad && f.prd.unwrap_or(false));
+        let mut r = FrameRequest::new(unit)
+            .directed(!opts.dyad || f.directed.unwrap_or(true))
+            .prd(opts.dyad && f.prd.unwrap_or(false))
+            .drop_ongoing(opts.dyad && f.drop_ongoing.unwrap_or(false))
+            .crises(unit == Unit::UsForce && f.crises.unwrap_or(false));
         if let Some(y) = &f.years {
             r.years = Some(y.get_ref().parse::<Years>().or_else(|e| c.error(y.span(), format!("years `{}`: {e}", y.get_ref())))?);
         }

@@ -17,6 +17,10 @@ pub enum Group {
     AtopThird,
     /// Benson's (2011) alliance types of third-party backers (ATOP 4.01).
     AllianceTypes,
+    /// Defence promises that apply against the other state (ATOP 4.01 member-level).
+    Specific,
+    /// Alliance-portfolio similarity (S-score, ATOP 5.1 over the system members).
+    Similarity,
     /// NMC capabilities.
     Capabilities,
     /// COW major powers.
@@ -161,6 +165,15 @@ pub static VARS: &[Var] = &[
         "years since the dyad's last dispute onset (0 in the first year observed, after an onset, and after a gap in joint membership)",
         Source::Mids
     ),
+    var!(
+        "peace_years_ongoing",
+        Peace,
+        DY,
+        "years since the dyad's last ongoing dispute-year (peacesciencer's add_spells default): 0 in the first year observed, after any year with a dispute under way, and after a gap in joint membership",
+        Source::Mids
+    ),
+    var!("peace_years_ongoing2", Peace, DY, "peace_years_ongoing squared", Source::Mids),
+    var!("peace_years_ongoing3", Peace, DY, "peace_years_ongoing cubed", Source::Mids),
     var!("peace_years2", Peace, DY, "peace_years squared (Carter & Signorino 2010)", Source::Mids),
     var!("peace_years3", Peace, DY, "peace_years cubed (Carter & Signorino 2010)", Source::Mids),
     var!(
@@ -266,6 +279,39 @@ pub static VARS: &[Var] = &[
         "some state other than 1 and 2 shares with state 1 a conditional compellent phase (Benson 2011), in force in the year",
         Source::Data(DatasetId::AtopMember4_01),
         directed
+    ),
+    // Promises that apply against the other state (Leeds 2003; Johnson & Leeds 2011).
+    var!(
+        "tgt_def_specific",
+        Specific,
+        DY,
+        "some third state C has a defence promise to state 2 in force in the year (ATOP 4.01 member-level) that applies against state 1: C has no defence promise to 1, and a promise limited to named adversaries (defcoadv with statthr1/2) names 1; location and non-provocation conditions are not judged",
+        Source::Data(DatasetId::AtopMember4_01),
+        directed
+    ),
+    var!(
+        "chal_def_specific",
+        Specific,
+        DY,
+        "some third state C has a defence promise to state 1 that applies against state 2 (C has no defence promise to 2; a named-adversary promise names 2), ATOP 4.01",
+        Source::Data(DatasetId::AtopMember4_01),
+        directed
+    ),
+    var!(
+        "chal_def_nonprov",
+        Specific,
+        DY,
+        "a promise counted in chal_def_specific carries a non-provocation condition (defconpr: state 1 must not provoke the attack), ATOP 4.01",
+        Source::Data(DatasetId::AtopMember4_01),
+        directed
+    ),
+    // Alliance-portfolio similarity.
+    var!(
+        "s_unweighted",
+        Similarity,
+        DY,
+        "global unweighted S-score of the two states' alliance portfolios (Signorino & Ritter 1999): ties 3 defence or offence, 2 neutrality or non-aggression, 1 consultation only, 0 none (ATOP 5.1, either direction), a state's tie to itself 3; S = 1 - 2 sum_k |a1k - a2k| / (3N) over the N COW system members of the year",
+        Source::Data(DatasetId::AtopDdy)
     ),
     var!("cinc1", Capabilities, DY, "CINC score of state 1", Source::Data(DatasetId::Nmc)),
     var!("cinc2", Capabilities, DY, "CINC score of state 2", Source::Data(DatasetId::Nmc)),
@@ -387,6 +433,15 @@ pub static VARS: &[Var] = &[
     var!("numa", Unit, DI, "number of states on side A", Source::Mids),
     var!("numb", Unit, DI, "number of states on side B", Source::Mids),
     var!("coalition_size", Unit, DI, "numa + numb", Source::Mids),
+    var!(
+        "orig_a",
+        Unit,
+        DI,
+        "originators on side A (participant file: orig = 1): the side at onset, before joiners drawn in by the dispute itself",
+        Source::Mids
+    ),
+    var!("orig_b", Unit, DI, "originators on side B (participant file: orig = 1)", Source::Mids),
+    var!("orig_size", Unit, DI, "orig_a + orig_b: the coalition at onset", Source::Mids),
     var!("hostlev", Unit, DI, "highest hostility level (5 = war)", Source::Mids),
     var!("war", Unit, DI, "1 if hostlev = 5", Source::Mids),
     var!("fatality", Unit, DI, "fatality level (0-6)", Source::Mids),

@@ -3,6 +3,7 @@
 use super::{select_columns, BuildContext};
 use crate::catalog::DatasetId;
 use crate::sources::index::{column, ints, keys};
+use crate::sources::participants::participants;
 use crate::types::{BuildError, Mids, Unit};
 use polars::prelude::*;
 use std::collections::BTreeMap;
@@ -78,6 +79,8 @@ pub fn build(ctx: &BuildContext) -> Result<DataFrame, BuildError> {
     let all = disputes(ctx, ctx.mids)?;
     let rows: Vec<(i32, Dispute)> = all.into_iter().filter(|(_, d)| d.styear.is_some_and(|y| years.contains(y))).collect();
     let get = |f: &dyn Fn(&Dispute) -> Option<i32>| rows.iter().map(|(_, d)| f(d)).collect::<Vec<Option<i32>>>();
+    let (orig_a, orig_b) = originators(ctx, &rows)?;
+    let orig_size = orig_a_b_sum(&orig_a, &orig_b);
     let flag = |f: &dyn Fn(&Dispute) -> Option<bool>| rows.iter().map(|(_, d)| f(d).map(i32::from)).collect::<Vec<Option<i32>>>();
     let cols = vec![
         column("dispnum", rows.iter().map(|(k, _)| Some(*k)).collect()),
@@ -86,6 +89,9 @@ pub fn build(ctx: &BuildContext) -> Result<DataFrame, BuildError> {
         column("numa", get(&|d| d.numa)),
         column("numb", get(&|d| d.numb)),
         column("coalition_size", get(&|d| Some(d.numa? + d.numb?))),
+        column("orig_a", orig_a),
+        column("orig_b", orig_b),
+        column("orig_size", orig_size),
         column("hostlev", get(&|d| d.hostlev)),
         column("war", flag(&|d| d.hostlev.map(|h| h == 5))),
         column("fatality", get(&|d| d.fatality)),
@@ -96,6 +102,24 @@ pub fn build(ctx: &BuildContext) -> Result<DataFrame, BuildError> {
     ];
     ctx.note(format!("{} disputes starting {years} (--mids {})", rows.len(), ctx.mids.name()));
     Ok(select_columns(DataFrame::new(rows.len(), cols)?, Unit::Dispute, &ctx.chosen)?)
+}
+
+/// Originators on each side of each dispute, from the source's participant file (null for a
+/// dispute the file does not list, and for every dispute of a source without one: GML 2.1.1).
+type SideCounts = (Vec<Option<i32>>, Vec<Option<i32>>);
+
+fn originators(ctx: &BuildContext, rows: &[(i32, Dispute)]) -> Result<SideCounts, BuildError> {
+    let Ok(file) = ctx.mids.participants() else {
+        ctx.note(format!("orig_a, orig_b: --mids {} ships no participant file; null", ctx.mids.name()));
+        return Ok((vec![None; rows.len()], vec![None; rows.len()]));
+    };
+    let parts = participants(&ctx.src.get(file)?)?;
+    let count = |d: i32, side_a: bool| parts.get(&d).map(|ps| ps.values().filter(|p| p.orig && p.sidea == side_a).count() as i32);
+    Ok((rows.iter().map(|(d, _)| count(*d, true)).collect(), rows.iter().map(|(d, _)| count(*d, false)).collect()))
+}
+
+fn orig_a_b_sum(a: &[Option<i32>], b: &[Option<i32>]) -> Vec<Option<i32>> {
+    a.iter().zip(b).map(|(a, b)| Some((*a)? + (*b)?)).collect()
 }
 
 /// Start year of every dispute of a source (used by the joiner unit).

@@ -35,6 +35,8 @@ pub struct BuildContext<'a> {
     pub drop_ongoing: bool,
     /// Which conflicts call allies (invocation frames).
     pub conflicts: Conflicts,
+    /// Keep Tago's crises without a use of force (us-force frames).
+    pub crises: bool,
     /// Variables chosen, in the order asked.
     pub chosen: Vec<&'static Var>,
     notes: RefCell<Vec<String>>,
@@ -51,6 +53,7 @@ impl<'a> BuildContext<'a> {
             mids: Mids::Gml,
             drop_ongoing: false,
             conflicts: Conflicts::War,
+            crises: false,
             chosen: Vec::new(),
             notes: RefCell::new(Vec::new()),
         }

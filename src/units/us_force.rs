@@ -14,9 +14,19 @@ pub fn build(ctx: &BuildContext) -> Result<DataFrame, BuildError> {
     let ids: Vec<Option<i32>> = (1..=tago.height() as i32).map(Some).collect();
     let mut frame = tago.clone();
     frame.insert_column(0, column("force_id", ids))?;
-    let y = ints(&frame, "start_year")?;
-    let keep: Vec<bool> = y.iter().map(|y| y.is_some_and(|y| years.contains(y))).collect();
+    let (y, force) = (ints(&frame, "start_year")?, ints(&frame, "use_of_force")?);
+    let in_years: Vec<bool> = y.iter().map(|y| y.is_some_and(|y| years.contains(y))).collect();
+    // Tago (2005) studies the uses of force; the file also lists crises answered without force.
+    let crises = (0..y.len()).filter(|&i| in_years[i] && force[i] != Some(1)).count();
+    let keep: Vec<bool> = (0..y.len()).map(|i| in_years[i] && (ctx.crises || force[i] == Some(1))).collect();
     let frame = frame.filter(&BooleanChunked::from_slice("keep".into(), &keep))?;
-    ctx.note(format!("{} US uses of force {years}", frame.height()));
+    if ctx.crises {
+        ctx.note(format!("{} rows {years}: US uses of force and {crises} crises without force (--crises)", frame.height()));
+    } else {
+        ctx.note(format!(
+            "{} US uses of force {years} (Tago 2005); {crises} crises without force dropped (--crises keeps them)",
+            frame.height()
+        ));
+    }
     Ok(select_columns(frame, Unit::UsForce, &ctx.chosen)?)
 }

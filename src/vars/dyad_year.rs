@@ -8,6 +8,8 @@ use super::conflict::{self, DisputeDyadYear};
 use super::geography::{Capitals, Contiguity, Mindist};
 use super::regime::{self, Democracy};
 use super::rivalry::Rivalries;
+use super::similarity::{self, Similarity};
+use super::specific::{self, DefencePromises};
 use super::spells;
 use crate::catalog::DatasetId;
 use crate::sources::cache::Stage;
@@ -174,7 +176,10 @@ fn add_group(ctx: &BuildContext, g: Group, u: &DyadUniverse) -> Result<GroupOut,
             ));
             cols.coverage_note("conflict variables", years, cover);
             let py = spells::peace_years(&h.ccode1, &h.ccode2, &h.year, &c.mid_onset);
+            let pyo = spells::peace_years(&h.ccode1, &h.ccode2, &h.year, &c.mid_ongoing);
             cols.floats([
+                ("peace_years_ongoing2", spells::power(&pyo, 2)),
+                ("peace_years_ongoing3", spells::power(&pyo, 3)),
                 ("peace_years2", spells::power(&py, 2)),
                 ("peace_years3", spells::power(&py, 3)),
                 ("peace_spline1", spells::spline(&py, spells::KNOTS[0])),
@@ -183,6 +188,7 @@ fn add_group(ctx: &BuildContext, g: Group, u: &DyadUniverse) -> Result<GroupOut,
             ]);
             cols.ints([
                 ("peace_years", py),
+                ("peace_years_ongoing", pyo),
                 ("mid_onset", c.mid_onset),
                 ("mid_ongoing", c.mid_ongoing),
                 ("init", c.init),
@@ -208,6 +214,18 @@ fn add_group(ctx: &BuildContext, g: Group, u: &DyadUniverse) -> Result<GroupOut,
             let types = AllianceTypes::new(&ctx.src.get(DatasetId::AtopMember4_01)?, &ctx.src.get(DatasetId::BensonTypes)?, cover)?;
             cols.coverage_note("alliance types (ATOP 4.01)", years, cover);
             cols.columns(alliance_types::dyad_columns(&types, c1, c2, y));
+        }
+        Group::Specific => {
+            let cover = Years::of(DatasetId::AtopMember4_01);
+            let promises = DefencePromises::new(&ctx.src.get(DatasetId::AtopMember4_01)?, cover)?;
+            cols.coverage_note("promises that apply against the other state (ATOP 4.01)", years, cover);
+            cols.columns(specific::dyad_columns(&promises, c1, c2, y));
+        }
+        Group::Similarity => {
+            let atop = Atop::new(&ctx.src.get(DatasetId::AtopDdy)?)?;
+            cols.coverage_note("S-score (ATOP 5.1)", years, atop.cover);
+            let s = Similarity::new(&atop, &ctx.src.get(DatasetId::System)?)?;
+            cols.columns(vec![similarity::dyad_column(&s, c1, c2, y)]);
         }
         Group::Capabilities => {
             let nmc = Nmc::new(&ctx.src.get(DatasetId::Nmc)?)?;

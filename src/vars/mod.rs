@@ -13,6 +13,8 @@ pub mod invocation;
 pub mod joiner;
 pub mod regime;
 pub mod rivalry;
+pub mod similarity;
+pub mod specific;
 pub mod spells;
 pub mod state_year;
 

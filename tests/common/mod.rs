@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// The real-data directory: $ALLYWAR_DATA, else ../shared/data/raw next to the repository.
@@ -21,4 +22,20 @@ pub fn real_data_dir() -> PathBuf {
 /// The hand-written fixtures, laid out like a data directory.
 pub fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/raw")
+}
+
+/// Rows of a raw CSV of the real data as maps from header to cell, read with the csv crate
+/// (quotes, CR, LF and CRLF endings), not with the loaders under test.
+pub fn raw(rel: &str) -> Vec<HashMap<String, String>> {
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_path(real_data_dir().join(rel)).unwrap();
+    let header: Vec<String> = rdr.byte_headers().unwrap().iter().map(|h| String::from_utf8_lossy(h).trim().to_string()).collect();
+    rdr.byte_records()
+        .map(|r| header.iter().cloned().zip(r.unwrap().iter().map(|c| String::from_utf8_lossy(c).into_owned())).collect())
+        .filter(|r: &HashMap<String, String>| r.values().any(|v| !v.is_empty()))
+        .collect()
+}
+
+/// A cell as an integer (panics with the column and value otherwise).
+pub fn int(r: &HashMap<String, String>, k: &str) -> i32 {
+    r[k].trim().parse().unwrap_or_else(|_| panic!("{k}={:?}", r[k]))
 }
