@@ -33,6 +33,7 @@ fn frame() -> &'static Built {
             "tgt_def_specific",
             "chal_def_specific",
             "chal_def_nonprov",
+            "tgt_def_new",
             "s_unweighted",
             "mid_ongoing",
             "peace_years_ongoing",
@@ -104,14 +105,28 @@ fn applies(rows: &[MemberRow], protege: i32, other: i32, y: i32) -> (bool, bool)
     (!ok.is_empty(), ok.contains(&true))
 }
 
+/// Whether a state other than `other` holds a defence promise to `s` in `y` from a pact the two
+/// first shared within the last five years.
+fn new_pact(rows: &[MemberRow], s: i32, other: i32, y: i32) -> bool {
+    let first = |state: i32, atopid: i32| rows.iter().filter(|r| r.member == state && r.alliance.0 == atopid).map(|r| r.first).min();
+    let mine: BTreeSet<(i32, i32)> = rows.iter().filter(|r| r.member == s && r.first <= y && y <= r.last).map(|r| r.alliance).collect();
+    rows.iter()
+        .filter(|r| mine.contains(&r.alliance) && r.member != s && r.member != other && r.defense && r.first <= y && y <= r.last)
+        .any(|r| {
+            let since = first(r.member, r.alliance.0).max(first(s, r.alliance.0));
+            since.is_some_and(|f| y - f < 5)
+        })
+}
+
 #[test]
 fn promises_that_apply_against_the_challenger_match_the_member_file() {
     let df = &frame().frame;
     let rows = member_rows();
     let (c1, c2, yr) = (ints_of(df, "ccode1"), ints_of(df, "ccode2"), ints_of(df, "year"));
     let (tgt, chal, nonprov) = (ints_of(df, "tgt_def_specific"), ints_of(df, "chal_def_specific"), ints_of(df, "chal_def_nonprov"));
+    let new = ints_of(df, "tgt_def_new");
     let mut checked = 0;
-    let mut ones = [0; 3];
+    let mut ones = [0; 4];
     for i in (0..df.height()).step_by(997) {
         let (a, b, y) = (c1[i].unwrap(), c2[i].unwrap(), yr[i].unwrap());
         let (t, _) = applies(&rows, b, a, y);
@@ -119,7 +134,9 @@ fn promises_that_apply_against_the_challenger_match_the_member_file() {
         assert_eq!(tgt[i], Some(i32::from(t)), "tgt_def_specific of ({a}, {b}, {y})");
         assert_eq!(chal[i], Some(i32::from(c)), "chal_def_specific of ({a}, {b}, {y})");
         assert_eq!(nonprov[i], Some(i32::from(np)), "chal_def_nonprov of ({a}, {b}, {y})");
-        for (k, x) in [t, c, np].into_iter().enumerate() {
+        let n = new_pact(&rows, b, a, y);
+        assert_eq!(new[i], Some(i32::from(n)), "tgt_def_new of ({a}, {b}, {y})");
+        for (k, x) in [t, c, np, n].into_iter().enumerate() {
             ones[k] += usize::from(x);
         }
         checked += 1;

@@ -95,7 +95,7 @@ fn a_changed_data_file_makes_exactly_its_studies_stale() {
     let run =
         allywar().args(["reproduce", "--allow-unverified", "--reports"]).arg(&reports).arg("--data-dir").arg(&changed).assert().success();
     let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
-    for id in ["coalitions", "dangerous_dyads", "descriptives", "entanglement", "restraint"] {
+    for id in ["coalitions", "dangerous_dyads", "descriptives", "deterrence", "entanglement", "restraint"] {
         assert!(stderr.contains(&format!("{id}: up to date, skipped")), "{id}: {stderr}");
     }
     assert!(stderr.contains("abandonment: data `war_inter` changed"), "{stderr}");

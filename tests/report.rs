@@ -25,7 +25,7 @@ fn allywar() -> Command {
 fn every_committed_spec_is_valid() {
     let all = studies(&root().join("reports")).unwrap();
     let ids: Vec<&str> = all.iter().map(|(id, _)| id.as_str()).collect();
-    for want in ["restraint", "dangerous_dyads", "entanglement", "coalitions", "abandonment", "descriptives"] {
+    for want in ["deterrence", "restraint", "dangerous_dyads", "entanglement", "coalitions", "abandonment", "descriptives"] {
         assert!(ids.contains(&want), "no study {want}: {ids:?}");
     }
     for (id, path) in &all {
@@ -160,7 +160,7 @@ fn reproduce_all_on_the_real_data() {
     }
     let listed = allywar().args(["reproduce", "--list", "--reports"]).arg(&reports).assert().success();
     let listed = String::from_utf8(listed.get_output().stdout.clone()).unwrap();
-    assert!(listed.contains("restraint") && listed.contains("7   models"), "{listed}");
+    assert!(listed.contains("deterrence") && listed.contains("9   models"), "{listed}");
     allywar().args(["reproduce", "--all", "-q", "--reports"]).arg(&reports).arg("--data-dir").arg(&data).assert().success();
 
     for (id, _) in &all {
@@ -201,9 +201,9 @@ fn reproduce_all_on_the_real_data() {
         }
     }
 
-    // results.json equals a fresh `fit` of the same frame (the restraint study's logit).
-    let restraint = read_json(&reports.join("restraint/results.json"));
-    let logit = &restraint["models"][0];
+    // results.json equals a fresh `fit` of the same frame (the deterrence study's logit).
+    let deterrence = read_json(&reports.join("deterrence/results.json"));
+    let logit = &deterrence["models"][0];
     assert_eq!(logit["name"], "Logit");
     let fresh = tmp.path().join("fit.json");
     allywar()
@@ -220,7 +220,7 @@ fn reproduce_all_on_the_real_data() {
             "--se",
             "cluster:dyad_id",
             "--fd",
-            "tgt_def=0:1",
+            "tgt_def_specific=0:1",
             "--formula",
         ])
         .arg(logit["formula"].as_str().unwrap())

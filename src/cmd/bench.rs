@@ -41,7 +41,7 @@ pub struct Args {
     #[arg(long, value_name = "DIR", default_value = "reports")]
     pub reports: std::path::PathBuf,
     /// The study whose multiverse is timed (multiverse).
-    #[arg(long, default_value = "restraint")]
+    #[arg(long, default_value = "deterrence")]
     pub study: String,
     /// Specifications timed: the multiverse's first N (multiverse).
     #[arg(long, default_value_t = 500)]

@@ -121,8 +121,12 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         let folder = args.reports.join(id);
         match o {
             Ok(o) => {
-                let mut lines =
-                    findings::sentences(&o.results, o.study.study.focus.as_ref().map(|f| f.get_ref().as_str()), &o.study.study.labels);
+                let mut lines = allywar::report::replication::sentences(&o.replications, &o.study.study.labels);
+                lines.extend(findings::sentences(
+                    &o.results,
+                    o.study.study.focus.as_ref().map(|f| f.get_ref().as_str()),
+                    &o.study.study.labels,
+                ));
                 lines.extend(o.descriptions.iter().cloned());
                 let html = page::section(o, &lines, &args.reports);
                 let path = folder.join(SECTION);

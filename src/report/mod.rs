@@ -5,6 +5,7 @@
 pub mod canvas;
 pub mod checker;
 pub mod curve;
+pub mod episodes;
 pub mod figure;
 pub mod findings;
 pub mod frames;
@@ -13,6 +14,7 @@ pub mod manifest;
 pub mod multiverse;
 pub mod page;
 pub mod pipeline;
+pub mod replication;
 pub mod spec;
 pub mod table;
 

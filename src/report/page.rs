@@ -20,7 +20,8 @@ table.regression tfoot td{border-top:2px solid #000;text-align:left;font-size:.8
 table.data th,table.data td{border-bottom:1px solid #ddd;padding:.15rem .6rem;text-align:left}\
 figure{margin:1rem 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.9rem;color:#444}\
 .findings li{margin:.3rem 0}.failed{color:#a00}.unverified{color:#a00;font-weight:bold}\
-.listing{max-height:30rem;overflow:auto}.note{font-size:.85rem;color:#444}";
+.listing{max-height:30rem;overflow:auto}.note{font-size:.85rem;color:#444}\
+td.reproduces{color:#1a6b1a;font-weight:bold}td.departs{color:#a15c00;font-weight:bold}.deviations li{font-size:.9rem}";
 
 /// A plain citation from a BibTeX entry: authors (year). Title. Journal/publisher.
 pub fn citation(bibtex: &str) -> String {
@@ -158,6 +159,9 @@ fn study(s: &mut String, o: &Outcome, findings: &[String], root: &Path) {
     let _ = writeln!(s, "<p class=\"question\">{}</p>", escape_html(&st.question));
     if !st.follows.is_empty() {
         let _ = writeln!(s, "<p>Follows {}.</p>", escape_html(&st.follows.join("; ")));
+    }
+    if !o.replications.is_empty() {
+        let _ = writeln!(s, "<h3>Published | replication | extension</h3>\n{}", super::replication::html(&o.replications, &st.labels));
     }
     let _ = writeln!(s, "<h3>Findings</h3>\n<ul class=\"findings\">");
     for f in findings {

@@ -79,11 +79,13 @@ pub struct Outcome {
     pub listings: Vec<(String, String, Listing)>,
     /// The multiverse, when the study has one.
     pub multiverse: Option<super::multiverse::Written>,
+    /// Published results beside their replications and the extensions.
+    pub replications: Vec<super::replication::Replication>,
 }
 
 /// Fits one planned model on its frame.
 pub fn fit(planned: &Planned, df: &DataFrame) -> Result<Results, StudyError> {
-    let rows = filtered(df, &planned.filter)?;
+    let rows = two_sd(filtered(df, &planned.filter)?, &planned.standardize)?;
     let options = Options { first_differences: planned.fd.clone(), ..Options::default() };
     let r = estimate_with(&rows, &planned.formula, planned.model, &planned.se, &options)
         .map_err(|error| StudyError::Fit { model: planned.name.clone(), error })?;
@@ -91,6 +93,21 @@ pub fn fit(planned: &Planned, df: &DataFrame) -> Result<Results, StudyError> {
         return Err(StudyError::NotConverged { model: planned.name.clone(), iterations: r.glance.iterations });
     }
     Ok(r)
+}
+
+/// `columns` centred and divided by two standard deviations of their non-null values in `df`.
+fn two_sd(df: DataFrame, columns: &[String]) -> Result<DataFrame, PolarsError> {
+    if columns.is_empty() {
+        return Ok(df);
+    }
+    let scaled: Vec<Expr> = columns
+        .iter()
+        .map(|c| {
+            let x = col(c.as_str()).cast(DataType::Float64);
+            ((x.clone() - x.clone().mean()) / (lit(2.0) * x.std(1))).alias(c.as_str())
+        })
+        .collect();
+    df.lazy().with_columns(scaled).collect()
 }
 
 fn write(path: &Path, text: &str) -> Result<(), StudyError> {
@@ -116,7 +133,20 @@ pub fn run(study: &Checked, dir: &DataDir, folder: &Path, progress: &(dyn Fn(&st
     }
     requests.extend(study.listing_frames.iter().map(|(r, _)| r));
     requests.extend(study.multiverse.iter().flat_map(|m| m.specs.iter().map(|s| &s.frame)));
-    let (frames, inputs, notes) = build_frames(&requests, dir, &|s| progress(s))?;
+    let (frames, mut inputs, notes) = build_frames(&requests, dir, &|s| progress(s))?;
+    let mut episodes = Vec::new();
+    for (e, cases) in study.study.episodes.iter().zip(&study.episode_cases) {
+        progress(&format!("locating {}", e.name));
+        let src = crate::sources::Sources::new(dir);
+        let (listing, read) = super::episodes::locate(e, cases, &src)?;
+        for i in read {
+            if !inputs.iter().any(|j| j.dataset == i.dataset) {
+                inputs.push(i);
+            }
+        }
+        episodes.push((e.name.clone(), e.title.clone(), listing));
+    }
+    inputs.sort_by_key(|i| i.dataset.name());
     let mut results = Vec::new();
     for m in &study.models {
         progress(&format!("fitting {}", m.name));
@@ -140,6 +170,11 @@ pub fn run(study: &Checked, dir: &DataDir, folder: &Path, progress: &(dyn Fn(&st
     let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();
     text.push('\n');
     write(&folder.join("results.json"), &text)?;
+    let replications = super::replication::replications(study, &results);
+    if !replications.is_empty() {
+        write(&folder.join("replication.md"), &super::replication::markdown(&replications, labels))?;
+        write(&folder.join("replication.csv"), &super::replication::csv(&replications))?;
+    }
     let mut table_html = String::new();
     if !columns.is_empty() {
         let t = table::layout(&columns, labels);
@@ -263,6 +298,12 @@ pub fn run(study: &Checked, dir: &DataDir, folder: &Path, progress: &(dyn Fn(&st
         write(&folder.join(format!("{}.html", l.name)), &listing.html())?;
         listings.push((l.name.clone(), l.title.clone(), listing));
     }
+    for (name, title, listing) in episodes {
+        write(&folder.join(format!("{name}.md")), &listing.markdown())?;
+        write(&folder.join(format!("{name}.csv")), &listing.csv())?;
+        write(&folder.join(format!("{name}.html")), &listing.html())?;
+        listings.push((name, title, listing));
+    }
     let multiverse = match &study.multiverse {
         Some(m) => {
             let jobs = std::thread::available_parallelism().map_or(1, usize::from);
@@ -273,7 +314,7 @@ pub fn run(study: &Checked, dir: &DataDir, folder: &Path, progress: &(dyn Fn(&st
         }
         None => None,
     };
-    Ok(Outcome { study: study.clone(), results, inputs, notes, table_html, figures, descriptions, listings, multiverse })
+    Ok(Outcome { study: study.clone(), results, inputs, notes, table_html, figures, descriptions, listings, multiverse, replications })
 }
 
 /// COW regions by country code, in legend order.

@@ -51,6 +51,9 @@ pub struct Study {
     /// The specification multiverse of the focus term.
     #[serde(default)]
     pub multiverse: Option<MultiverseSpec>,
+    /// Episodes a publication names, located in the dispute data.
+    #[serde(rename = "episodes", default)]
+    pub episodes: Vec<super::episodes::EpisodesSpec>,
 }
 
 /// Rows of a frame shown as a table (a focal state's episodes), sorted by the columns in order.
@@ -123,7 +126,49 @@ pub struct ModelSpec {
     /// Population share of ones (rare-events logit's prior correction).
     #[serde(default)]
     pub tau: Option<f64>,
+    /// The published results this model reproduces (a model with any is the study's
+    /// replication of a published design; the others are its extensions).
+    #[serde(default)]
+    pub published: Vec<PublishedResult>,
+    /// How this design departs from the published one (data version, missing variables,
+    /// sample), stated on the page.
+    #[serde(default)]
+    pub deviations: Vec<String>,
+    /// Columns centred and divided by two standard deviations before the fit (Gelman 2008;
+    /// stevemisc's `r2sd`, as peacesciencer's example scales), over the model's rows.
+    #[serde(default)]
+    pub standardize: Vec<Spanned<String>>,
 }
+
+/// A published estimate a replication model sets itself beside: `{ source = "Johnson & Leeds
+/// 2011", term = "tgt_def_specific", sign = "-" }`, with `value` where the paper gives one.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishedResult {
+    /// Who published it, and where (`Benson 2011, Table 2`).
+    pub source: String,
+    /// The model's term the result is about.
+    pub term: Spanned<String>,
+    /// Its direction: `+` or `-`.
+    pub sign: Spanned<String>,
+    /// The published number on `scale`, where the paper gives one.
+    #[serde(default)]
+    pub value: Option<f64>,
+    /// The scale of `value`: `coefficient` (default) or `percent` (100·(exp(b) − 1): the
+    /// percent change in the odds, close to that in Pr for rare outcomes).
+    #[serde(default)]
+    pub scale: Option<Spanned<String>>,
+    /// Whether the published estimate was significant at the 5% level (default true).
+    #[serde(default = "yes")]
+    pub significant: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The scales a published value may be given on.
+pub const SCALES: [&str; 2] = ["coefficient", "percent"];
 
 fn classical() -> Spanned<String> {
     Spanned::new(0..0, "classical".to_string())
@@ -178,6 +223,10 @@ pub struct Published {
     pub what: String,
     /// Who published it.
     pub source: String,
+    /// How the published measure differs from the one here, when it is not the same measure:
+    /// the two are then set side by side without a test.
+    #[serde(default)]
+    pub differs: Option<String>,
 }
 
 /// A model ready to run: its frame request, its row filter and its estimator.
@@ -197,6 +246,12 @@ pub struct Planned {
     pub filter: Vec<Comparison>,
     /// First differences (column, from, to).
     pub fd: Vec<(String, f64, f64)>,
+    /// Published results it reproduces (empty: an extension).
+    pub published: Vec<PublishedResult>,
+    /// Stated departures from the published design.
+    pub deviations: Vec<String>,
+    /// Columns rescaled by two standard deviations before the fit.
+    pub standardize: Vec<String>,
 }
 
 /// A study read and checked.
@@ -219,6 +274,8 @@ pub struct Checked {
     pub listing_frames: Vec<(FrameRequest, Vec<Comparison>)>,
     /// The multiverse, every specification planned.
     pub multiverse: Option<Multiverse>,
+    /// Each episode listing's cases: name, start years, adversary.
+    pub episode_cases: Vec<Vec<(String, Years, i32)>>,
 }
 
 impl Checked {
@@ -239,6 +296,9 @@ impl Checked {
         }
         if self.study.figures.iter().any(|f| f.kind.get_ref() == "network") {
             out.push(crate::catalog::DatasetId::States);
+        }
+        if !self.study.episodes.is_empty() {
+            out.extend(super::episodes::DATASETS);
         }
         out.sort();
         out.dedup();
@@ -335,6 +395,17 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
             fd.push((col, a, b));
         }
         let model = model_of(m.estimator.get_ref(), m.tau);
+        let terms = parse(m.formula.get_ref()).map(|f| f.columns()).unwrap_or_default();
+        for p in &m.published {
+            c.one_of("published term", &p.term, terms.iter().map(String::as_str))?;
+            c.one_of("published sign", &p.sign, ["+", "-"])?;
+            if let Some(s) = &p.scale {
+                c.one_of("published scale", s, SCALES)?;
+            }
+        }
+        for s in &m.standardize {
+            c.one_of("column to standardize", s, terms.iter().map(String::as_str))?;
+        }
         req = req.vars(columns);
         models.push(Planned {
             name: m.name.clone(),
@@ -344,6 +415,9 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
             frame: req,
             filter,
             fd,
+            published: m.published.clone(),
+            deviations: m.deviations.clone(),
+            standardize: m.standardize.iter().map(|s| s.get_ref().clone()).collect(),
         });
     }
     if let Some(focus) = &study.focus {
@@ -410,7 +484,30 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
         }
         None => None,
     };
-    Ok(Checked { id, path: path.to_path_buf(), text: text.to_string(), study, models, figure_frames, listing_frames, multiverse })
+    let mut episode_cases = Vec::new();
+    for e in &study.episodes {
+        let mut cases = Vec::new();
+        for k in &e.cases {
+            let years = k
+                .years
+                .get_ref()
+                .parse::<Years>()
+                .or_else(|err| c.error(k.years.span(), format!("years `{}`: {err}", k.years.get_ref())))?;
+            cases.push((k.name.clone(), years.resolve(Mids::Gml.coverage()), k.adversary));
+        }
+        episode_cases.push(cases);
+    }
+    Ok(Checked {
+        id,
+        path: path.to_path_buf(),
+        text: text.to_string(),
+        study,
+        models,
+        figure_frames,
+        listing_frames,
+        multiverse,
+        episode_cases,
+    })
 }
 
 /// A cheap variable to carry when a frame is built only for its rows.

@@ -146,7 +146,8 @@ pub fn se_label(se: &str, labels: &BTreeMap<String, String>) -> String {
     }
 }
 
-pub(super) fn escape_md(s: &str) -> String {
+/// Escapes the characters Markdown tables give meaning to.
+pub fn escape_md(s: &str) -> String {
     s.replace('|', "\\|")
 }
 

@@ -305,6 +305,14 @@ pub static VARS: &[Var] = &[
         Source::Data(DatasetId::AtopMember4_01),
         directed
     ),
+    var!(
+        "tgt_def_new",
+        Specific,
+        DY,
+        "some state other than 1 has a defence promise to state 2 (ATOP 4.01 member-level) from a pact formed within the last five years: the first year both were members of the alliance is this year or one of the four before (Kenwick, Vasquez & Powers 2015: recent formation)",
+        Source::Data(DatasetId::AtopMember4_01),
+        directed
+    ),
     // Alliance-portfolio similarity.
     var!(
         "s_unweighted",
@@ -364,6 +372,13 @@ pub static VARS: &[Var] = &[
     var!("aeuds2", Democracy, DY, "adjusted extended UDS of state 2", Source::Data(DatasetId::Democracy)),
     var!("jdem", Democracy, DY, "1 if both polity2 >= 6", Source::Column(DatasetId::Democracy, "polity2")),
     var!("dem_min", Democracy, DY, "min(polity2_1, polity2_2) (weak link)", Source::Column(DatasetId::Democracy, "polity2")),
+    var!(
+        "aeuds_min",
+        Democracy,
+        DY,
+        "min(aeuds1, aeuds2): the weak link of the adjusted extended UDS (peacesciencer's dangerous-dyads example)",
+        Source::Data(DatasetId::Democracy)
+    ),
     var!("rival", Rivalry, DY, "1 if the dyad is a strategic rivalry in the year", Source::Data(DatasetId::Rivalries)),
     // State-years.
     var!("cinc", Capabilities, SY, "CINC score", Source::Data(DatasetId::Nmc)),

@@ -1,4 +1,4 @@
-//! Benson's (2011) alliance types (STUDIES.md §3, restraint study variants): which third states
+//! Benson's (2011) alliance types (STUDIES.md §3, the deterrence study's Benson model): which third states
 //! back a state through a deterrent or compellent alliance, from his coding of ATOP 4.01
 //! alliance phases joined to ATOP 4.01 membership (phase, member, years of entry and exit).
 //! Counted per state-year, never by looping over third states.

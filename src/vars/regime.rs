@@ -65,5 +65,6 @@ pub fn dyad_columns(dem: &Democracy, c1: &[i32], c2: &[i32], year: &[i32]) -> Ve
         column_with("aeuds2", n, |i| f(&dem.aeuds, r2[i])),
         column_with("jdem", n, |i| Some(i32::from(p(r1[i])? >= 6 && p(r2[i])? >= 6))),
         column_with("dem_min", n, |i| Some(p(r1[i])?.min(p(r2[i])?))),
+        column_with("aeuds_min", n, |i| Some(f(&dem.aeuds, r1[i])?.min(f(&dem.aeuds, r2[i])?))),
     ]
 }

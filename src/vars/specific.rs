@@ -20,6 +20,9 @@ pub struct Promise {
     pub named: [i32; 2],
     /// The promise requires that the promisee not provoke the attack (`defconpr` = 1).
     pub nonprov: bool,
+    /// The first year both states were members of the alliance (any phase): when the pact
+    /// between them was formed.
+    pub since: i32,
 }
 
 impl Promise {
@@ -44,6 +47,10 @@ pub struct DefencePromises {
 /// A member's spell in an alliance phase: (state, first year, last year, defence promise).
 type Spell = (i32, i32, i32, Option<Promise>);
 
+/// Years a pact counts as recently formed (Kenwick, Vasquez & Powers 2015): the year of
+/// formation and the four after it.
+pub const RECENT_YEARS: i32 = 5;
+
 impl DefencePromises {
     /// Reads `atop_member_4.01`: a member with `defense` = 1 promises defence to every other
     /// member of the same alliance phase in the years both are in it (`yrexit` = 0: to the end
@@ -54,19 +61,26 @@ impl DefencePromises {
         let flag = |c: &str| -> PolarsResult<Vec<bool>> { Ok(ints(members, c)?.iter().map(|v| *v == Some(1)).collect()) };
         let (defense, coadv, conpr) = (flag("defense")?, flag("defcoadv")?, flag("defconpr")?);
         let (t1, t2) = (ints(members, "statthr1")?, ints(members, "statthr2")?);
+        let mut joined: BTreeMap<(i32, i32), i32> = BTreeMap::new();
+        for i in 0..id.len() {
+            let e = joined.entry((id[i], member[i])).or_insert(entry[i]);
+            *e = (*e).min(entry[i]);
+        }
         let mut phases: BTreeMap<(i32, i32), Vec<Spell>> = BTreeMap::new();
         for i in 0..id.len() {
             let last = if exit[i] == 0 { cover.last } else { exit[i] };
             let named = if coadv[i] { [t1[i], t2[i]].map(|s| s.filter(|&s| s > 0).unwrap_or(0)) } else { [0, 0] };
-            let promise = defense[i].then_some(Promise { promiser: member[i], named, nonprov: conpr[i] });
+            let promise = defense[i].then_some(Promise { promiser: member[i], named, nonprov: conpr[i], since: 0 });
             phases.entry((id[i], phase[i])).or_default().push((member[i], entry[i], last, promise));
         }
         let mut received: Vec<(i32, i32, Promise)> = Vec::new();
-        for spells in phases.values() {
+        for (&(atopid, _), spells) in &phases {
             for &(c, c0, c1, promise) in spells {
                 let Some(p) = promise else { continue };
                 for &(s, s0, s1, _) in spells {
                     if s != c {
+                        let since = joined[&(atopid, c)].max(joined[&(atopid, s)]);
+                        let p = Promise { since, ..p };
                         received.extend((c0.max(s0)..=c1.min(s1)).map(|y| (s, y, p)));
                     }
                 }
@@ -109,12 +123,12 @@ impl DefencePromises {
 }
 
 /// Names of the dyad-year columns, in the order [`dyad_columns`] returns them.
-pub const DYAD_NAMES: [&str; 3] = ["tgt_def_specific", "chal_def_specific", "chal_def_nonprov"];
+pub const DYAD_NAMES: [&str; 4] = ["tgt_def_specific", "chal_def_specific", "chal_def_nonprov", "tgt_def_new"];
 
 /// The columns of [`DYAD_NAMES`] for directed dyad-year rows; null outside ATOP 4.01's years.
 pub fn dyad_columns(d: &DefencePromises, c1: &[i32], c2: &[i32], year: &[i32]) -> Vec<Column> {
     let n = c1.len();
-    let mut vals: [Vec<i32>; 3] = std::array::from_fn(|_| Vec::with_capacity(n));
+    let mut vals: [Vec<i32>; 4] = std::array::from_fn(|_| Vec::with_capacity(n));
     for i in 0..n {
         let (a, b, y) = (c1[i], c2[i], year[i]);
         vals[0].push(i32::from(d.specific(b, a, y).next().is_some()));
@@ -125,6 +139,8 @@ pub fn dyad_columns(d: &DefencePromises, c1: &[i32], c2: &[i32], year: &[i32]) -
         }
         vals[1].push(i32::from(any));
         vals[2].push(i32::from(nonprov));
+        let new = d.received(b, y).iter().any(|p| p.promiser != a && y - p.since < RECENT_YEARS);
+        vals[3].push(i32::from(new));
     }
     let valid: Bitmap = year.iter().map(|&y| d.cover.contains(y)).collect();
     DYAD_NAMES.iter().zip(vals).map(|(name, v)| int_column(name, v, Some(&valid))).collect()
@@ -175,6 +191,10 @@ mod tests {
         // non-provocation clause.
         assert_eq!(get(&cols, "chal_def_specific"), [Some(0), Some(0), Some(0), Some(0), Some(1), None]);
         assert_eq!(get(&cols, "chal_def_nonprov"), [Some(0), Some(0), Some(0), Some(0), Some(1), None]);
+        // In 1956 the pact of 1955 (1) is new; those of 1950 (3) and 1900 (2) are not.
+        assert_eq!(get(&cols, "tgt_def_new"), [Some(1), Some(0), Some(0), Some(0), Some(0), None]);
+        let (recent, old) = (dyad_columns(&p, &[20], &[220], &[1954]), dyad_columns(&p, &[20], &[220], &[1955]));
+        assert_eq!((get(&recent, "tgt_def_new"), get(&old, "tgt_def_new")), (vec![Some(1)], vec![Some(0)]), "formed 1950: recent to 1954");
         assert!(p.promised(2, 20, 1960) && !p.promised(2, 20, 1961) && !p.promised(20, 2, 1950));
     }
 }

@@ -5,7 +5,7 @@ statsmodels on the frames allywar builds. Writes tests/reference/studies.json.
     $B build joiner --mids gml --vars joined,ally_def_a,ally_def_b,contig_orig,major,ln_dist_orig,cinc --out $D/joiner.csv
     $B build mission --vars statenum,ln_statenum,un_mandate,regional_mandate,cold_war,tptype,regnum --out $D/mission.csv
     $B build us-force --vars coalitional_use_of_force,igo_authorized_use_of_force,recession_year,budget_constraints,election_cycle,senate_divided,house_divided,ground_forces,post_cold_war,post_vietnam_war,severity --out $D/us_force.csv
-    $B build dispute --mids gml --vars war,numa,numb --out $D/dispute.csv
+    $B build dispute --mids gml --vars war,orig_a,orig_b --out $D/dispute.csv
     V=fulfilled,ally_major,ally_cinc,contig_war,jdem,bilateral,conditional,partner_initiated,post1945
     $B build invocation --vars $V --out $D/invocation_war.csv
     $B build invocation --conflicts mid --mids gml --vars $V --out $D/invocation_mid.csv
@@ -75,8 +75,8 @@ xs = "igo_authorized_use_of_force + recession_year + budget_constraints + electi
 u = u[["coalitional_use_of_force", *xs.split(" + ")]].dropna().reset_index(drop=True)
 record("coalitions", "US uses of force", glm_hc1(smf.glm(f"coalitional_use_of_force ~ {xs}", u, family=sm.families.Binomial()).fit(tol=1e-12, cov_type="HC0")))
 
-dp = pd.read_csv(f"{d}/dispute.csv")[["war", "numa", "numb"]].dropna().reset_index(drop=True)
-record("coalitions", "Disputes: war", glm_hc1(smf.glm("war ~ numa + numb", dp, family=sm.families.Binomial()).fit(tol=1e-12, cov_type="HC0")))
+dp = pd.read_csv(f"{d}/dispute.csv")[["war", "orig_a", "orig_b"]].dropna().reset_index(drop=True)
+record("coalitions", "Disputes: war", glm_hc1(smf.glm("war ~ orig_a + orig_b", dp, family=sm.families.Binomial()).fit(tol=1e-12, cov_type="HC0")))
 
 def logit_cr1(frame, formula, cluster):
     """A logit clustered on `cluster` with Stata's CR1 factor G/(G-1) (statsmodels' GLM adds
