@@ -389,3 +389,30 @@ fn relogit_bias_correction_equals_cox_snell_computed_numerically() {
     close(pc.beta[0], rl.beta[0] - ((1.0 - tau) / tau * ybar / (1.0 - ybar)).ln(), "prior-corrected intercept");
     close(pc.beta[1], rl.beta[1], "slopes untouched by the prior correction");
 }
+
+#[test]
+fn multinomial_logit_matches_statsmodels_mnlogit() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference/mlogit.json");
+    let want: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let df = data();
+    let nums = |v: &serde_json::Value| v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect::<Vec<f64>>();
+    for se in ["classical", "hc0", "hc1", "cluster:dyad_id"] {
+        let got = allywar::estimate::estimate(&df, "y_ord ~ x1 + x2 + x3", Model::MLogit, se).unwrap();
+        assert!(got.glance.converged);
+        assert_eq!(got.glance.nobs as u64, want["nobs"].as_u64().unwrap());
+        // Levels 1, 2, 3 against the base 0, each with the intercept and x1..x3.
+        assert_eq!(got.coefficients.len(), 12);
+        assert_eq!((got.coefficients[0].term.as_str(), got.coefficients[11].term.as_str()), ("1:(Intercept)", "3:x3"));
+        let (params, ses) = (nums(&want["params"]), nums(&want[se]));
+        for (j, t) in got.coefficients.iter().enumerate() {
+            close(t.estimate, params[j], &format!("mlogit {}", t.term));
+            close(t.std_error, ses[j], &format!("mlogit {se} SE {}", t.term));
+        }
+        let r2 = 1.0 - want["logLik"].as_f64().unwrap() / want["llnull"].as_f64().unwrap();
+        close(got.glance.r_squared, r2, "mlogit pseudo-R²");
+    }
+    // No single index: margins and predictions are refused, not made up.
+    let opts = allywar::estimate::Options { first_differences: vec![("x1".into(), 0.0, 1.0)], ..Default::default() };
+    let err = allywar::estimate::estimate_with(&df, "y_ord ~ x1 + x2 + x3", Model::MLogit, "classical", &opts).unwrap_err();
+    assert!(err.to_string().contains("multinomial"), "{err}");
+}

@@ -29,6 +29,8 @@ pub enum Model {
     Negbin,
     /// Ordered logit (cutpoints instead of an intercept).
     Ologit,
+    /// Multinomial logit (the lowest level the base; one coefficient set per other level).
+    Mlogit,
     /// Rare-events logit (King & Zeng 2001): bias-corrected, prior-corrected with --tau.
     Relogit,
 }
@@ -126,6 +128,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         Model::Poisson => Estimator::Poisson,
         Model::Negbin => Estimator::NegBin,
         Model::Ologit => Estimator::OLogit,
+        Model::Mlogit => Estimator::MLogit,
         Model::Relogit => Estimator::Relogit { tau: args.tau },
     };
     if args.tau.is_some() && args.model != Model::Relogit {

@@ -26,6 +26,9 @@ pub enum Model {
     NegBin,
     /// Ordered logit: P(y ≤ j) = F(κ_j − xβ), no intercept (the cutpoints take its place).
     OLogit,
+    /// Multinomial logit: P(y = j) ∝ exp(xβ_j), the lowest level the base (β = 0), one set of
+    /// coefficients per other level, as statsmodels' `MNLogit`.
+    MLogit,
     /// Rare-events logit (King & Zeng 2001): the logit's small-sample bias removed, variance
     /// scaled by (n/(n+k))²; with `tau` (the population share of ones) the intercept is
     /// prior-corrected.
@@ -45,6 +48,7 @@ impl Model {
             Model::Poisson => "poisson",
             Model::NegBin => "negbin",
             Model::OLogit => "ologit",
+            Model::MLogit => "mlogit",
             Model::Relogit { .. } => "relogit",
         }
     }
@@ -71,7 +75,7 @@ impl Model {
             Model::Logit | Model::Relogit { .. } => 1.0 / (1.0 + (-eta).exp()),
             Model::Probit => Normal::standard().cdf(eta),
             Model::Poisson | Model::NegBin => eta.exp(),
-            Model::OLogit => f64::NAN,
+            Model::OLogit | Model::MLogit => f64::NAN,
         }
     }
 
@@ -88,7 +92,7 @@ impl Model {
                 (phi, -eta * phi)
             }
             Model::Poisson | Model::NegBin => (eta.exp(), eta.exp()),
-            Model::OLogit => (f64::NAN, f64::NAN),
+            Model::OLogit | Model::MLogit => (f64::NAN, f64::NAN),
         }
     }
 }
@@ -290,6 +294,7 @@ pub fn fit_with(d: &mut Design, model: Model, control: Control) -> Result<Fit, E
     let mut f = match model {
         Model::NegBin => super::ml::negbin(d, control)?,
         Model::OLogit => super::ml::ologit(d, control)?,
+        Model::MLogit => super::ml::mlogit(d, control)?,
         Model::Relogit { tau } => super::relogit::relogit(d, tau, control)?,
         _ => super::irls::irls(d, model, control)?,
     };

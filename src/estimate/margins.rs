@@ -20,7 +20,7 @@ pub struct Margin {
 /// (several means, one per level) and with absorbed fixed effects (whose estimates the delta
 /// method would need).
 pub fn average_marginal_effects(d: &Design, f: &Fit, v: &Vcov) -> Vec<Margin> {
-    if f.model == Model::OLogit || !d.fe.is_empty() {
+    if matches!(f.model, Model::OLogit | Model::MLogit) || !d.fe.is_empty() {
         return Vec::new();
     }
     let (n, k) = (d.n(), d.k());

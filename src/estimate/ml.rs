@@ -1,6 +1,6 @@
 //! Models with ancillary parameters, fitted by Newton's method on the analytic gradient and
 //! Hessian with step halving: the negative binomial (NB2, α jointly with β) and the ordered logit
-//! (cutpoints with β). The bread is the inverse observed information at the estimates, in the
+//! (cutpoints with β), and the multinomial logit (one β per non-base level). The bread is the inverse observed information at the estimates, in the
 //! parameters reported (α itself, the cutpoints themselves), as statsmodels and Stata report them.
 
 use super::glm::{inverse, Control, Fit, Model};
@@ -278,4 +278,74 @@ pub fn ologit(d: &Design, control: Control) -> Result<Fit, EstimateError> {
     let mu = eta.iter().map(|e| 1.0 - logistic(theta[k + m - 1] - e).0).collect();
     let names = d.terms.iter().cloned().chain((0..m).map(|j| format!("{}|{}", level_name(levels[j]), level_name(levels[j + 1])))).collect();
     finish(d, Model::OLogit, names, theta, e, eta, mu, (iterations, converged))
+}
+
+/// The multinomial logit by Newton's method from β = 0: P(y = j | x) = exp(xβ_j) / Σ_l exp(xβ_l)
+/// with β of the lowest level fixed at 0. Parameters are ordered level by level (every term of
+/// the second level, then of the third, ...), named `level:term`.
+pub fn mlogit(d: &Design, control: Control) -> Result<Fit, EstimateError> {
+    let (n, k) = (d.n(), d.k());
+    let mut levels: Vec<f64> = d.y.clone();
+    levels.sort_by(f64::total_cmp);
+    levels.dedup();
+    if levels.len() < 2 {
+        return Err(EstimateError::Unsupported { what: format!("the outcome `{}` takes one value: no choice to model", d.outcome) });
+    }
+    let cat: Vec<usize> = d.y.iter().map(|y| levels.partition_point(|l| l < y)).collect();
+    let m = levels.len() - 1;
+    let p = k * m;
+    // Probabilities of levels 1..=m (the base's is the rest), from the indices, overflow-safe.
+    let probs = |theta: &[f64], x: &[f64]| -> Vec<f64> {
+        let eta: Vec<f64> = (0..m).map(|j| x.iter().zip(&theta[j * k..(j + 1) * k]).map(|(x, b)| x * b).sum()).collect();
+        let top = eta.iter().copied().fold(0.0_f64, f64::max);
+        let base = (-top).exp();
+        let e: Vec<f64> = eta.iter().map(|v| (v - top).exp()).collect();
+        let total = base + e.iter().sum::<f64>();
+        e.iter().map(|v| v / total).collect()
+    };
+    let eval = |theta: &[f64], with_scores: bool| -> Option<Eval> {
+        let (mut ll, mut grad, mut hess) = (0.0, vec![0.0; p], vec![0.0; p * p]);
+        let mut scores = if with_scores { vec![0.0; n * p] } else { Vec::new() };
+        for i in 0..n {
+            let x = d.row(i);
+            let pr = probs(theta, x);
+            let own = if cat[i] == 0 { 1.0 - pr.iter().sum::<f64>() } else { pr[cat[i] - 1] };
+            if own <= 0.0 {
+                return None;
+            }
+            ll += own.ln();
+            for j in 0..m {
+                let resid = f64::from(u8::from(cat[i] == j + 1)) - pr[j];
+                for (t, xt) in x.iter().enumerate() {
+                    grad[j * k + t] += xt * resid;
+                    if with_scores {
+                        scores[i * p + j * k + t] = xt * resid;
+                    }
+                }
+                for l in 0..m {
+                    let w = pr[j] * (f64::from(u8::from(j == l)) - pr[l]);
+                    for (a, xa) in x.iter().enumerate() {
+                        let row = (j * k + a) * p + l * k;
+                        for (b, xb) in x.iter().enumerate() {
+                            hess[row + b] -= w * xa * xb;
+                        }
+                    }
+                }
+            }
+        }
+        Some(Eval { loglik: ll, grad, hess, scores })
+    };
+    let (theta, iterations, converged) = newton(vec![0.0; p], control, eval)?;
+    let e = eval(&theta, true).ok_or(EstimateError::Singular)?;
+    // The index and mean of the observed level (a single index does not describe the model).
+    let mut eta = Vec::with_capacity(n);
+    let mut mu = Vec::with_capacity(n);
+    for i in 0..n {
+        let pr = probs(&theta, d.row(i));
+        let own = if cat[i] == 0 { 1.0 - pr.iter().sum::<f64>() } else { pr[cat[i] - 1] };
+        eta.push(if cat[i] == 0 { 0.0 } else { d.row(i).iter().zip(&theta[(cat[i] - 1) * k..cat[i] * k]).map(|(x, b)| x * b).sum() });
+        mu.push(own);
+    }
+    let names = (1..=m).flat_map(|j| d.terms.iter().map(|t| format!("{}:{t}", level_name(levels[j]))).collect::<Vec<_>>()).collect();
+    finish(d, Model::MLogit, names, theta, e, eta, mu, (iterations, converged))
 }

@@ -48,8 +48,8 @@ pub struct FirstDifference {
 }
 
 fn unsupported(d: &Design, f: &Fit) -> Option<EstimateError> {
-    let why = if f.model == Model::OLogit {
-        "the ordered logit has one expected probability per level"
+    let why = if matches!(f.model, Model::OLogit | Model::MLogit) {
+        "the ordered and multinomial logits have one expected probability per level"
     } else if !d.fe.is_empty() {
         "with absorbed fixed effects the group effects are not estimated"
     } else {

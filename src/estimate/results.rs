@@ -159,7 +159,7 @@ fn null_loglik(model: Model, y: &[f64], control: Control) -> Result<f64, Estimat
             let mut d = super::design(&df, "y", &[], true)?;
             super::glm::fit_with(&mut d, model, control)?.loglik
         }
-        Model::OLogit => {
+        Model::OLogit | Model::MLogit => {
             let mut counts: BTreeMap<i64, f64> = BTreeMap::new();
             for v in y {
                 *counts.entry((v * 1e6).round() as i64).or_default() += 1.0;

@@ -23,7 +23,7 @@ pub struct SpecError {
 }
 
 /// The estimators a spec may name, with the model each stands for.
-pub const ESTIMATORS: [&str; 7] = ["ols", "logit", "probit", "poisson", "negbin", "ologit", "relogit"];
+pub const ESTIMATORS: [&str; 8] = ["ols", "logit", "probit", "poisson", "negbin", "ologit", "mlogit", "relogit"];
 
 /// The nearest of `names` to `name`, when one is close.
 pub fn nearest<'a>(name: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
@@ -117,6 +117,7 @@ pub fn model_of(estimator: &str, tau: Option<f64>) -> Model {
         "poisson" => Model::Poisson,
         "negbin" => Model::NegBin,
         "ologit" => Model::OLogit,
+        "mlogit" => Model::MLogit,
         _ => Model::Relogit { tau },
     }
 }

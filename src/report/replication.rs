@@ -37,7 +37,7 @@ pub struct Replication {
     pub published: PublishedResult,
     /// The replication's estimate (None: the term was dropped from the fit).
     pub replication: Option<Estimate>,
-    /// The extensions' estimates of the same term (or of the study's focus term).
+    /// The extensions' estimates of the same term.
     pub extensions: Vec<Estimate>,
     /// Whether the replication reproduces the published result.
     pub reproduces: bool,
@@ -84,7 +84,6 @@ pub fn reproduces(p: &PublishedResult, e: &Estimate) -> bool {
 
 /// Every published result of the study's models, in model order.
 pub fn replications(study: &Checked, results: &[(String, Results)]) -> Vec<Replication> {
-    let focus = study.study.focus.as_ref().map(|f| f.get_ref().as_str());
     let extensions: Vec<&(String, Results)> =
         study.models.iter().zip(results).filter(|(m, _)| m.published.is_empty()).map(|(_, r)| r).collect();
     let mut out = Vec::new();
@@ -93,10 +92,10 @@ pub fn replications(study: &Checked, results: &[(String, Results)]) -> Vec<Repli
             let pc = percent(p);
             let term = p.term.get_ref();
             let replication = estimate(name, r, term, pc);
-            let ext = extensions
-                .iter()
-                .filter_map(|(n, r)| estimate(n, r, term, pc).or_else(|| focus.and_then(|f| estimate(n, r, f, pc))))
-                .collect();
+            // The extensions' estimates of the same term (a multinomial logit's `level:term`
+            // read as the term in the others).
+            let bare = term.split_once(':').map_or(term.as_str(), |(_, t)| t);
+            let ext = extensions.iter().filter_map(|(n, r)| estimate(n, r, term, pc).or_else(|| estimate(n, r, bare, pc))).collect();
             let reproduces = replication.as_ref().is_some_and(|e| reproduces(p, e));
             out.push(Replication { published: p.clone(), replication, extensions: ext, reproduces, deviations: m.deviations.clone() });
         }
@@ -212,7 +211,7 @@ pub fn html(rows: &[Replication], labels: &BTreeMap<String, String>) -> String {
             escape_html(&rep),
             verdict(r),
             verdict(r),
-            ext.join("<br>")
+            if ext.is_empty() { "—".to_string() } else { ext.join("<br>") }
         );
     }
     s.push_str("</tbody></table>\n");
@@ -263,6 +262,9 @@ pub fn sentences(rows: &[Replication], labels: &BTreeMap<String, String>) -> Vec
                 if r.reproduces { "reproduces the published result" } else { "departs from it" },
                 if r.reproduces { format!("rule: {rule}") } else { format!("the rule asks that {rule}") }
             );
+            if r.reproduces && p.value.is_some() && p.significant && e.low <= 0.0 && e.high >= 0.0 {
+                s.push_str(" Unlike the published estimate, the replication's interval includes zero.");
+            }
             if !r.reproduces && !r.deviations.is_empty() {
                 let _ = write!(s, " Stated departures from the published design: {}.", r.deviations.join("; ").trim_end_matches('.'));
             }

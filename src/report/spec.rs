@@ -163,6 +163,14 @@ pub struct PublishedResult {
     pub significant: bool,
 }
 
+/// The levels named by published `level:term` entries.
+fn p_levels(published: &[PublishedResult]) -> impl Iterator<Item = String> + '_ {
+    let mut levels: Vec<String> = published.iter().filter_map(|p| p.term.get_ref().split_once(':').map(|(l, _)| l.to_string())).collect();
+    levels.sort();
+    levels.dedup();
+    levels.into_iter()
+}
+
 fn yes() -> bool {
     true
 }
@@ -396,8 +404,13 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
         }
         let model = model_of(m.estimator.get_ref(), m.tau);
         let terms = parse(m.formula.get_ref()).map(|f| f.columns()).unwrap_or_default();
+        // A multinomial logit's terms are `level:term`.
+        let level_terms: Vec<String> = match model {
+            Model::MLogit => p_levels(&m.published).flat_map(|l| terms.iter().map(move |t| format!("{l}:{t}"))).collect(),
+            _ => terms.clone(),
+        };
         for p in &m.published {
-            c.one_of("published term", &p.term, terms.iter().map(String::as_str))?;
+            c.one_of("published term", &p.term, level_terms.iter().map(String::as_str))?;
             c.one_of("published sign", &p.sign, ["+", "-"])?;
             if let Some(s) = &p.scale {
                 c.one_of("published scale", s, SCALES)?;

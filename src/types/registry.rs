@@ -493,6 +493,13 @@ pub static VARS: &[Var] = &[
     var!("start_year", Unit, US, "year of the use of force", Source::Data(DatasetId::Tago)),
     var!("coalitional_use_of_force", Unit, US, "1 if multilateral (coalitional)", Source::Data(DatasetId::Tago)),
     var!("igo_authorized_use_of_force", Unit, US, "1 if authorized by a UNSC, UNGA, NATO or OAS resolution", Source::Data(DatasetId::Tago)),
+    var!(
+        "multilateralism",
+        Unit,
+        US,
+        "Tago's (2005) four varieties: 0 unilateral, 1 IGO authorization only (procedural), 2 coalition only (operational), 3 both",
+        Source::Data(DatasetId::Tago)
+    ),
     var!("recession_year", Unit, US, "recession year (Tago's coding)", Source::Data(DatasetId::Tago)),
     var!("budget_constraints", Unit, US, "budget constraint measure", Source::Data(DatasetId::Tago)),
     var!("election_cycle", Unit, US, "election cycle measure", Source::Data(DatasetId::Tago)),

@@ -14,6 +14,11 @@ pub fn build(ctx: &BuildContext) -> Result<DataFrame, BuildError> {
     let ids: Vec<Option<i32>> = (1..=tago.height() as i32).map(Some).collect();
     let mut frame = tago.clone();
     frame.insert_column(0, column("force_id", ids))?;
+    // Tago's (2005) four varieties: procedural (IGO authorization) and operational (coalition)
+    // multilateralism, each present or not.
+    let (coalition, igo) = (ints(&frame, "coalitional_use_of_force")?, ints(&frame, "igo_authorized_use_of_force")?);
+    let varieties: Vec<Option<i32>> = coalition.iter().zip(&igo).map(|(c, i)| Some(2 * (*c)? + (*i)?)).collect();
+    frame.with_column(column("multilateralism", varieties))?;
     let (y, force) = (ints(&frame, "start_year")?, ints(&frame, "use_of_force")?);
     let in_years: Vec<bool> = y.iter().map(|y| y.is_some_and(|y| years.contains(y))).collect();
     // Tago (2005) studies the uses of force; the file also lists crises answered without force.
