@@ -196,16 +196,23 @@ fn level_name(v: f64) -> String {
     }
 }
 
-/// The ordered logit by Newton's method on (β, κ), from β = 0 and the cumulative shares.
-pub fn ologit(d: &Design, control: Control) -> Result<Fit, EstimateError> {
-    let (n, k) = (d.n(), d.k());
+/// The outcome's levels, ascending, and each row's level index; an outcome with one level is
+/// refused (`why`: what there is then nothing of).
+fn categories(d: &Design, why: &str) -> Result<(Vec<f64>, Vec<usize>), EstimateError> {
     let mut levels: Vec<f64> = d.y.clone();
     levels.sort_by(f64::total_cmp);
     levels.dedup();
     if levels.len() < 2 {
-        return Err(EstimateError::Unsupported { what: format!("the outcome `{}` takes one value: nothing to order", d.outcome) });
+        return Err(EstimateError::Unsupported { what: format!("the outcome `{}` takes one value: {why}", d.outcome) });
     }
-    let cat: Vec<usize> = d.y.iter().map(|y| levels.partition_point(|l| l < y)).collect();
+    let cat = d.y.iter().map(|y| levels.partition_point(|l| l < y)).collect();
+    Ok((levels, cat))
+}
+
+/// The ordered logit by Newton's method on (β, κ), from β = 0 and the cumulative shares.
+pub fn ologit(d: &Design, control: Control) -> Result<Fit, EstimateError> {
+    let (n, k) = (d.n(), d.k());
+    let (levels, cat) = categories(d, "nothing to order")?;
     let m = levels.len() - 1;
     let p = k + m;
     let eval = |theta: &[f64], with_scores: bool| -> Option<Eval> {
@@ -285,13 +292,7 @@ pub fn ologit(d: &Design, control: Control) -> Result<Fit, EstimateError> {
 /// the second level, then of the third, ...), named `level:term`.
 pub fn mlogit(d: &Design, control: Control) -> Result<Fit, EstimateError> {
     let (n, k) = (d.n(), d.k());
-    let mut levels: Vec<f64> = d.y.clone();
-    levels.sort_by(f64::total_cmp);
-    levels.dedup();
-    if levels.len() < 2 {
-        return Err(EstimateError::Unsupported { what: format!("the outcome `{}` takes one value: no choice to model", d.outcome) });
-    }
-    let cat: Vec<usize> = d.y.iter().map(|y| levels.partition_point(|l| l < y)).collect();
+    let (levels, cat) = categories(d, "no choice to model")?;
     let m = levels.len() - 1;
     let p = k * m;
     // Probabilities of levels 1..=m (the base's is the rest), from the indices, overflow-safe.

@@ -19,7 +19,8 @@ pub struct FigureError {
 }
 
 /// Series colours (Okabe–Ito, distinguishable with colour-blindness).
-pub const PALETTE: [RGBColor; 7] = [
+/// Past the seven, three more (grey, purple, brown) keep up to ten series apart.
+pub const PALETTE: [RGBColor; 10] = [
     RGBColor(0, 114, 178),
     RGBColor(213, 94, 0),
     RGBColor(0, 158, 115),
@@ -27,6 +28,9 @@ pub const PALETTE: [RGBColor; 7] = [
     RGBColor(230, 159, 0),
     RGBColor(86, 180, 233),
     RGBColor(0, 0, 0),
+    RGBColor(136, 136, 136),
+    RGBColor(117, 79, 160),
+    RGBColor(140, 86, 75),
 ];
 
 /// The family name the embedded font is registered under.

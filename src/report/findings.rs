@@ -164,23 +164,8 @@ pub fn groups_sentence(name: &str, groups: &[(String, GroupMean)], share: bool) 
 /// A sentence setting a published value beside the estimate of the same group.
 pub fn published_sentence(p: &super::spec::Published, series: &str, level: &str, g: &GroupMean, share: bool) -> String {
     let v = |x: f64| if share { format!("{:.1}%", 100.0 * x) } else { num(x) };
-    if let Some(how) = &p.differs {
-        return format!(
-            "{} report {} of {}; here, {} for {level}: {} (95% CI {} to {}, n = {}). The two are not the same measure ({}), so they are set side by side without a test.",
-            p.source,
-            p.what,
-            v(p.value),
-            series.to_lowercase(),
-            v(g.mean),
-            v(g.low),
-            v(g.high),
-            super::table::thousands(g.n),
-            how.trim_end_matches('.')
-        );
-    }
-    let inside = g.low <= p.value && p.value <= g.high;
-    format!(
-        "{} report {} of {}; here, {} for {level}: {} (95% CI {} to {}, n = {}), an interval that {} the published value.",
+    let head = format!(
+        "{} report {} of {}; here, {} for {level}: {} (95% CI {} to {}, n = {})",
         p.source,
         p.what,
         v(p.value),
@@ -188,9 +173,18 @@ pub fn published_sentence(p: &super::spec::Published, series: &str, level: &str,
         v(g.mean),
         v(g.low),
         v(g.high),
-        super::table::thousands(g.n),
-        if inside { "includes" } else { "excludes" }
-    )
+        super::table::thousands(g.n)
+    );
+    match &p.differs {
+        Some(how) => format!(
+            "{head}. The two are not the same measure ({}), so they are set side by side without a test.",
+            how.trim_end_matches('.')
+        ),
+        None => {
+            let inside = g.low <= p.value && p.value <= g.high;
+            format!("{head}, an interval that {} the published value.", if inside { "includes" } else { "excludes" })
+        }
+    }
 }
 
 /// A sentence on a series by year: its first and last values, and its peak.
