@@ -113,6 +113,7 @@ fn published_text(p: &PublishedResult) -> String {
     let sig = if p.significant { "significant" } else { "not significant" };
     match p.value {
         Some(v) => format!("{} ({sig})", num(v, pc)),
+        None if !p.significant => "no significant effect".to_string(),
         None => format!("{} ({sig})", if p.sign.get_ref() == "-" { "negative" } else { "positive" }),
     }
 }
