@@ -510,7 +510,7 @@ impl Design {
 /// the earlier ones kept: a column's pivot in the Cholesky factor of X'X must exceed 1e-9 of its
 /// own sum of squares.
 pub fn independent_columns(x: &[f64], n: usize, k: usize) -> Vec<usize> {
-    let xtx = super::glm::cross(x, k, &vec![1.0; n], &[]).0;
+    let xtx = super::linalg::cross(x, k, &vec![1.0; n], &[]).0;
     independent_of_cross(&(0..k * k).map(|i| xtx[(i / k, i % k)]).collect::<Vec<_>>(), k)
 }
 

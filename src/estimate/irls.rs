@@ -2,7 +2,8 @@
 //! Poisson), absorbing fixed effects as fixest does. Without fixed effects each step is one sweep
 //! over the design: the index xβ, the working values and X'WX together.
 
-use super::glm::{clear_upper_registers, cross, inverse, linear_predictor, loglik, observed, working, Control, Fit, Model, Scores};
+use super::linalg::{clear_upper_registers, cross, inverse, linear_predictor};
+use super::model::{loglik, observed, working, Control, Fit, Model, Scores};
 use super::{absorb, Design, EstimateError};
 use faer::linalg::matmul::matmul;
 use faer::{Accum, Mat, MatRef, Par};

@@ -3,7 +3,8 @@
 //! (cutpoints with β), and the multinomial logit (one β per non-base level). The bread is the inverse observed information at the estimates, in the
 //! parameters reported (α itself, the cutpoints themselves), as statsmodels and Stata report them.
 
-use super::glm::{inverse, Control, Fit, Model};
+use super::linalg::inverse;
+use super::model::{Control, Fit, Model, Scores};
 use super::{Design, EstimateError};
 use faer::Mat;
 
@@ -74,7 +75,7 @@ fn finish(
         eta,
         mu,
         resid,
-        scores: super::glm::Scores::Rows(e.scores),
+        scores: Scores::Rows(e.scores),
         bread,
         variance_factor: 1.0,
         loglik: e.loglik,
@@ -125,7 +126,8 @@ fn nb2(y: f64, mu: f64, a: f64) -> [f64; 6] {
 /// reported in α.
 pub fn negbin(d: &Design, control: Control) -> Result<Fit, EstimateError> {
     let (n, k) = (d.n(), d.k());
-    let pois = super::glm::fit(d, Model::Poisson)?;
+    // The design is already checked (counts, no absorbed effects): the Poisson solver itself.
+    let pois = super::irls::irls(d, Model::Poisson, Control::default())?;
     // Moment estimate of α from the Poisson fit.
     let (num, den) = d.y.iter().zip(&pois.mu).fold((0.0, 0.0), |(a, b), (y, m)| (a + (y - m).powi(2) - y, b + m * m));
     let alpha0 = (num / den).clamp(0.01, 100.0);

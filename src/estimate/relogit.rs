@@ -15,7 +15,8 @@
 //!   Stata's relogit differ on ξ when τ is given (w₁ = τ/ȳ or 1); here w₁ = 1 because the prior
 //!   correction leaves the sample unweighted.
 
-use super::glm::{cross, inverse, Control, Fit, Model};
+use super::linalg::{cross, inverse};
+use super::model::{Control, Fit, Model};
 use super::{Design, EstimateError};
 
 /// The bias b of the logit estimates `f` (King & Zeng's eq. 12 with w₁ = 1).
@@ -36,8 +37,9 @@ pub fn logit_bias(d: &Design, f: &Fit) -> Result<Vec<f64>, EstimateError> {
 
 /// Fits the rare-events logit.
 pub fn relogit(d: &Design, tau: Option<f64>, control: Control) -> Result<Fit, EstimateError> {
-    let mut d_ = d.clone();
-    correct(d, super::glm::fit_with(&mut d_, Model::Logit, control)?, tau)
+    // The design is already checked (binary, not separated, no absorbed effects): the logit's
+    // solver itself.
+    correct(d, super::irls::irls(d, Model::Logit, control)?, tau)
 }
 
 /// The rare-events logit from the logit fit `f` of the design `d`: bias-corrected, prior-corrected

@@ -161,7 +161,7 @@ fn cluster_factor(f: &Fit, g: usize, n: usize) -> f64 {
 /// Hat values h_i = w_i x_i'(X'WX)⁻¹x_i of the weighted design (HC3).
 fn hat_values(d: &Design, f: &Fit) -> Result<Vec<f64>, EstimateError> {
     let k = d.k();
-    let inv = super::glm::inverse(&super::glm::cross(&d.x, k, &f.weights, &vec![0.0; d.n()]).0)?;
+    let inv = super::linalg::inverse(&super::linalg::cross(&d.x, k, &f.weights, &vec![0.0; d.n()]).0)?;
     Ok((0..d.n())
         .map(|i| {
             let x = d.row(i);
