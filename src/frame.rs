@@ -183,7 +183,10 @@ impl Spec {
             Unit::Joiner => {
                 [Some(DatasetId::States), self.mids.participants().ok(), Some(self.mids.dataset())].into_iter().flatten().collect()
             }
-            Unit::Dispute => [Some(self.mids.dataset()), self.mids.participants().ok()].into_iter().flatten().collect(),
+            Unit::Dispute => {
+                let originators = chosen.iter().any(|v| v.name.starts_with("orig_"));
+                [Some(self.mids.dataset()), self.mids.participants().ok().filter(|_| originators)].into_iter().flatten().collect()
+            }
             Unit::Mission => vec![DatasetId::Pkm],
             Unit::UsForce => vec![DatasetId::Tago],
             Unit::AllianceYear => vec![DatasetId::AtopMember4_01],

@@ -105,10 +105,14 @@ pub fn build(ctx: &BuildContext) -> Result<DataFrame, BuildError> {
 }
 
 /// Originators on each side of each dispute, from the source's participant file (null for a
-/// dispute the file does not list, and for every dispute of a source without one: GML 2.1.1).
+/// dispute the file does not list, and for every dispute of a source without one: GML 2.1.1);
+/// the file is read only when one of their columns is chosen.
 type SideCounts = (Vec<Option<i32>>, Vec<Option<i32>>);
 
 fn originators(ctx: &BuildContext, rows: &[(i32, Dispute)]) -> Result<SideCounts, BuildError> {
+    if !ctx.chosen.iter().any(|v| v.name.starts_with("orig_")) {
+        return Ok((vec![None; rows.len()], vec![None; rows.len()]));
+    }
     let Ok(file) = ctx.mids.participants() else {
         ctx.note(format!("orig_a, orig_b: --mids {} ships no participant file; null", ctx.mids.name()));
         return Ok((vec![None; rows.len()], vec![None; rows.len()]));
