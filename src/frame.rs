@@ -152,14 +152,14 @@ impl Spec {
             return Err(BuildError::Options(format!("--crises applies to us-force frames, not {}", self.unit)));
         }
         if !opts.conflicts && self.conflicts != Conflicts::War {
-            return Err(BuildError::Options(format!("--conflicts applies to invocation frames, not {}", self.unit)));
+            return Err(BuildError::Options(format!("--conflicts applies to invocation and commitment frames, not {}", self.unit)));
         }
         let chosen = vars::select(self.unit, self.directed, &self.vars)?;
         let conflict = chosen.iter().any(|v| matches!(v.group, Group::Conflict | Group::Peace));
         let reads_participants = match self.unit {
             Unit::Joiner => true,
             Unit::StateYear => conflict,
-            Unit::Invocation => self.conflicts == Conflicts::Mid,
+            Unit::Invocation | Unit::Commitment => self.conflicts == Conflicts::Mid,
             _ => false,
         };
         if reads_participants {
@@ -192,6 +192,10 @@ impl Spec {
             Unit::AllianceYear => vec![DatasetId::AtopMember4_01],
             Unit::Invocation => match self.conflicts {
                 Conflicts::War => vec![DatasetId::AtopMember4_01, DatasetId::WarInter],
+                Conflicts::Mid => [Some(DatasetId::AtopMember4_01), self.mids.participants().ok()].into_iter().flatten().collect(),
+            },
+            Unit::Commitment => match self.conflicts {
+                Conflicts::War => vec![DatasetId::AtopMember4_01, DatasetId::WarInter, DatasetId::WarDyadic],
                 Conflicts::Mid => [Some(DatasetId::AtopMember4_01), self.mids.participants().ok()].into_iter().flatten().collect(),
             },
         };
@@ -249,6 +253,7 @@ impl Spec {
             Unit::UsForce => units::us_force::build(&ctx)?,
             Unit::Invocation => vars::invocation::frame(&ctx, units::invocation::build(&ctx)?)?,
             Unit::AllianceYear => units::alliance_year::build(&ctx)?,
+            Unit::Commitment => vars::commitment::frame(&ctx, units::commitment::build(&ctx)?)?,
         };
         Ok(Built { frame, notes: ctx.take_notes(), inputs: src.inputs(), vars: ctx.chosen })
     }

@@ -110,7 +110,7 @@ fn a_changed_data_file_makes_exactly_its_studies_stale() {
     let section = std::fs::read_to_string(reports.join("abandonment/section.html")).unwrap();
     assert!(section.contains("war_inter") && section.contains("not verified"), "the page flags the unverified input");
     // The battle deaths do not enter the study: its figures are the same bytes.
-    for f in ["reliability_wars_by_era.png", "reliability_wars_by_era.svg", "table.md"] {
+    for f in ["reliability.png", "reliability.svg", "reliability.md", "table.md"] {
         let (made, kept) = (
             std::fs::read(reports.join("abandonment").join(f)).unwrap(),
             std::fs::read(root().join("reports/abandonment").join(f)).unwrap(),

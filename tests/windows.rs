@@ -18,6 +18,7 @@ fn year_column(unit: Unit) -> &'static str {
     match unit {
         Unit::StateYear | Unit::DyadYear => "year",
         Unit::Joiner | Unit::Dispute | Unit::Invocation => "styear",
+        Unit::Commitment => "styear",
         Unit::AllianceYear => "year",
         Unit::Mission => "startyr",
         Unit::UsForce => "start_year",

@@ -99,10 +99,11 @@ pub fn predict(d: &Design, f: &Fit, v: &Vcov, at: &BTreeMap<String, f64>) -> Res
 }
 
 /// xoshiro256** seeded by splitmix64: small, fast, and the same stream on every machine.
-struct Rng([u64; 4]);
+pub struct Rng([u64; 4]);
 
 impl Rng {
-    fn new(seed: u64) -> Rng {
+    /// A generator seeded by `seed`.
+    pub fn new(seed: u64) -> Rng {
         let mut z = seed;
         let mut next = || {
             z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
@@ -128,7 +129,7 @@ impl Rng {
     }
 
     /// Uniform on (0, 1).
-    fn uniform(&mut self) -> f64 {
+    pub fn uniform(&mut self) -> f64 {
         ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
     }
 

@@ -14,6 +14,7 @@ pub mod manifest;
 pub mod multiverse;
 pub mod page;
 pub mod pipeline;
+pub mod rates;
 pub mod replication;
 pub mod spec;
 pub mod table;

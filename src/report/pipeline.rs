@@ -132,6 +132,7 @@ pub fn run(study: &Checked, dir: &DataDir, folder: &Path, progress: &(dyn Fn(&st
         }
     }
     requests.extend(study.listing_frames.iter().map(|(r, _)| r));
+    requests.extend(study.rate_frames.iter().map(|(r, _, _)| r));
     requests.extend(study.multiverse.iter().flat_map(|m| m.specs.iter().map(|s| &s.frame)));
     let (frames, mut inputs, notes) = build_frames(&requests, dir, &|s| progress(s))?;
     let mut episodes = Vec::new();
@@ -297,6 +298,15 @@ pub fn run(study: &Checked, dir: &DataDir, folder: &Path, progress: &(dyn Fn(&st
         write(&folder.join(format!("{}.csv", l.name)), &listing.csv())?;
         write(&folder.join(format!("{}.html", l.name)), &listing.html())?;
         listings.push((l.name.clone(), l.title.clone(), listing));
+    }
+    for (r, (request, filter, rows)) in study.study.rates.iter().zip(&study.rate_frames) {
+        progress(&format!("rates {}", r.name));
+        let rates = super::rates::compute(r, &filtered(&frames[&frame_key(request)], filter)?, rows)?;
+        let listing = super::rates::listing(&rates);
+        descriptions.extend(super::rates::sentences(&r.title, &rates));
+        figure::write(&super::rates::chart(&rates), &r.title, &folder.join(&r.name))?;
+        figures.push((r.name.clone(), r.title.clone()));
+        episodes.push((r.name.clone(), r.title.clone(), listing));
     }
     for (name, title, listing) in episodes {
         write(&folder.join(format!("{name}.md")), &listing.markdown())?;

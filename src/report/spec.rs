@@ -54,6 +54,9 @@ pub struct Study {
     /// Episodes a publication names, located in the dispute data.
     #[serde(rename = "episodes", default)]
     pub episodes: Vec<super::episodes::EpisodesSpec>,
+    /// Rates with conflict-clustered intervals beside published rates (abandonment).
+    #[serde(rename = "rates", default)]
+    pub rates: Vec<super::rates::RatesSpec>,
 }
 
 /// Rows of a frame shown as a table (a focal state's episodes), sorted by the columns in order.
@@ -284,13 +287,21 @@ pub struct Checked {
     pub multiverse: Option<Multiverse>,
     /// Each episode listing's cases: name, start years, adversary.
     pub episode_cases: Vec<Vec<(String, Years, i32)>>,
+    /// Each rates table's frame request, its own filter and each row's filter.
+    pub rate_frames: Vec<(FrameRequest, Vec<Comparison>, Vec<Vec<Comparison>>)>,
 }
 
 impl Checked {
     /// Every frame the study builds: its models', figures' and listings' requests.
     pub fn requests(&self) -> impl Iterator<Item = &FrameRequest> {
         let multiverse = self.multiverse.iter().flat_map(|m| m.specs.iter().map(|s| &s.frame));
-        self.models.iter().map(|m| &m.frame).chain(self.figure_frames.iter().chain(&self.listing_frames).map(|f| &f.0)).chain(multiverse)
+        let rates = self.rate_frames.iter().map(|r| &r.0);
+        self.models
+            .iter()
+            .map(|m| &m.frame)
+            .chain(self.figure_frames.iter().chain(&self.listing_frames).map(|f| &f.0))
+            .chain(rates)
+            .chain(multiverse)
     }
 
     /// The datasets the study reads, in catalog order (a network figure also reads the state
@@ -476,6 +487,45 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
         columns.retain(|col| !req.unit.keys().contains(&col.as_str()) && seen.insert(col.clone()));
         listing_frames.push((req.vars(columns), filter));
     }
+    let mut rate_frames = Vec::new();
+    for r in &study.rates {
+        let span = r.rows.iter().find_map(|row| row.filter.as_ref().map(Spanned::span)).unwrap_or(0..0);
+        let (req, filter) = request(&merged(&study.frame, &r.frame), span.clone())?;
+        let mut columns: Vec<String> = filter.iter().map(|f| f.column.clone()).collect();
+        for col in [&r.outcome, &r.cluster] {
+            c.column(req.unit, req.directed, &Spanned::new(span.clone(), col.clone()), &[])?;
+            columns.push(col.clone());
+        }
+        let mut rows = Vec::new();
+        for row in &r.rows {
+            let f = match &row.filter {
+                Some(f) => c.filter(req.unit, req.directed, f)?,
+                None => Vec::new(),
+            };
+            columns.extend(f.iter().map(|f| f.column.clone()));
+            if row.pact_type.is_some() || row.obligation.is_some() || row.alliance {
+                if req.unit != Unit::Commitment {
+                    return c.error(span, format!("rates `{}`: `pact_type`, `obligation` and `alliance` need a commitment frame", r.name));
+                }
+                for (what, v) in [("pact_type", &row.pact_type), ("obligation", &row.obligation)] {
+                    if let Some(v) = v {
+                        let known = ["defense", "offense", "neutrality", "nonaggression", "consultation"];
+                        if !known.contains(&v.as_str()) {
+                            return c.error(span, format!("rates `{}`: {what} `{v}` is not one of {}", r.name, known.join(", ")));
+                        }
+                    }
+                }
+                columns.push("pact_type".into());
+            }
+            rows.push(f);
+        }
+        if req.unit == Unit::Commitment {
+            columns.push("co_belligerent".into());
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        columns.retain(|col| !req.unit.keys().contains(&col.as_str()) && seen.insert(col.clone()));
+        rate_frames.push((req.vars(columns), filter, rows));
+    }
     let multiverse = match &study.multiverse {
         Some(m) => {
             // A combination's settings over the study's frame; filters add up.
@@ -520,6 +570,7 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
         listing_frames,
         multiverse,
         episode_cases,
+        rate_frames,
     })
 }
 

@@ -31,12 +31,25 @@ pub enum Unit {
     /// One row per ATOP 4.01 alliance and year in force, with its obligations.
     #[value(name = "alliance-year", alias = "alliance_year")]
     AllianceYear,
+    /// (conflict, partner, ally, alliance, obligation) in force on the partner's entry, each
+    /// judged by its own rule: abandonment as Leeds, Long & Mitchell (2000) measure it.
+    #[value(name = "commitment")]
+    Commitment,
 }
 
 impl Unit {
     /// Every unit, in the order of STUDIES.md.
-    pub const ALL: [Unit; 8] =
-        [Unit::StateYear, Unit::DyadYear, Unit::Joiner, Unit::Dispute, Unit::Mission, Unit::UsForce, Unit::Invocation, Unit::AllianceYear];
+    pub const ALL: [Unit; 9] = [
+        Unit::StateYear,
+        Unit::DyadYear,
+        Unit::Joiner,
+        Unit::Dispute,
+        Unit::Mission,
+        Unit::UsForce,
+        Unit::Invocation,
+        Unit::Commitment,
+        Unit::AllianceYear,
+    ];
 
     /// Name on the command line.
     pub fn name(self) -> &'static str {
@@ -49,6 +62,7 @@ impl Unit {
             Unit::UsForce => "us-force",
             Unit::Invocation => "invocation",
             Unit::AllianceYear => "alliance-year",
+            Unit::Commitment => "commitment",
         }
     }
 
@@ -63,6 +77,7 @@ impl Unit {
             Unit::UsForce => &["force_id"],
             Unit::Invocation => &["conflict_id", "partner", "ally"],
             Unit::AllianceYear => &["atopid", "year"],
+            Unit::Commitment => &["conflict_id", "partner", "ally", "atopid", "obligation"],
         }
     }
 
@@ -80,7 +95,8 @@ impl Unit {
             "force_id" => "use of force, numbered in file order",
             "conflict_id" => "COW war number (--conflicts war) or MID number (--conflicts mid)",
             "partner" => "COW country code of the state at war (or originator) whose ally is called",
-            "ally" => "COW country code of the ally that had promised it defence (ATOP 4.01)",
+            "ally" => "COW country code of the ally that had promised it defence (invocation) or any obligation (commitment; ATOP 4.01)",
+            "obligation" => "ATOP obligation: defense, offense, neutrality, nonaggression or consultation",
             _ => "key",
         }
     }
@@ -91,7 +107,7 @@ impl Unit {
             Unit::DyadYear => UnitOptions { dyad: true, mids: true, conflicts: false },
             Unit::StateYear | Unit::Joiner | Unit::Dispute => UnitOptions { dyad: false, mids: true, conflicts: false },
             Unit::Mission | Unit::UsForce | Unit::AllianceYear => UnitOptions { dyad: false, mids: false, conflicts: false },
-            Unit::Invocation => UnitOptions { dyad: false, mids: true, conflicts: true },
+            Unit::Invocation | Unit::Commitment => UnitOptions { dyad: false, mids: true, conflicts: true },
         }
     }
 }

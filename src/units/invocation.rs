@@ -66,6 +66,8 @@ pub struct Conflict {
     /// Every state that took part: (first day it took part, on side A (side 1 of a war), it is
     /// an initiator (war) / originator (MID)).
     pub states: BTreeMap<i32, (i32, bool, bool)>,
+    /// Where each state fought (COW `WhereFought` of its first entry; wars only).
+    pub where_fought: BTreeMap<i32, i32>,
 }
 
 impl Conflict {
@@ -164,10 +166,10 @@ fn memberships(members: &DataFrame) -> PolarsResult<BTreeMap<(i32, i32), Vec<Mem
 }
 
 /// The inter-state wars that start in `years`: every participant's first day and side.
-fn wars(war: &DataFrame, years: Years) -> PolarsResult<BTreeMap<i32, Conflict>> {
+pub(crate) fn wars(war: &DataFrame, years: Years) -> PolarsResult<BTreeMap<i32, Conflict>> {
     let (num, ccode, side) = (keys(war, "war_num")?, keys(war, "ccode")?, ints(war, "side")?);
     let (y, m, d) = (keys(war, "start_year1")?, ints(war, "start_month1")?, ints(war, "start_day1")?);
-    let initiator = ints(war, "initiator")?;
+    let (initiator, where_fought) = (ints(war, "initiator")?, ints(war, "where_fought")?);
     let mut out: BTreeMap<i32, Conflict> = BTreeMap::new();
     for i in 0..num.len() {
         let Some(day) = first_day(y[i], m[i], d[i]) else { continue };
@@ -175,7 +177,11 @@ fn wars(war: &DataFrame, years: Years) -> PolarsResult<BTreeMap<i32, Conflict>> 
         let entry = (day, side[i] == Some(1), initiator[i] == Some(1));
         // A state that fought on both sides (Germany in the Latvian war of liberation) counts
         // by its first entry.
+        let first = c.states.get(&ccode[i]).is_none_or(|e| entry < *e);
         c.states.entry(ccode[i]).and_modify(|e| *e = (*e).min(entry)).or_insert(entry);
+        if let (true, Some(w)) = (first, where_fought[i]) {
+            c.where_fought.insert(ccode[i], w);
+        }
     }
     for c in out.values_mut() {
         c.start = c.states.values().map(|e| e.0).min().unwrap_or(0);
@@ -187,7 +193,7 @@ fn wars(war: &DataFrame, years: Years) -> PolarsResult<BTreeMap<i32, Conflict>> 
 
 /// The disputes that start in `years`: every participant's first day and side (its first
 /// spell's), and whether it is an originator.
-fn disputes(ctx: &BuildContext, years: Years) -> Result<BTreeMap<i32, Conflict>, BuildError> {
+pub(crate) fn disputes(ctx: &BuildContext, years: Years) -> Result<BTreeMap<i32, Conflict>, BuildError> {
     let parts = participants(&ctx.src.get(ctx.mids.participants()?)?)?;
     let mut out = BTreeMap::new();
     for (&d, ps) in &parts {

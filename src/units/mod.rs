@@ -3,6 +3,7 @@
 //! this layer, in `vars`.
 
 pub mod alliance_year;
+pub mod commitment;
 pub mod dispute;
 pub mod dyad_year;
 pub mod invocation;

@@ -6,6 +6,7 @@
 pub mod alliance_types;
 pub mod alliances;
 pub mod capabilities;
+pub mod commitment;
 pub mod conflict;
 pub mod dyad_year;
 pub mod geography;

@@ -1,0 +1,615 @@
+//! Invoked commitments (abandonment as Leeds, Long & Mitchell 2000 and Berkemeier & Fuhrmann
+//! 2018 measure it, STUDIES.md §5): one row per conflict × partner × ally × ATOP 4.01 alliance
+//! × obligation the ally undertook towards the partner, in force on the day the partner entered
+//! the conflict (a partner that enters after the first day is a partner from its entry date).
+//!
+//! Each obligation has its own rule. Defence is invoked when the partner is attacked and is
+//! honoured when the ally fights on its side; offence is invoked when the partner attacks and is
+//! honoured the same way; neutrality is invoked when the partner is at war and honoured when the
+//! ally does not fight against it while the promise is in force; non-aggression is invoked when
+//! the ally too goes to war (staying out of a partner's war does not test it) and honoured when
+//! the ally does not attack the partner; consultation is listed, never scored. `pact_type` is
+//! the most demanding obligation the ally undertook in the alliance (defence, offence,
+//! neutrality, non-aggression, consultation: ATOP's order), the type by which Berkemeier &
+//! Fuhrmann report rates; `primary` marks the row of that obligation. An obligation whose conditions do not hold (named
+//! adversary, non-provocation, location, number of adversaries, specific conflict) is
+//! `not_invoked`, with the reason. An ally already at war on the partner's side when the partner
+//! entered is a `co_belligerent`: its promise was never put to a choice, so it stays out of the
+//! rates.
+//!
+//! Who attacked whom: for two states on opposite sides of a war, the directed dyadic war file's
+//! dyadic initiator (`wardyadrolea` = 1; Maoz et al. 2019) when it has the pair, else the state on
+//! the side of the war's initiator (COW `Initiator` = 1). In a dispute, side A's states attack
+//! side B's (the originators' side A is the revisionist side).
+
+use super::invocation::{disputes, wars, Conflict};
+use super::BuildContext;
+use crate::catalog::DatasetId;
+use crate::sources::index::{ints, keys};
+use crate::sources::participants::{first_day, last_day};
+use crate::types::{BuildError, Conflicts, Years};
+use polars::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// An obligation type of ATOP 4.01.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Obligation {
+    /// Active military support if the partner is attacked (`defense`).
+    Defense,
+    /// Active military support in a conflict the partner did not provoke by being attacked
+    /// (`offense`).
+    Offense,
+    /// Not to aid the partner's adversary (`neutral`).
+    Neutrality,
+    /// Not to attack the partner (`nonagg`).
+    Nonaggression,
+    /// To consult in a crisis (`consul`): listed, not scored.
+    Consultation,
+}
+
+impl Obligation {
+    /// Every type, in ATOP's order.
+    pub const ALL: [Obligation; 5] =
+        [Obligation::Defense, Obligation::Offense, Obligation::Neutrality, Obligation::Nonaggression, Obligation::Consultation];
+
+    /// The ATOP 4.01 member-level column of the obligation.
+    fn flag(self) -> &'static str {
+        match self {
+            Obligation::Defense => "defense",
+            Obligation::Offense => "offense",
+            Obligation::Neutrality => "neutral",
+            Obligation::Nonaggression => "nonagg",
+            Obligation::Consultation => "consul",
+        }
+    }
+
+    /// The value in the frame's `obligation` column.
+    pub fn name(self) -> &'static str {
+        match self {
+            Obligation::Defense => "defense",
+            Obligation::Offense => "offense",
+            Obligation::Neutrality => "neutrality",
+            Obligation::Nonaggression => "nonaggression",
+            Obligation::Consultation => "consultation",
+        }
+    }
+}
+
+/// What became of an obligation in a conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// Invoked and honoured.
+    Fulfilled,
+    /// Invoked and not honoured.
+    Violated,
+    /// The ally was already at war on the partner's side when the partner entered.
+    CoBelligerent,
+    /// Its conditions did not hold (the reason is in `why`).
+    NotInvoked,
+    /// A consultation promise: reported, not scored.
+    Consultation,
+}
+
+impl Status {
+    /// The value in the frame's `status` column.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Fulfilled => "fulfilled",
+            Status::Violated => "violated",
+            Status::CoBelligerent => "co_belligerent",
+            Status::NotInvoked => "not_invoked",
+            Status::Consultation => "consultation",
+        }
+    }
+}
+
+/// What the ally did in the partner's conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Action {
+    /// At war on the partner's side on or before the partner's entry.
+    AtWarAlready,
+    /// Joined the partner's side after it entered.
+    Joined,
+    /// Never took part.
+    StayedOut,
+    /// Attacked the partner while the promise was in force.
+    Attacked,
+    /// Fought on the other side, but the partner attacked it, or it began fighting the partner
+    /// after the promise had ended.
+    FoughtOtherwise,
+}
+
+impl Action {
+    /// The value in the frame's `ally_action` column.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::AtWarAlready => "at_war_already",
+            Action::Joined => "joined",
+            Action::StayedOut => "stayed_out",
+            Action::Attacked => "attacked_partner",
+            Action::FoughtOtherwise => "fought_partner_otherwise",
+        }
+    }
+}
+
+/// One member's row of an ATOP 4.01 alliance phase: its spell and its obligations' terms.
+#[derive(Debug, Clone)]
+struct Pledge {
+    state: i32,
+    entry: i32,
+    /// Last day in force (None: still in force at the end of the data).
+    exit: Option<i32>,
+    bilateral: bool,
+    /// The COW war a wartime alliance was formed for (`cowwar`; 0 none).
+    cowwar: i32,
+    /// States named as the threat (`statthr1`, `statthr2`).
+    named: Vec<i32>,
+    /// The flags of the member's row, by column name.
+    flags: BTreeSet<&'static str>,
+}
+
+/// Columns read as 0/1 flags.
+const FLAGS: [&str; 27] = [
+    "bilat", "defense", "offense", "neutral", "nonagg", "consul", "defcoadv", "defcoloc", "defcocon", "defconum", "defcodem", "defconpr",
+    "offcoadv", "offcoloc", "offcocon", "offconum", "offcodem", "neucoadv", "neucoloc", "neucocon", "neuconum", "neucodem", "neuconpr",
+    "neucoatt", "concoadv", "concoloc", "concocon",
+];
+
+impl Pledge {
+    fn in_force(&self, day: i32) -> bool {
+        self.entry <= day && self.exit.is_none_or(|e| day <= e)
+    }
+    fn has(&self, flag: &str) -> bool {
+        self.flags.contains(flag)
+    }
+}
+
+/// ATOP 4.01 member rows by (atopid, phase).
+fn pledges(members: &DataFrame) -> PolarsResult<BTreeMap<(i32, i32), Vec<Pledge>>> {
+    let (id, phase, state) = (keys(members, "atopid")?, keys(members, "phase")?, keys(members, "member")?);
+    let (ye, me, de) = (keys(members, "yrent")?, ints(members, "moent")?, ints(members, "dayent")?);
+    let (yx, mx, dx) = (keys(members, "yrexit")?, ints(members, "moexit")?, ints(members, "dayexit")?);
+    let (t1, t2, war) = (ints(members, "statthr1")?, ints(members, "statthr2")?, ints(members, "cowwar")?);
+    let flags: Vec<(&'static str, Vec<Option<i32>>)> = FLAGS.iter().map(|&f| Ok((f, ints(members, f)?))).collect::<PolarsResult<_>>()?;
+    let mut out: BTreeMap<(i32, i32), Vec<Pledge>> = BTreeMap::new();
+    for i in 0..id.len() {
+        let Some(entry) = first_day(ye[i], me[i], de[i]) else { continue };
+        let exit = if yx[i] == 0 { None } else { last_day(yx[i], mx[i], dx[i]) };
+        out.entry((id[i], phase[i])).or_default().push(Pledge {
+            state: state[i],
+            entry,
+            exit,
+            bilateral: flags[0].1[i] == Some(1),
+            cowwar: war[i].unwrap_or(0),
+            named: [t1[i], t2[i]].into_iter().flatten().filter(|&s| s > 0).collect(),
+            flags: flags.iter().filter(|(_, v)| v[i] == Some(1)).map(|(f, _)| *f).collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// Who attacked whom in one conflict, and when each pair began to fight.
+#[derive(Debug, Default)]
+pub struct Fighting {
+    /// (attacker, target) pairs.
+    pub attacks: BTreeSet<(i32, i32)>,
+    /// First day each unordered pair (lower, higher code) fought.
+    pub since: BTreeMap<(i32, i32), i32>,
+}
+
+impl Fighting {
+    /// Whether `x` attacked `y`.
+    pub fn attacked(&self, x: i32, y: i32) -> bool {
+        self.attacks.contains(&(x, y))
+    }
+    /// Whether anyone attacked `y`.
+    pub fn is_target(&self, y: i32) -> bool {
+        self.attacks.iter().any(|&(_, t)| t == y)
+    }
+    /// Whether `x` attacked anyone.
+    pub fn is_attacker(&self, x: i32) -> bool {
+        self.attacks.iter().any(|&(a, _)| a == x)
+    }
+    /// The states that attacked `y`.
+    pub fn attackers_of(&self, y: i32) -> Vec<i32> {
+        self.attacks.iter().filter(|&&(_, t)| t == y).map(|&(a, _)| a).collect()
+    }
+    /// First day `x` and `y` fought each other.
+    pub fn since(&self, x: i32, y: i32) -> Option<i32> {
+        self.since.get(&(x.min(y), x.max(y))).copied()
+    }
+}
+
+/// The dyadic war file's pairs: (war, state a, state b) → (a is the dyadic initiator, first day).
+type DyadicRoles = BTreeMap<(i32, i32, i32), (bool, Option<i32>)>;
+
+fn dyadic_roles(dyadic: &DataFrame) -> PolarsResult<DyadicRoles> {
+    let (war, a, b, year) = (keys(dyadic, "warnum")?, keys(dyadic, "statea")?, keys(dyadic, "stateb")?, keys(dyadic, "year")?);
+    let role = ints(dyadic, "wardyadrolea")?;
+    let (sy, sm, sd) = (ints(dyadic, "warstrtyr")?, ints(dyadic, "warstrtmnth")?, ints(dyadic, "warstrtday")?);
+    let mut out = DyadicRoles::new();
+    let mut order: Vec<usize> = (0..war.len()).collect();
+    order.sort_by_key(|&i| (war[i], a[i], b[i], year[i]));
+    for i in order {
+        let Some(r) = role[i] else { continue };
+        let day = sy[i].and_then(|y| first_day(y, sm[i], sd[i]));
+        out.entry((war[i], a[i], b[i])).or_insert((r == 1, day));
+    }
+    Ok(out)
+}
+
+/// Who attacked whom in each conflict (module docs).
+fn fighting(conflicts: &BTreeMap<i32, Conflict>, roles: Option<&DyadicRoles>) -> BTreeMap<i32, Fighting> {
+    let mut out = BTreeMap::new();
+    for (&id, c) in conflicts {
+        let mut f = Fighting::default();
+        // The side of the conflict's initiators (a war's Initiator = 1; a dispute's side A).
+        let initiating_side_a = match roles {
+            Some(_) => c.states.values().find(|e| e.2).map(|e| e.1),
+            None => Some(true),
+        };
+        for (&x, ex) in c.states.iter().filter(|(_, e)| e.1) {
+            for (&y, ey) in c.states.iter().filter(|(_, e)| !e.1) {
+                let from_file = roles.and_then(|r| r.get(&(id, x, y)));
+                let x_attacks = match from_file {
+                    Some(&(first, _)) => Some(first),
+                    None => initiating_side_a,
+                };
+                match x_attacks {
+                    Some(true) => f.attacks.insert((x, y)),
+                    Some(false) => f.attacks.insert((y, x)),
+                    None => false,
+                };
+                let day = from_file.and_then(|r| r.1).unwrap_or(ex.0.max(ey.0));
+                f.since.insert((x.min(y), x.max(y)), day);
+            }
+        }
+        out.insert(id, f);
+    }
+    out
+}
+
+/// The commitment rows, sorted by (conflict, partner, ally, atopid, obligation).
+#[derive(Default)]
+pub struct Commitments {
+    /// War or dispute number.
+    pub conflict_id: Vec<i32>,
+    /// The state in the conflict whose ally's promise is examined.
+    pub partner: Vec<i32>,
+    /// The ally.
+    pub ally: Vec<i32>,
+    /// ATOP alliance.
+    pub atopid: Vec<i32>,
+    /// Its phase in force on the partner's entry.
+    pub phase: Vec<i32>,
+    /// The obligation.
+    pub obligation: Vec<Obligation>,
+    /// What became of it.
+    pub status: Vec<Status>,
+    /// Why it was not invoked (empty otherwise).
+    pub why: Vec<&'static str>,
+    /// Conditions the data cannot check, kept as holding (comma-separated; empty: none).
+    pub unchecked: Vec<String>,
+    /// What the ally did.
+    pub action: Vec<Action>,
+    /// Start year of the conflict.
+    pub styear: Vec<i32>,
+    /// The year the partner entered.
+    pub entry_year: Vec<i32>,
+    /// The partner was attacked.
+    pub partner_attacked: Vec<bool>,
+    /// The partner initiated the conflict (war: `Initiator` = 1; dispute: an originator on side A).
+    pub partner_initiated: Vec<bool>,
+    /// Bilateral alliance.
+    pub bilateral: Vec<bool>,
+    /// The ally's most demanding obligation in the alliance.
+    pub pact_type: Vec<Obligation>,
+    /// The conflicts, by number.
+    pub conflicts: BTreeMap<i32, Conflict>,
+}
+
+/// Region codes of COW's `WhereFought` that each region of a state belongs to: 1 Western
+/// Hemisphere, 2 Europe, 4 Africa, 6 Middle East, 7 Asia, 9 Oceania, and the combinations.
+fn fought_in(where_fought: i32, region: i32) -> bool {
+    let regions: &[i32] = match where_fought {
+        11 => &[2, 6],
+        12 => &[2, 7],
+        13 => &[1, 7],
+        14 => &[2, 4, 6],
+        15 => &[2, 4, 6, 7],
+        16 => &[4, 6, 7, 9],
+        17 => &[7, 9],
+        18 => &[4, 6],
+        19 => &[2, 4, 6, 7, 9],
+        _ => return where_fought == region,
+    };
+    regions.contains(&region)
+}
+
+/// A state's home region by COW code, on `WhereFought`'s scale.
+fn home_region(ccode: i32) -> i32 {
+    match ccode {
+        ..=199 => 1,
+        200..=399 => 2,
+        400..=626 => 4,
+        627..=699 => 6,
+        700..=899 => 7,
+        _ => 9,
+    }
+}
+
+/// The facts one obligation's rule reads.
+struct Case<'a> {
+    conflict_id: i32,
+    c: &'a Conflict,
+    f: &'a Fighting,
+    partner: i32,
+    mid: bool,
+    initiated: bool,
+}
+
+impl Case<'_> {
+    fn opponents(&self) -> Vec<i32> {
+        let side = self.c.states[&self.partner].1;
+        self.c.states.iter().filter(|(_, e)| e.1 != side).map(|(&s, _)| s).collect()
+    }
+
+    /// Checks the conditions of one obligation (`prefix`: `def`, `off`, `neu`, `con`); the
+    /// reason the first that fails, and the conditions it could not check.
+    fn conditions(&self, p: &Pledge, prefix: &str, unchecked: &mut Vec<&'static str>) -> Option<&'static str> {
+        let flag = |c: &str| p.has(&format!("{prefix}{c}"));
+        let opponents = self.opponents();
+        if flag("conpr") && self.initiated {
+            return Some("the partner initiated (non-provocation clause)");
+        }
+        if flag("coadv") {
+            if p.named.is_empty() {
+                unchecked.push("adversary not named");
+            } else {
+                // Defence is owed against the named attacker; the others against a named opponent.
+                let against = if prefix == "def" { self.f.attackers_of(self.partner) } else { opponents.clone() };
+                if !p.named.iter().any(|s| against.contains(s)) {
+                    return Some("the named adversary is not among the partner's adversaries");
+                }
+            }
+        }
+        if flag("coatt") && !self.f.is_target(self.partner) {
+            return Some("the partner was not attacked (neutrality only if attacked)");
+        }
+        if flag("coloc") {
+            // Disputes carry no location: unchecked.
+            match self.c.where_fought.get(&self.partner) {
+                Some(&w) if !fought_in(w, home_region(self.partner)) => {
+                    return Some("the war was not fought in the partner's region (location)");
+                }
+                Some(_) => {}
+                None => unchecked.push("location"),
+            }
+        }
+        if flag("conum") {
+            let n = if prefix == "def" { self.f.attackers_of(self.partner).len() } else { opponents.len() };
+            if n < 2 {
+                return Some("fewer than two adversaries (number condition)");
+            }
+        }
+        if flag("cocon") {
+            if p.cowwar > 0 && !self.mid {
+                if p.cowwar != self.conflict_id {
+                    return Some("a promise for another war (specific conflict)");
+                }
+            } else {
+                unchecked.push("specific conflict");
+            }
+        }
+        if flag("codem") {
+            unchecked.push("demand");
+        }
+        None
+    }
+}
+
+/// Builds the commitment rows of the conflicts starting in the years asked.
+pub fn build(ctx: &BuildContext) -> Result<Commitments, BuildError> {
+    let atop = Years::of(DatasetId::AtopMember4_01);
+    let (source, cover) = match ctx.conflicts {
+        Conflicts::War => ("the COW inter-state wars and ATOP 4.01".to_string(), Years::of(DatasetId::WarInter)),
+        Conflicts::Mid => (format!("the dispute data (--mids {}) and ATOP 4.01", ctx.mids.name()), ctx.mids.coverage()),
+    };
+    let cover = cover.clamp_to(atop).unwrap_or(atop);
+    let years = ctx.years_within(cover, cover, &source)?;
+    let mid = ctx.conflicts == Conflicts::Mid;
+    let (conflicts, roles) = if mid {
+        (disputes(ctx, years)?, None)
+    } else {
+        (wars(&ctx.src.get(DatasetId::WarInter)?, years)?, Some(dyadic_roles(&ctx.src.get(DatasetId::WarDyadic)?)?))
+    };
+    let fights = fighting(&conflicts, roles.as_ref());
+    let alliances = pledges(&ctx.src.get(DatasetId::AtopMember4_01)?)?;
+    let mut out = Commitments::default();
+    for (&id, c) in &conflicts {
+        let f = &fights[&id];
+        for (&partner, &(entry, side, initiator)) in &c.states {
+            let initiated = if mid { initiator && side } else { initiator };
+            let case = Case { conflict_id: id, c, f, partner, mid, initiated };
+            let mut seen: BTreeSet<(i32, i32)> = BTreeSet::new();
+            for (&(atopid, phase), ms) in &alliances {
+                if !ms.iter().any(|m| m.state == partner && m.in_force(entry)) {
+                    continue;
+                }
+                for m in ms.iter().filter(|m| m.state != partner && m.in_force(entry)) {
+                    // One phase per alliance and ally (the first in force).
+                    if !seen.insert((atopid, m.state)) {
+                        continue;
+                    }
+                    let action = action_of(c, f, partner, m);
+                    let Some(pact_type) = Obligation::ALL.into_iter().find(|o| m.has(o.flag())) else { continue };
+                    for o in Obligation::ALL {
+                        let Some(row) = judge(&case, m, o, action) else { continue };
+                        out.conflict_id.push(id);
+                        out.partner.push(partner);
+                        out.ally.push(m.state);
+                        out.atopid.push(atopid);
+                        out.phase.push(phase);
+                        out.obligation.push(o);
+                        out.status.push(row.0);
+                        out.why.push(row.1);
+                        out.unchecked.push(row.2.join(", "));
+                        out.action.push(action);
+                        out.styear.push(c.year);
+                        out.entry_year.push(crate::sources::dates::year_of_day(entry));
+                        out.partner_attacked.push(f.is_target(partner));
+                        out.partner_initiated.push(initiated);
+                        out.bilateral.push(m.bilateral);
+                        out.pact_type.push(pact_type);
+                    }
+                }
+            }
+        }
+    }
+    out.conflicts = conflicts;
+    sort(&mut out);
+    notes(ctx, &out, years, mid);
+    Ok(out)
+}
+
+/// What the ally did in the partner's conflict (its first entry; see [`Action`]).
+fn action_of(c: &Conflict, f: &Fighting, partner: i32, ally: &Pledge) -> Action {
+    let (entry, side, _) = c.states[&partner];
+    match c.states.get(&ally.state) {
+        None => Action::StayedOut,
+        Some(&(day, s, _)) if s == side => {
+            if day <= entry {
+                Action::AtWarAlready
+            } else {
+                Action::Joined
+            }
+        }
+        Some(_) => {
+            let in_force = f.since(partner, ally.state).is_none_or(|d| ally.exit.is_none_or(|e| d <= e));
+            if f.attacked(ally.state, partner) && in_force {
+                Action::Attacked
+            } else if !f.attacked(partner, ally.state) && !f.attacked(ally.state, partner) && in_force {
+                // No attacker known (a war without an initiator): fighting the partner counts.
+                Action::Attacked
+            } else {
+                Action::FoughtOtherwise
+            }
+        }
+    }
+}
+
+/// One obligation's rule: (status, why not invoked, conditions not checked), or None when the
+/// ally's row carries no such obligation.
+fn judge(case: &Case, m: &Pledge, o: Obligation, action: Action) -> Option<(Status, &'static str, Vec<&'static str>)> {
+    let prefix = match o {
+        Obligation::Defense => "def",
+        Obligation::Offense => "off",
+        Obligation::Neutrality => "neu",
+        Obligation::Nonaggression => "",
+        Obligation::Consultation => "con",
+    };
+    if !m.has(o.flag()) {
+        return None;
+    }
+    let mut unchecked = Vec::new();
+    if o == Obligation::Consultation {
+        return Some((Status::Consultation, "", unchecked));
+    }
+    if action == Action::AtWarAlready {
+        return Some((Status::CoBelligerent, "", unchecked));
+    }
+    let partner_attacked_ally = case.f.attacked(case.partner, m.state);
+    let why = match o {
+        _ if partner_attacked_ally => Some("the partner attacked the ally"),
+        Obligation::Defense if !case.f.is_target(case.partner) => Some("the partner was not attacked"),
+        Obligation::Offense if !case.f.is_attacker(case.partner) => Some("the partner did not attack (offence)"),
+        // A non-aggression promise is put to the test only when the ally goes to war: staying
+        // out of every war of every partner is not evidence of keeping it.
+        Obligation::Nonaggression if matches!(action, Action::StayedOut) => Some("the ally did not go to war (non-aggression)"),
+        Obligation::Nonaggression => None,
+        _ => case.conditions(m, prefix, &mut unchecked),
+    };
+    if let Some(why) = why {
+        return Some((Status::NotInvoked, why, unchecked));
+    }
+    let honoured = match o {
+        Obligation::Defense | Obligation::Offense => action == Action::Joined,
+        _ => action != Action::Attacked,
+    };
+    Some((if honoured { Status::Fulfilled } else { Status::Violated }, "", unchecked))
+}
+
+fn notes(ctx: &BuildContext, out: &Commitments, years: Years, mid: bool) {
+    let what = if mid { format!("disputes (--mids {})", ctx.mids.name()) } else { "inter-state wars".to_string() };
+    let count = |s: Status| out.status.iter().filter(|x| **x == s).count();
+    ctx.note(format!(
+        "{} commitments (conflict × partner × ally × alliance × obligation in force on the partner's entry) in {} {what} starting {years}: {} fulfilled, {} violated, {} co-belligerent (already at war on the partner's side; out of the rates), {} not invoked, {} consultation (not scored)",
+        out.status.len(),
+        out.conflicts.len(),
+        count(Status::Fulfilled),
+        count(Status::Violated),
+        count(Status::CoBelligerent),
+        count(Status::NotInvoked),
+        count(Status::Consultation),
+    ));
+    let mut why: BTreeMap<&str, usize> = BTreeMap::new();
+    for (w, s) in out.why.iter().zip(&out.status) {
+        if *s == Status::NotInvoked {
+            *why.entry(w).or_default() += 1;
+        }
+    }
+    let dropped: Vec<String> = why.iter().map(|(w, n)| format!("{w}: {n}")).collect();
+    ctx.note(format!("not invoked, by rule: {}", dropped.join("; ")));
+    let mut kept: BTreeMap<&str, usize> = BTreeMap::new();
+    for (u, s) in out.unchecked.iter().zip(&out.status) {
+        if matches!(s, Status::Fulfilled | Status::Violated) {
+            for c in u.split(", ").filter(|c| !c.is_empty()) {
+                *kept.entry(c).or_default() += 1;
+            }
+        }
+    }
+    let kept: Vec<String> = kept.iter().map(|(c, n)| format!("{c}: {n}")).collect();
+    if !kept.is_empty() {
+        ctx.note(format!("scored with a condition the data cannot check (kept as holding): {}", kept.join("; ")));
+    }
+}
+
+/// Sorts the rows by (conflict, partner, ally, atopid, obligation).
+fn sort(out: &mut Commitments) {
+    let mut order: Vec<usize> = (0..out.ally.len()).collect();
+    order.sort_by_key(|&i| (out.conflict_id[i], out.partner[i], out.ally[i], out.atopid[i], out.obligation[i]));
+    fn permute<T: Clone>(v: &mut Vec<T>, order: &[usize]) {
+        *v = order.iter().map(|&i| v[i].clone()).collect();
+    }
+    permute(&mut out.conflict_id, &order);
+    permute(&mut out.partner, &order);
+    permute(&mut out.ally, &order);
+    permute(&mut out.atopid, &order);
+    permute(&mut out.phase, &order);
+    permute(&mut out.obligation, &order);
+    permute(&mut out.status, &order);
+    permute(&mut out.why, &order);
+    permute(&mut out.unchecked, &order);
+    permute(&mut out.action, &order);
+    permute(&mut out.styear, &order);
+    permute(&mut out.entry_year, &order);
+    permute(&mut out.partner_attacked, &order);
+    permute(&mut out.partner_initiated, &order);
+    permute(&mut out.bilateral, &order);
+    permute(&mut out.pact_type, &order);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_of_the_war_file() {
+        // Europe and the Middle East (11) hold a European and a Middle Eastern partner.
+        assert!(fought_in(11, home_region(200)) && fought_in(11, home_region(640)));
+        assert!(!fought_in(11, home_region(2)));
+        assert!(fought_in(7, home_region(740)) && !fought_in(2, home_region(740)));
+        assert_eq!(home_region(651), 6);
+        assert_eq!(home_region(900), 9);
+    }
+}

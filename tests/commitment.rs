@@ -1,0 +1,153 @@
+//! The commitment unit (abandonment as Leeds, Long & Mitchell 2000 measure it) on the real data:
+//! hand-checked wars, each checked against the raw ATOP 4.01 and COW files read here with the
+//! csv crate, and the co-belligerent rule derived independently for every row.
+
+mod common;
+
+use allywar::frame::Spec;
+use allywar::units::Unit;
+use allywar::DataDir;
+use polars::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+
+fn num(r: &HashMap<String, String>, k: &str) -> i32 {
+    r.get(k).and_then(|v| v.trim().parse::<f64>().ok()).map_or(-9, |v| v as i32)
+}
+
+/// yyyymmdd of a partial date (an unknown month or day is the first).
+fn ymd(y: i32, m: i32, d: i32) -> i32 {
+    y * 10000 + if (1..=12).contains(&m) { m } else { 1 } * 100 + if (1..=31).contains(&d) { d } else { 1 }
+}
+
+/// A built frame's rows as maps of the columns asked, by (war, partner, ally, atopid, obligation).
+type Rows = BTreeMap<(i32, i32, i32, i32, String), HashMap<String, String>>;
+
+fn rows() -> Rows {
+    let cols = ["status", "why", "ally_action", "co_belligerent", "fulfilled", "primary"];
+    let f = Spec::new(Unit::Commitment).vars(cols).build(&DataDir::new(common::real_data_dir())).unwrap_or_else(|e| panic!("{e}")).frame;
+    let s = |c: &str| -> Vec<String> {
+        let col = f.column(c).unwrap().cast(&DataType::String).unwrap();
+        col.str().unwrap().iter().map(|v| v.unwrap_or("").to_string()).collect()
+    };
+    let keys = ["conflict_id", "partner", "ally", "atopid"].map(&s);
+    let obligation = s("obligation");
+    let values: Vec<Vec<String>> = cols.iter().map(|c| s(c)).collect();
+    (0..f.height())
+        .map(|i| {
+            let k = |j: usize| keys[j][i].parse::<i32>().unwrap();
+            let row = cols.iter().zip(&values).map(|(c, v)| (c.to_string(), v[i].clone())).collect();
+            ((k(0), k(1), k(2), k(3), obligation[i].clone()), row)
+        })
+        .collect()
+}
+
+/// COW inter-state war participants: war → state → (first day yyyymmdd, side, initiator).
+fn wars() -> BTreeMap<i32, BTreeMap<i32, (i32, i32, bool)>> {
+    let mut out: BTreeMap<i32, BTreeMap<i32, (i32, i32, bool)>> = BTreeMap::new();
+    for r in common::raw("cow_war_4.0/Inter-StateWarData_v4.0.csv") {
+        let e = (ymd(num(&r, "StartYear1"), num(&r, "StartMonth1"), num(&r, "StartDay1")), num(&r, "Side"), num(&r, "Initiator") == 1);
+        let slot = out.entry(num(&r, "WarNum")).or_default().entry(num(&r, "ccode")).or_insert(e);
+        if e < *slot {
+            *slot = e;
+        }
+    }
+    out
+}
+
+/// The ATOP 4.01 member row of `state` in alliance `atopid` in force on `day`.
+fn member(atopid: i32, state: i32, day: i32) -> HashMap<String, String> {
+    common::raw("atop_4.01/atop-member-level.csv")
+        .into_iter()
+        .find(|r| {
+            let exit = if num(r, "yrexit") == 0 { 99_999_999 } else { ymd(num(r, "yrexit"), num(r, "moexit"), num(r, "dayexit")) };
+            num(r, "atopid") == atopid
+                && num(r, "member") == state
+                && ymd(num(r, "yrent"), num(r, "moent"), num(r, "dayent")) <= day
+                && day <= exit
+        })
+        .unwrap_or_else(|| panic!("no ATOP {atopid} row of {state} in force on {day}"))
+}
+
+fn row<'a>(rows: &'a Rows, war: i32, partner: i32, ally: i32, atopid: i32, obligation: &str) -> &'a HashMap<String, String> {
+    rows.get(&(war, partner, ally, atopid, obligation.to_string()))
+        .unwrap_or_else(|| panic!("no row {war} {partner} {ally} {atopid} {obligation}"))
+}
+
+#[test]
+fn hand_checked_wars() {
+    let rows = rows();
+    let wars = wars();
+
+    // WWI (COW 106): Austria-Hungary (300) initiated on 29 July 1914; Germany (255) joined on
+    // 1 August, honouring its defence promise of the Dual Alliance (ATOP 1335).
+    let ww1 = &wars[&106];
+    assert!(ww1[&300].2 && ww1[&255].0 > ww1[&300].0 && ww1[&255].1 == ww1[&300].1);
+    assert_eq!(member(1335, 255, ww1[&300].0)["defense"].trim(), "1");
+    let germany = row(&rows, 106, 300, 255, 1335, "defense");
+    assert_eq!((germany["status"].as_str(), germany["ally_action"].as_str()), ("fulfilled", "joined"));
+    // Italy's Triple Alliance defence promise (ATOP 1350) carried a non-provocation clause and
+    // Austria-Hungary initiated: not invoked, so Italy's neutrality in 1914 is no violation.
+    let italy_raw = member(1350, 325, ww1[&300].0);
+    assert_eq!((italy_raw["defense"].trim(), italy_raw["defconpr"].trim()), ("1", "1"));
+    let italy = row(&rows, 106, 300, 325, 1350, "defense");
+    assert_eq!(italy["status"], "not_invoked");
+    assert!(italy["why"].contains("non-provocation"), "{italy:?}");
+    assert_eq!(italy["fulfilled"], "");
+
+    // The Seven Weeks War (COW 55): the German Confederation (ATOP 1020) states at war on
+    // Austria's side on the first day are co-belligerents, out of the rates.
+    let sw = &wars[&55];
+    let day_one: Vec<i32> = sw.iter().filter(|(&s, e)| s != 300 && e.1 == sw[&300].1 && e.0 <= sw[&300].0).map(|(&s, _)| s).collect();
+    assert!(day_one.len() >= 6, "{day_one:?}");
+    for s in &day_one {
+        if let Some(r) = rows.get(&(55, 300, *s, 1020, "defense".to_string())) {
+            assert_eq!((r["status"].as_str(), r["co_belligerent"].as_str(), r["fulfilled"].as_str()), ("co_belligerent", "1", ""), "{s}");
+        }
+    }
+    assert!(day_one.iter().filter(|s| rows.contains_key(&(55, 300, **s, 1020, "defense".to_string()))).count() >= 6);
+
+    // The German–Soviet pact (ATOP 2470, 23 August 1939): in force until 22 June 1941, the day
+    // Germany attacked; COW has the USSR enter the Second World War (139) that day.
+    let ww2 = &wars[&139];
+    let pact = member(2470, 255, ww2[&365].0);
+    assert_eq!(ymd(num(&pact, "yrexit"), num(&pact, "moexit"), num(&pact, "dayexit")), ww2[&365].0);
+    assert_eq!(pact["nonagg"].trim(), "1");
+    for o in ["nonaggression", "neutrality"] {
+        let r = row(&rows, 139, 365, 255, 2470, o);
+        assert_eq!(
+            (r["status"].as_str(), r["ally_action"].as_str(), r["fulfilled"].as_str()),
+            ("violated", "attacked_partner", "0"),
+            "{o}"
+        );
+    }
+    // Seen from Germany's entry in 1939 the promise is not called on: Germany attacked the USSR.
+    assert_eq!(row(&rows, 139, 255, 365, 2470, "nonaggression")["why"], "the partner attacked the ally");
+
+    // The Soviet–Japanese neutrality pact (ATOP 2525) ends on 5 April 1945, before the Soviet
+    // attack in August: honoured while in force.
+    let nj = member(2525, 365, ww2[&740].0);
+    assert!(ymd(num(&nj, "yrexit"), num(&nj, "moexit"), num(&nj, "dayexit")) < 19450808);
+    assert_eq!(row(&rows, 139, 740, 365, 2525, "neutrality")["status"], "fulfilled");
+}
+
+#[test]
+fn co_belligerents_are_exactly_the_allies_already_at_war_on_the_partners_side() {
+    let rows = rows();
+    let wars = wars();
+    let mut n = 0;
+    for ((war, partner, ally, _, obligation), r) in &rows {
+        let states = &wars[war];
+        let p = states[partner];
+        let at_war_already = states.get(ally).is_some_and(|a| a.1 == p.1 && a.0 <= p.0);
+        if obligation == "consultation" {
+            assert_eq!(r["status"], "consultation");
+            continue;
+        }
+        assert_eq!(r["co_belligerent"] == "1", at_war_already, "{war} {partner} {ally} {obligation}");
+        assert_eq!(r["status"] == "co_belligerent", at_war_already);
+        // Scored rows carry an outcome, the others none.
+        assert_eq!(r["fulfilled"].is_empty(), !matches!(r["status"].as_str(), "fulfilled" | "violated"));
+        n += usize::from(at_war_already);
+    }
+    assert!(n > 500, "{n} co-belligerent rows");
+}
