@@ -213,5 +213,5 @@ fn dispute_invocations_use_originators_and_the_mids_source() {
 #[test]
 fn options_that_do_not_apply_are_refused() {
     let err = Spec::new(Unit::DyadYear).conflicts(Conflicts::Mid).check().unwrap_err().to_string();
-    assert!(err.contains("--conflicts applies to invocation frames"), "{err}");
+    assert!(err.contains("--conflicts applies to invocation and commitment frames"), "{err}");
 }
