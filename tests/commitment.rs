@@ -4,20 +4,13 @@
 
 mod common;
 
+use common::{num, ymd};
+
 use allywar::frame::Spec;
 use allywar::units::Unit;
 use allywar::DataDir;
 use polars::prelude::*;
 use std::collections::{BTreeMap, HashMap};
-
-fn num(r: &HashMap<String, String>, k: &str) -> i32 {
-    r.get(k).and_then(|v| v.trim().parse::<f64>().ok()).map_or(-9, |v| v as i32)
-}
-
-/// yyyymmdd of a partial date (an unknown month or day is the first).
-fn ymd(y: i32, m: i32, d: i32) -> i32 {
-    y * 10000 + if (1..=12).contains(&m) { m } else { 1 } * 100 + if (1..=31).contains(&d) { d } else { 1 }
-}
 
 /// A built frame's rows as maps of the columns asked, by (war, partner, ally, atopid, obligation).
 type Rows = BTreeMap<(i32, i32, i32, i32, String), HashMap<String, String>>;
@@ -45,7 +38,8 @@ fn rows() -> Rows {
 fn wars() -> BTreeMap<i32, BTreeMap<i32, (i32, i32, bool)>> {
     let mut out: BTreeMap<i32, BTreeMap<i32, (i32, i32, bool)>> = BTreeMap::new();
     for r in common::raw("cow_war_4.0/Inter-StateWarData_v4.0.csv") {
-        let e = (ymd(num(&r, "StartYear1"), num(&r, "StartMonth1"), num(&r, "StartDay1")), num(&r, "Side"), num(&r, "Initiator") == 1);
+        let e =
+            (ymd(num(&r, "StartYear1"), num(&r, "StartMonth1"), num(&r, "StartDay1"), false), num(&r, "Side"), num(&r, "Initiator") == 1);
         let slot = out.entry(num(&r, "WarNum")).or_default().entry(num(&r, "ccode")).or_insert(e);
         if e < *slot {
             *slot = e;
@@ -59,10 +53,10 @@ fn member(atopid: i32, state: i32, day: i32) -> HashMap<String, String> {
     common::raw("atop_4.01/atop-member-level.csv")
         .into_iter()
         .find(|r| {
-            let exit = if num(r, "yrexit") == 0 { 99_999_999 } else { ymd(num(r, "yrexit"), num(r, "moexit"), num(r, "dayexit")) };
+            let exit = if num(r, "yrexit") == 0 { 99_999_999 } else { ymd(num(r, "yrexit"), num(r, "moexit"), num(r, "dayexit"), true) };
             num(r, "atopid") == atopid
                 && num(r, "member") == state
-                && ymd(num(r, "yrent"), num(r, "moent"), num(r, "dayent")) <= day
+                && ymd(num(r, "yrent"), num(r, "moent"), num(r, "dayent"), false) <= day
                 && day <= exit
         })
         .unwrap_or_else(|| panic!("no ATOP {atopid} row of {state} in force on {day}"))
@@ -110,7 +104,7 @@ fn hand_checked_wars() {
     // Germany attacked; COW has the USSR enter the Second World War (139) that day.
     let ww2 = &wars[&139];
     let pact = member(2470, 255, ww2[&365].0);
-    assert_eq!(ymd(num(&pact, "yrexit"), num(&pact, "moexit"), num(&pact, "dayexit")), ww2[&365].0);
+    assert_eq!(ymd(num(&pact, "yrexit"), num(&pact, "moexit"), num(&pact, "dayexit"), true), ww2[&365].0);
     assert_eq!(pact["nonagg"].trim(), "1");
     for o in ["nonaggression", "neutrality"] {
         let r = row(&rows, 139, 365, 255, 2470, o);
@@ -126,7 +120,7 @@ fn hand_checked_wars() {
     // The Soviet–Japanese neutrality pact (ATOP 2525) ends on 5 April 1945, before the Soviet
     // attack in August: honoured while in force.
     let nj = member(2525, 365, ww2[&740].0);
-    assert!(ymd(num(&nj, "yrexit"), num(&nj, "moexit"), num(&nj, "dayexit")) < 19450808);
+    assert!(ymd(num(&nj, "yrexit"), num(&nj, "moexit"), num(&nj, "dayexit"), true) < 19450808);
     assert_eq!(row(&rows, 139, 740, 365, 2525, "neutrality")["status"], "fulfilled");
 }
 

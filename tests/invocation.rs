@@ -4,44 +4,14 @@
 
 mod common;
 
+use common::{num as int, raw, ymd};
+
 use allywar::frame::{Built, Spec};
 use allywar::types::Conflicts;
 use allywar::units::{Mids, Unit, Years};
 use allywar::DataDir;
 use polars::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-fn raw(rel: &str) -> Vec<HashMap<String, String>> {
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_path(common::real_data_dir().join(rel)).unwrap();
-    let header: Vec<String> = rdr.byte_headers().unwrap().iter().map(|h| String::from_utf8_lossy(h).trim().to_string()).collect();
-    rdr.byte_records()
-        .map(|r| header.iter().cloned().zip(r.unwrap().iter().map(|c| String::from_utf8_lossy(c).trim().to_string())).collect())
-        .filter(|r: &HashMap<String, String>| r.values().any(|v| !v.is_empty()))
-        .collect()
-}
-
-fn int(r: &HashMap<String, String>, k: &str) -> i32 {
-    r.get(k).and_then(|v| v.parse().ok()).unwrap_or(-9)
-}
-
-/// yyyymmdd of a partial date: unknown parts are the first (or, `last`, the 31st of December).
-fn ymd(y: i32, m: i32, d: i32, last: bool) -> i32 {
-    let m = if (1..=12).contains(&m) {
-        m
-    } else if last {
-        12
-    } else {
-        1
-    };
-    let d = if (1..=31).contains(&d) {
-        d
-    } else if last {
-        31
-    } else {
-        1
-    };
-    y * 10000 + m * 100 + d
-}
+use std::collections::{BTreeMap, BTreeSet};
 
 fn build(spec: Spec) -> Built {
     spec.build(&DataDir::new(common::real_data_dir())).unwrap_or_else(|e| panic!("{e}"))

@@ -2,7 +2,7 @@
 //! them (unknown names with the nearest one, names of other units, directed-only names), and
 //! lookup by name.
 
-use super::registry::{Var, VARS};
+use super::registry::{all, Var};
 use super::Unit;
 
 /// Why a variable list is not acceptable.
@@ -45,7 +45,7 @@ fn hint(s: &Option<String>, unit: &str) -> String {
 
 /// The variables of a unit, in frame order.
 pub fn for_unit(unit: Unit, directed: bool) -> impl Iterator<Item = &'static Var> {
-    VARS.iter().filter(move |v| v.units.contains(&unit) && (directed || !v.directed_only))
+    all().filter(move |v| v.units.contains(&unit) && (directed || !v.directed_only))
 }
 
 /// Splits a `--vars` list: commas, with spaces around names allowed.
@@ -65,7 +65,7 @@ pub fn select<S: AsRef<str>>(unit: Unit, directed: bool, names: &[S]) -> Result<
         if unit.keys().contains(&name.as_str()) {
             continue;
         }
-        let v = VARS.iter().find(|v| v.name == name && v.units.contains(&unit)).or_else(|| VARS.iter().find(|v| v.name == name));
+        let v = all().find(|v| v.name == name && v.units.contains(&unit)).or_else(|| all().find(|v| v.name == name));
         let Some(v) = v else {
             let candidates = unit.keys().iter().copied().chain(for_unit(unit, directed).map(|v| v.name));
             let suggestion = crate::catalog::nearest(name, candidates);
@@ -87,7 +87,7 @@ pub fn select<S: AsRef<str>>(unit: Unit, directed: bool, names: &[S]) -> Result<
 
 /// The registry entry of a unit's variable.
 pub fn find(unit: Unit, name: &str) -> Option<&'static Var> {
-    VARS.iter().find(|v| v.name == name && v.units.contains(&unit))
+    all().find(|v| v.name == name && v.units.contains(&unit))
 }
 
 #[cfg(test)]
@@ -112,7 +112,7 @@ mod tests {
         let err = select(Unit::DyadYear, true, &["MID_ONSET"]).unwrap_err().to_string();
         assert!(err.contains("did you mean `mid_onset`?"), "{err}");
         let mut names = std::collections::HashSet::new();
-        for v in VARS {
+        for v in super::all() {
             for u in v.units {
                 assert!(names.insert((v.name, *u)), "duplicate {} for {u}", v.name);
             }

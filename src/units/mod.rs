@@ -6,6 +6,7 @@ pub mod alliance_year;
 pub mod commitment;
 pub mod dispute;
 pub mod dyad_year;
+pub mod fighting;
 pub mod invocation;
 pub mod joiner;
 pub mod mission;

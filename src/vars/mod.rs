@@ -19,7 +19,7 @@ pub mod specific;
 pub mod spells;
 pub mod state_year;
 
-pub use crate::types::registry::VARS;
+pub use crate::types::registry::all as all_vars;
 pub use crate::types::selection::{find, for_unit, parse_list, select};
 pub use crate::types::{Group, Var, VarError};
 

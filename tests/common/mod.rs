@@ -39,3 +39,27 @@ pub fn raw(rel: &str) -> Vec<HashMap<String, String>> {
 pub fn int(r: &HashMap<String, String>, k: &str) -> i32 {
     r[k].trim().parse().unwrap_or_else(|_| panic!("{k}={:?}", r[k]))
 }
+
+/// A cell as an integer, -9 when blank or not an integer (the producers' missing code).
+pub fn num(r: &HashMap<String, String>, k: &str) -> i32 {
+    r.get(k).and_then(|v| v.trim().parse().ok()).unwrap_or(-9)
+}
+
+/// yyyymmdd of a partial date: unknown parts are the first (or, `last`, the 31st of December).
+pub fn ymd(y: i32, m: i32, d: i32, last: bool) -> i32 {
+    let m = if (1..=12).contains(&m) {
+        m
+    } else if last {
+        12
+    } else {
+        1
+    };
+    let d = if (1..=31).contains(&d) {
+        d
+    } else if last {
+        31
+    } else {
+        1
+    };
+    y * 10000 + m * 100 + d
+}
