@@ -25,7 +25,8 @@ struct Cli {
 enum Command {
     /// Raw datasets: status, fetch, describe, cite, show.
     Data(cmd::data::Args),
-    /// Build an analysis frame (state-year, dyad-year, joiner, dispute, mission, us-force).
+    /// Build an analysis frame (state-year, dyad-year, joiner, dispute, mission, us-force,
+    /// invocation, commitment, alliance-year).
     Build(cmd::build::Args),
     /// Every variable a unit can carry: name, definition, source, years.
     Vars(cmd::vars::Args),

@@ -13,7 +13,8 @@ use polars::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 /// A built frame's rows as maps of the columns asked, by (war, partner, ally, atopid, obligation).
-type Rows = BTreeMap<(i32, i32, i32, i32, String), HashMap<String, String>>;
+type Key = (i32, i32, i32, i32, String);
+type Rows = BTreeMap<Key, HashMap<String, String>>;
 
 fn rows() -> Rows {
     let cols = ["status", "why", "ally_action", "co_belligerent", "fulfilled", "primary"];
@@ -144,4 +145,74 @@ fn co_belligerents_are_exactly_the_allies_already_at_war_on_the_partners_side() 
         n += usize::from(at_war_already);
     }
     assert!(n > 500, "{n} co-belligerent rows");
+}
+
+#[test]
+fn rates_match_a_count_by_hand_and_their_intervals_cover_them() {
+    let text = r#"
+title = "t"
+question = "q"
+[frame]
+unit = "commitment"
+conflicts = "war"
+[[rates]]
+name = "r"
+title = "r"
+frame = { filter = "primary == 1" }
+[[rates.row]]
+label = "ally level, 1816–1944"
+filter = "styear <= 1944"
+[[rates.row]]
+label = "defence pacts, alliance level"
+pact_type = "defense"
+alliance = "every"
+[[rates.row]]
+label = "defence pacts, any ally"
+pact_type = "defense"
+alliance = "any"
+"#;
+    let checked = allywar::report::spec::check(std::path::Path::new("reports/t/spec.toml"), text).unwrap_or_else(|e| panic!("{e}"));
+    let (request, filter, rows) = &checked.rate_frames[0];
+    let frame = request.build(&DataDir::new(common::real_data_dir())).unwrap_or_else(|e| panic!("{e}")).frame;
+    let kept = allywar::report::frames::filtered(&frame, filter).unwrap();
+    let rates = allywar::report::rates::compute(&checked.study.rates[0], &kept, rows).unwrap();
+
+    // By hand from the commitment rows: primary rows with an outcome.
+    let all = self::rows();
+    let scored: Vec<(&Key, i32)> = all
+        .iter()
+        .filter(|(_, r)| r["primary"] == "1" && !r["fulfilled"].is_empty())
+        .map(|(k, r)| (k, r["fulfilled"].parse().unwrap()))
+        .collect();
+    let wars = wars();
+    let early: Vec<i32> =
+        scored.iter().filter(|(k, _)| wars[&k.0].values().map(|e| e.0).min().unwrap() <= 19_441_231).map(|x| x.1).collect();
+    assert_eq!(rates[0].n, early.len());
+    assert!((rates[0].rate - early.iter().sum::<i32>() as f64 / early.len() as f64).abs() < 1e-12);
+    // Alliance level: one (alliance, war) per pair, honoured when every (any) ally was.
+    let pact: BTreeMap<Key, String> = {
+        let f = Spec::new(Unit::Commitment).vars(["pact_type"]).build(&DataDir::new(common::real_data_dir())).unwrap().frame;
+        let s = |c: &str| -> Vec<String> {
+            f.column(c).unwrap().cast(&DataType::String).unwrap().str().unwrap().iter().map(|v| v.unwrap().to_string()).collect()
+        };
+        let (w, p, a, id, o, t) = (s("conflict_id"), s("partner"), s("ally"), s("atopid"), s("obligation"), s("pact_type"));
+        (0..f.height())
+            .map(|i| {
+                ((w[i].parse().unwrap(), p[i].parse().unwrap(), a[i].parse().unwrap(), id[i].parse().unwrap(), o[i].clone()), t[i].clone())
+            })
+            .collect()
+    };
+    let mut by_alliance: BTreeMap<(i32, i32), Vec<i32>> = BTreeMap::new();
+    for (k, y) in scored.iter().filter(|(k, _)| pact[*k] == "defense") {
+        by_alliance.entry((k.3, k.0)).or_default().push(*y);
+    }
+    let every = by_alliance.values().filter(|v| v.iter().all(|&y| y == 1)).count() as f64;
+    let any = by_alliance.values().filter(|v| v.contains(&1)).count() as f64;
+    assert_eq!(rates[1].n, by_alliance.len());
+    assert!((rates[1].rate - every / by_alliance.len() as f64).abs() < 1e-12);
+    assert!((rates[2].rate - any / by_alliance.len() as f64).abs() < 1e-12);
+    for r in &rates {
+        assert!(r.low <= r.rate && r.rate <= r.high, "{r:?}");
+        assert!(r.clusters > 5 && r.clusters < r.n.max(6), "{r:?}");
+    }
 }

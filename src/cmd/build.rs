@@ -55,7 +55,7 @@ pub struct FrameArgs {
     /// Drop dyad-years of ongoing disputes that are not onsets (dyad-year only).
     #[arg(long)]
     pub drop_ongoing: bool,
-    /// Which conflicts call the allies: COW inter-state wars or disputes (invocation only)
+    /// Which conflicts call the allies: COW inter-state wars or disputes (invocation and commitment)
     /// [default: war].
     #[arg(long, value_enum)]
     pub conflicts: Option<Conflicts>,

@@ -303,7 +303,7 @@ pub fn run(study: &Checked, dir: &DataDir, folder: &Path, progress: &(dyn Fn(&st
         progress(&format!("rates {}", r.name));
         let rates = super::rates::compute(r, &filtered(&frames[&frame_key(request)], filter)?, rows)?;
         let listing = super::rates::listing(&rates);
-        descriptions.extend(super::rates::sentences(&r.title, &rates));
+        descriptions.push(super::rates::sentence(&r.title, &rates));
         figure::write(&super::rates::chart(&rates), &r.title, &folder.join(&r.name))?;
         figures.push((r.name.clone(), r.title.clone()));
         episodes.push((r.name.clone(), r.title.clone(), listing));

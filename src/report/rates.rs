@@ -68,13 +68,23 @@ pub struct RateRow {
     /// Rows whose `obligation` is this (every obligation judged by its own rule).
     #[serde(default)]
     pub obligation: Option<String>,
-    /// One row per alliance × conflict, honoured when every scored commitment in it was (the
-    /// alliance-level rate), instead of one per commitment.
+    /// One row per alliance × conflict instead of one per commitment: `every` (honoured when
+    /// every ally it called on did as promised) or `any` (when at least one did).
     #[serde(default)]
-    pub alliance: bool,
+    pub alliance: Option<AllianceRule>,
     /// The published rate of the same quantity.
     #[serde(default)]
     pub published: Option<PublishedRate>,
+}
+
+/// When an alliance counts as honoured in a conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AllianceRule {
+    /// Every ally it called on did as promised.
+    Every,
+    /// At least one did.
+    Any,
 }
 
 /// A published rate.
@@ -129,10 +139,13 @@ pub fn compute(spec: &RatesSpec, df: &DataFrame, rows: &[Vec<super::frames::Comp
             Err(_) => 0,
         };
         let scored = sub.lazy().filter(col(spec.outcome.as_str()).is_not_null());
-        let scored = if r.alliance {
-            scored.group_by([col("atopid"), col(spec.cluster.as_str())]).agg([col(spec.outcome.as_str()).min()])
-        } else {
-            scored
+        let outcome = col(spec.outcome.as_str());
+        let scored = match r.alliance {
+            Some(rule) => scored.group_by([col("atopid"), col(spec.cluster.as_str())]).agg([match rule {
+                AllianceRule::Every => outcome.min(),
+                AllianceRule::Any => outcome.max(),
+            }]),
+            None => scored,
         }
         .collect()?;
         let cluster = scored.column(&spec.cluster)?.cast(&DataType::Int64)?;
@@ -198,20 +211,24 @@ fn pct(x: f64) -> String {
 }
 
 /// The rates as a listing: one line per rate, the published rate and the differences of design
-/// beside it.
+/// beside it (those three columns only when some rate has a published one).
 pub fn listing(rates: &[Rate]) -> Listing {
-    let headings = [
+    let mut headings = vec![
         "Rate",
         "Honoured",
         "95% interval (cluster bootstrap over conflicts)",
         "Scored",
         "Conflicts",
         "Largest conflict's share",
-        "Co-belligerents (not in the rate)",
+        "Co-belligerent commitments (not in the rate)",
         "Published",
         "Published value inside the interval",
         "Differences of design",
     ];
+    let published = rates.iter().any(|r| r.published.is_some());
+    if !published {
+        headings.truncate(headings.len() - 3);
+    }
     let rows = rates
         .iter()
         .map(|r| {
@@ -223,7 +240,7 @@ pub fn listing(rates: &[Rate]) -> Listing {
                 ),
                 None => (String::new(), String::new(), String::new()),
             };
-            vec![
+            let mut row = vec![
                 r.label.clone(),
                 pct(r.rate),
                 format!("[{}, {}]", pct(r.low), pct(r.high)),
@@ -234,7 +251,9 @@ pub fn listing(rates: &[Rate]) -> Listing {
                 published,
                 inside,
                 differs,
-            ]
+            ];
+            row.truncate(headings.len());
+            row
         })
         .collect();
     Listing { columns: headings.iter().map(|h| h.to_string()).collect(), headings: headings.iter().map(|h| h.to_string()).collect(), rows }
@@ -252,29 +271,28 @@ pub fn chart(rates: &[Rate]) -> Chart {
     Chart::Intervals { items, x_label: "Share honoured, with 95% cluster-bootstrap interval".into(), reference: Some(0.0) }
 }
 
-/// Sentences for the findings: each rate with its interval, beside the published one.
-pub fn sentences(title: &str, rates: &[Rate]) -> Vec<String> {
-    rates
+/// The findings' sentence on one rates table: each rate with its interval, and the published
+/// rate beside it where there is one (side by side, never tested: the designs differ, and the
+/// table says how).
+pub fn sentence(title: &str, rates: &[Rate]) -> String {
+    let parts: Vec<String> = rates
         .iter()
         .map(|r| {
-            let head = format!(
-                "{title}, {}: {} of {} scored commitments honoured [{}, {}] in {} conflicts ({} co-belligerents apart)",
-                r.label,
-                pct(r.rate),
-                thousands(r.n),
-                pct(r.low),
-                pct(r.high),
-                r.clusters,
-                thousands(r.co_belligerents)
-            );
+            let own =
+                format!("{} {} [{}, {}] of {} in {} conflicts", r.label, pct(r.rate), pct(r.low), pct(r.high), thousands(r.n), r.clusters);
             match &r.published {
-                Some(p) => {
-                    format!("{head}; {} report {} for the same quantity, with a different design ({}).", p.source, pct(p.value), p.differs)
-                }
-                None => format!("{head}."),
+                Some(p) => format!("{own} (published: {}, {})", pct(p.value), p.source),
+                None => own,
             }
         })
-        .collect()
+        .collect();
+    let published = rates.iter().any(|r| r.published.is_some());
+    let tail = if published {
+        " The published rates come from designs that differ from this one, listed in the table; they are set beside, not tested against, these."
+    } else {
+        ""
+    };
+    format!("{title}: {}.{tail}", parts.join("; "))
 }
 
 #[cfg(test)]

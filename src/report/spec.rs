@@ -503,7 +503,7 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
                 None => Vec::new(),
             };
             columns.extend(f.iter().map(|f| f.column.clone()));
-            if row.pact_type.is_some() || row.obligation.is_some() || row.alliance {
+            if row.pact_type.is_some() || row.obligation.is_some() || row.alliance.is_some() {
                 if req.unit != Unit::Commitment {
                     return c.error(span, format!("rates `{}`: `pact_type`, `obligation` and `alliance` need a commitment frame", r.name));
                 }

@@ -1,16 +1,18 @@
-//! Which conflicts call allies to honour their promises (the invocation unit, STUDIES.md §5
-//! abandonment).
+//! Which conflicts call allies to honour their promises (the invocation and commitment units,
+//! STUDIES.md §5 abandonment).
 
 use std::fmt;
 
-/// The conflicts of an invocation frame (`--conflicts`).
+/// The conflicts of an invocation or commitment frame (`--conflicts`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
 pub enum Conflicts {
-    /// COW inter-state wars 4.0 (1823–2003): the states at war on its first day.
+    /// COW inter-state wars 4.0 (1823–2003): invocation, the states at war on its first day;
+    /// commitment, every participant from its entry.
     #[default]
     #[value(name = "war")]
     War,
-    /// Militarized interstate disputes (the `--mids` source): the originators.
+    /// Militarized interstate disputes (the `--mids` source): invocation, the originators;
+    /// commitment, every participant.
     #[value(name = "mid")]
     Mid,
 }
