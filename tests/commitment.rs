@@ -49,10 +49,12 @@ fn wars() -> BTreeMap<i32, BTreeMap<i32, (i32, i32, bool)>> {
     out
 }
 
-/// The ATOP 4.01 member row of `state` in alliance `atopid` in force on `day`.
+/// The ATOP 4.01 member row of `state` in alliance `atopid` in force on `day` (the file read once).
 fn member(atopid: i32, state: i32, day: i32) -> HashMap<String, String> {
-    common::raw("atop_4.01/atop-member-level.csv")
-        .into_iter()
+    static MEMBERS: std::sync::OnceLock<Vec<HashMap<String, String>>> = std::sync::OnceLock::new();
+    MEMBERS
+        .get_or_init(|| common::raw("atop_4.01/atop-member-level.csv"))
+        .iter()
         .find(|r| {
             let exit = if num(r, "yrexit") == 0 { 99_999_999 } else { ymd(num(r, "yrexit"), num(r, "moexit"), num(r, "dayexit"), true) };
             num(r, "atopid") == atopid
@@ -60,6 +62,7 @@ fn member(atopid: i32, state: i32, day: i32) -> HashMap<String, String> {
                 && ymd(num(r, "yrent"), num(r, "moent"), num(r, "dayent"), false) <= day
                 && day <= exit
         })
+        .cloned()
         .unwrap_or_else(|| panic!("no ATOP {atopid} row of {state} in force on {day}"))
 }
 
@@ -84,6 +87,10 @@ fn hand_checked_wars() {
     // Austria-Hungary initiated: not invoked, so Italy's neutrality in 1914 is no violation.
     let italy_raw = member(1350, 325, ww1[&300].0);
     assert_eq!((italy_raw["defense"].trim(), italy_raw["defconpr"].trim()), ("1", "1"));
+    // The same pact's offence promise applies (Austria-Hungary attacked Serbia) and Germany kept
+    // it; its consultation promise is listed, not scored.
+    assert_eq!(row(&rows, 106, 300, 255, 1350, "offense")["status"], "fulfilled");
+    assert_eq!(row(&rows, 106, 300, 255, 1350, "consultation")["status"], "consultation");
     let italy = row(&rows, 106, 300, 325, 1350, "defense");
     assert_eq!(italy["status"], "not_invoked");
     assert!(italy["why"].contains("non-provocation"), "{italy:?}");
@@ -117,6 +124,12 @@ fn hand_checked_wars() {
     }
     // Seen from Germany's entry in 1939 the promise is not called on: Germany attacked the USSR.
     assert_eq!(row(&rows, 139, 255, 365, 2470, "nonaggression")["why"], "the partner attacked the ally");
+
+    // The Anglo-Soviet treaty of 1942 (ATOP 2535) was made for the Second World War (`cowwar`
+    // 139): its offence promise does not reach the Korean War (151).
+    let treaty = member(2535, 365, wars[&151][&200].0);
+    assert_eq!((num(&treaty, "cowwar"), num(&treaty, "offcocon")), (139, 1));
+    assert!(row(&rows, 151, 200, 365, 2535, "offense")["why"].contains("another war"));
 
     // The Soviet–Japanese neutrality pact (ATOP 2525) ends on 5 April 1945, before the Soviet
     // attack in August: honoured while in force.
@@ -214,5 +227,94 @@ alliance = "any"
     for r in &rates {
         assert!(r.low <= r.rate && r.rate <= r.high, "{r:?}");
         assert!(r.clusters > 5 && r.clusters < r.n.max(6), "{r:?}");
+    }
+}
+
+#[test]
+fn every_condition_that_drops_a_commitment_is_in_the_raw_files() {
+    let f = Spec::new(Unit::Commitment).vars(["status", "why"]).build(&DataDir::new(common::real_data_dir())).unwrap().frame;
+    let s = |c: &str| -> Vec<String> {
+        f.column(c).unwrap().cast(&DataType::String).unwrap().str().unwrap().iter().map(|v| v.unwrap_or("").to_string()).collect()
+    };
+    let (war, partner, ally, atopid, obligation, why) = (s("conflict_id"), s("partner"), s("ally"), s("atopid"), s("obligation"), s("why"));
+    let int = |v: &String| v.parse::<i32>().unwrap();
+    // War participants with where each fought (COW `WhereFought` of its first entry).
+    let mut fought: BTreeMap<(i32, i32), (i32, i32, bool, i32)> = BTreeMap::new();
+    for r in common::raw("cow_war_4.0/Inter-StateWarData_v4.0.csv") {
+        let start = ymd(num(&r, "StartYear1"), num(&r, "StartMonth1"), num(&r, "StartDay1"), false);
+        let e = (start, num(&r, "WhereFought"), num(&r, "Initiator") == 1, num(&r, "Side"));
+        let slot = fought.entry((num(&r, "WarNum"), num(&r, "ccode"))).or_insert(e);
+        if e.0 < slot.0 {
+            *slot = e;
+        }
+    }
+    // COW regions by code, and the regions each `WhereFought` code covers (the COW codebook).
+    let home = |c: i32| match c {
+        ..=199 => 1,
+        200..=399 => 2,
+        400..=626 => 4,
+        627..=699 => 6,
+        700..=899 => 7,
+        _ => 9,
+    };
+    let covers = |w: i32| -> Vec<i32> {
+        match w {
+            11 => vec![2, 6],
+            12 => vec![2, 7],
+            13 => vec![1, 7],
+            14 => vec![2, 4, 6],
+            15 => vec![2, 4, 6, 7],
+            16 => vec![4, 6, 7, 9],
+            17 => vec![7, 9],
+            18 => vec![4, 6],
+            19 => vec![2, 4, 6, 7, 9],
+            w => vec![w],
+        }
+    };
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for i in 0..f.height() {
+        let prefix = match obligation[i].as_str() {
+            "defense" => "def",
+            "offense" => "off",
+            "neutrality" => "neu",
+            _ => continue,
+        };
+        let (w, p) = (int(&war[i]), int(&partner[i]));
+        let (entry, where_fought, initiator, side) = fought[&(w, p)];
+        let row = member(int(&atopid[i]), int(&ally[i]), entry);
+        let flag = |c: &str| num(&row, &format!("{prefix}{c}")) == 1;
+        let key = match why[i].as_str() {
+            x if x.contains("non-provocation") => {
+                assert!(flag("conpr") && initiator, "row {i}");
+                "non-provocation"
+            }
+            x if x.contains("location") => {
+                assert!(flag("coloc") && !covers(where_fought).contains(&home(p)), "row {i}: {where_fought} for {p}");
+                "location"
+            }
+            x if x.contains("specific conflict") => {
+                assert!(flag("cocon") && num(&row, "cowwar") > 0 && num(&row, "cowwar") != w, "row {i}");
+                "specific conflict"
+            }
+            x if x.contains("named adversary") => {
+                let named: Vec<i32> = [num(&row, "statthr1"), num(&row, "statthr2")].into_iter().filter(|&s| s > 0).collect();
+                assert!(flag("coadv") && !named.is_empty(), "row {i}");
+                // Offence and neutrality: no named state fought on the other side. (Defence asks
+                // more, that one attacked the partner: the dyadic file, not read here.)
+                let opposed = |s: &i32| fought.get(&(w, *s)).is_some_and(|e| e.3 != side);
+                assert!(prefix == "def" || !named.iter().any(opposed), "row {i}");
+                "named adversary"
+            }
+            x if x.contains("number condition") => {
+                assert!(flag("conum"), "row {i}");
+                "number"
+            }
+            _ => continue,
+        };
+        *seen.entry(key).or_default() += 1;
+    }
+    // Every condition drops at least one real commitment, and each drop is in the raw files.
+    for k in ["non-provocation", "location", "specific conflict", "named adversary", "number"] {
+        assert!(seen.get(k).is_some_and(|n| *n > 0), "{k}: {seen:?}");
     }
 }

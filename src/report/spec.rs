@@ -509,7 +509,7 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
                 }
                 for (what, v) in [("pact_type", &row.pact_type), ("obligation", &row.obligation)] {
                     if let Some(v) = v {
-                        let known = ["defense", "offense", "neutrality", "nonaggression", "consultation"];
+                        let known = crate::units::commitment::Obligation::ALL.map(|o| o.name());
                         if !known.contains(&v.as_str()) {
                             return c.error(span, format!("rates `{}`: {what} `{v}` is not one of {}", r.name, known.join(", ")));
                         }

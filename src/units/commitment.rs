@@ -20,12 +20,10 @@
 
 use super::fighting::{dyadic_roles, fighting, Fighting};
 use super::invocation::{disputes, wars, Conflict};
+use super::pledges::{pledges, Pledge};
 use super::BuildContext;
 use crate::catalog::DatasetId;
-use crate::sources::index::{ints, keys};
-use crate::sources::participants::{first_day, last_day};
 use crate::types::{BuildError, Conflicts, Years};
-use polars::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// An obligation type of ATOP 4.01.
@@ -129,97 +127,50 @@ impl Action {
     }
 }
 
-/// One member's row of an ATOP 4.01 alliance phase: its spell and its obligations' terms.
+/// One invoked (or not) commitment: what an ally owed a partner under one alliance in one
+/// conflict, and what became of it.
 #[derive(Debug, Clone)]
-struct Pledge {
-    state: i32,
-    entry: i32,
-    /// Last day in force (None: still in force at the end of the data).
-    exit: Option<i32>,
-    bilateral: bool,
-    /// The COW war a wartime alliance was formed for (`cowwar`; 0 none).
-    cowwar: i32,
-    /// States named as the threat (`statthr1`, `statthr2`).
-    named: Vec<i32>,
-    /// The flags of the member's row, by column name.
-    flags: BTreeSet<&'static str>,
+pub struct Commitment {
+    /// War or dispute number.
+    pub conflict_id: i32,
+    /// The state in the conflict whose ally's promise is examined.
+    pub partner: i32,
+    /// The ally.
+    pub ally: i32,
+    /// ATOP alliance.
+    pub atopid: i32,
+    /// Its phase in force on the partner's entry.
+    pub phase: i32,
+    /// The obligation.
+    pub obligation: Obligation,
+    /// What became of it.
+    pub status: Status,
+    /// Why it was not invoked (empty otherwise).
+    pub why: &'static str,
+    /// Conditions the data cannot check, kept as holding (comma-separated; empty: none).
+    pub unchecked: String,
+    /// What the ally did.
+    pub action: Action,
+    /// Start year of the conflict.
+    pub styear: i32,
+    /// The year the partner entered.
+    pub entry_year: i32,
+    /// The partner was attacked.
+    pub partner_attacked: bool,
+    /// The partner initiated the conflict (war: `Initiator` = 1; dispute: an originator on side A).
+    pub partner_initiated: bool,
+    /// Bilateral alliance.
+    pub bilateral: bool,
+    /// The ally's most demanding obligation in the alliance.
+    pub pact_type: Obligation,
 }
 
-/// Columns read as 0/1 flags.
-const FLAGS: [&str; 27] = [
-    "bilat", "defense", "offense", "neutral", "nonagg", "consul", "defcoadv", "defcoloc", "defcocon", "defconum", "defcodem", "defconpr",
-    "offcoadv", "offcoloc", "offcocon", "offconum", "offcodem", "neucoadv", "neucoloc", "neucocon", "neuconum", "neucodem", "neuconpr",
-    "neucoatt", "concoadv", "concoloc", "concocon",
-];
-
-impl Pledge {
-    fn in_force(&self, day: i32) -> bool {
-        self.entry <= day && self.exit.is_none_or(|e| day <= e)
-    }
-    fn has(&self, flag: &str) -> bool {
-        self.flags.contains(flag)
-    }
-}
-
-/// ATOP 4.01 member rows by (atopid, phase).
-fn pledges(members: &DataFrame) -> PolarsResult<BTreeMap<(i32, i32), Vec<Pledge>>> {
-    let (id, phase, state) = (keys(members, "atopid")?, keys(members, "phase")?, keys(members, "member")?);
-    let (ye, me, de) = (keys(members, "yrent")?, ints(members, "moent")?, ints(members, "dayent")?);
-    let (yx, mx, dx) = (keys(members, "yrexit")?, ints(members, "moexit")?, ints(members, "dayexit")?);
-    let (t1, t2, war) = (ints(members, "statthr1")?, ints(members, "statthr2")?, ints(members, "cowwar")?);
-    let flags: Vec<(&'static str, Vec<Option<i32>>)> = FLAGS.iter().map(|&f| Ok((f, ints(members, f)?))).collect::<PolarsResult<_>>()?;
-    let mut out: BTreeMap<(i32, i32), Vec<Pledge>> = BTreeMap::new();
-    for i in 0..id.len() {
-        let Some(entry) = first_day(ye[i], me[i], de[i]) else { continue };
-        let exit = if yx[i] == 0 { None } else { last_day(yx[i], mx[i], dx[i]) };
-        out.entry((id[i], phase[i])).or_default().push(Pledge {
-            state: state[i],
-            entry,
-            exit,
-            bilateral: flags[0].1[i] == Some(1),
-            cowwar: war[i].unwrap_or(0),
-            named: [t1[i], t2[i]].into_iter().flatten().filter(|&s| s > 0).collect(),
-            flags: flags.iter().filter(|(_, v)| v[i] == Some(1)).map(|(f, _)| *f).collect(),
-        });
-    }
-    Ok(out)
-}
-
-/// The commitment rows, sorted by (conflict, partner, ally, atopid, obligation).
+/// The commitment rows, sorted by (conflict, partner, ally, atopid, obligation), and the
+/// conflicts they come from.
 #[derive(Default)]
 pub struct Commitments {
-    /// War or dispute number.
-    pub conflict_id: Vec<i32>,
-    /// The state in the conflict whose ally's promise is examined.
-    pub partner: Vec<i32>,
-    /// The ally.
-    pub ally: Vec<i32>,
-    /// ATOP alliance.
-    pub atopid: Vec<i32>,
-    /// Its phase in force on the partner's entry.
-    pub phase: Vec<i32>,
-    /// The obligation.
-    pub obligation: Vec<Obligation>,
-    /// What became of it.
-    pub status: Vec<Status>,
-    /// Why it was not invoked (empty otherwise).
-    pub why: Vec<&'static str>,
-    /// Conditions the data cannot check, kept as holding (comma-separated; empty: none).
-    pub unchecked: Vec<String>,
-    /// What the ally did.
-    pub action: Vec<Action>,
-    /// Start year of the conflict.
-    pub styear: Vec<i32>,
-    /// The year the partner entered.
-    pub entry_year: Vec<i32>,
-    /// The partner was attacked.
-    pub partner_attacked: Vec<bool>,
-    /// The partner initiated the conflict (war: `Initiator` = 1; dispute: an originator on side A).
-    pub partner_initiated: Vec<bool>,
-    /// Bilateral alliance.
-    pub bilateral: Vec<bool>,
-    /// The ally's most demanding obligation in the alliance.
-    pub pact_type: Vec<Obligation>,
+    /// The rows.
+    pub rows: Vec<Commitment>,
     /// The conflicts, by number.
     pub conflicts: BTreeMap<i32, Conflict>,
 }
@@ -275,6 +226,16 @@ impl Case<'_> {
     fn conditions(&self, p: &Pledge, prefix: &str, unchecked: &mut Vec<&'static str>) -> Option<&'static str> {
         let flag = |c: &str| p.has(&format!("{prefix}{c}"));
         let opponents = self.opponents();
+        // A wartime pact made for another war does not apply at all.
+        if flag("cocon") {
+            if p.cowwar > 0 && !self.mid {
+                if p.cowwar != self.conflict_id {
+                    return Some("a promise for another war (specific conflict)");
+                }
+            } else {
+                unchecked.push("specific conflict");
+            }
+        }
         if flag("conpr") && self.initiated {
             return Some("the partner initiated (non-provocation clause)");
         }
@@ -306,15 +267,6 @@ impl Case<'_> {
             let n = if prefix == "def" { self.f.attackers_of(self.partner).len() } else { opponents.len() };
             if n < 2 {
                 return Some("fewer than two adversaries (number condition)");
-            }
-        }
-        if flag("cocon") {
-            if p.cowwar > 0 && !self.mid {
-                if p.cowwar != self.conflict_id {
-                    return Some("a promise for another war (specific conflict)");
-                }
-            } else {
-                unchecked.push("specific conflict");
             }
         }
         if flag("codem") {
@@ -360,30 +312,32 @@ pub fn build(ctx: &BuildContext) -> Result<Commitments, BuildError> {
                     let action = action_of(c, f, partner, m);
                     let Some(pact_type) = Obligation::ALL.into_iter().find(|o| m.has(o.flag())) else { continue };
                     for o in Obligation::ALL {
-                        let Some(row) = judge(&case, m, o, action) else { continue };
-                        out.conflict_id.push(id);
-                        out.partner.push(partner);
-                        out.ally.push(m.state);
-                        out.atopid.push(atopid);
-                        out.phase.push(phase);
-                        out.obligation.push(o);
-                        out.status.push(row.0);
-                        out.why.push(row.1);
-                        out.unchecked.push(row.2.join(", "));
-                        out.action.push(action);
-                        out.styear.push(c.year);
-                        out.entry_year.push(crate::sources::dates::year_of_day(entry));
-                        out.partner_attacked.push(f.is_target(partner));
-                        out.partner_initiated.push(initiated);
-                        out.bilateral.push(m.bilateral);
-                        out.pact_type.push(pact_type);
+                        let Some((status, why, unchecked)) = judge(&case, m, o, action) else { continue };
+                        out.rows.push(Commitment {
+                            conflict_id: id,
+                            partner,
+                            ally: m.state,
+                            atopid,
+                            phase,
+                            obligation: o,
+                            status,
+                            why,
+                            unchecked: unchecked.join(", "),
+                            action,
+                            styear: c.year,
+                            entry_year: crate::sources::dates::year_of_day(entry),
+                            partner_attacked: f.is_target(partner),
+                            partner_initiated: initiated,
+                            bilateral: m.bilateral,
+                            pact_type,
+                        });
                     }
                 }
             }
         }
     }
     out.conflicts = conflicts;
-    sort(&mut out);
+    out.rows.sort_by_key(|r| (r.conflict_id, r.partner, r.ally, r.atopid, r.obligation));
     notes(ctx, &out, years, mid);
     Ok(out)
 }
@@ -457,10 +411,10 @@ fn judge(case: &Case, m: &Pledge, o: Obligation, action: Action) -> Option<(Stat
 
 fn notes(ctx: &BuildContext, out: &Commitments, years: Years, mid: bool) {
     let what = if mid { format!("disputes (--mids {})", ctx.mids.name()) } else { "inter-state wars".to_string() };
-    let count = |s: Status| out.status.iter().filter(|x| **x == s).count();
+    let count = |s: Status| out.rows.iter().filter(|r| r.status == s).count();
     ctx.note(format!(
         "{} commitments (conflict × partner × ally × alliance × obligation in force on the partner's entry) in {} {what} starting {years}: {} fulfilled, {} violated, {} co-belligerent (already at war on the partner's side; out of the rates), {} not invoked, {} consultation (not scored)",
-        out.status.len(),
+        out.rows.len(),
         out.conflicts.len(),
         count(Status::Fulfilled),
         count(Status::Violated),
@@ -469,50 +423,21 @@ fn notes(ctx: &BuildContext, out: &Commitments, years: Years, mid: bool) {
         count(Status::Consultation),
     ));
     let mut why: BTreeMap<&str, usize> = BTreeMap::new();
-    for (w, s) in out.why.iter().zip(&out.status) {
-        if *s == Status::NotInvoked {
-            *why.entry(w).or_default() += 1;
-        }
+    for r in out.rows.iter().filter(|r| r.status == Status::NotInvoked) {
+        *why.entry(r.why).or_default() += 1;
     }
     let dropped: Vec<String> = why.iter().map(|(w, n)| format!("{w}: {n}")).collect();
     ctx.note(format!("not invoked, by rule: {}", dropped.join("; ")));
     let mut kept: BTreeMap<&str, usize> = BTreeMap::new();
-    for (u, s) in out.unchecked.iter().zip(&out.status) {
-        if matches!(s, Status::Fulfilled | Status::Violated) {
-            for c in u.split(", ").filter(|c| !c.is_empty()) {
-                *kept.entry(c).or_default() += 1;
-            }
+    for r in out.rows.iter().filter(|r| matches!(r.status, Status::Fulfilled | Status::Violated)) {
+        for c in r.unchecked.split(", ").filter(|c| !c.is_empty()) {
+            *kept.entry(c).or_default() += 1;
         }
     }
     let kept: Vec<String> = kept.iter().map(|(c, n)| format!("{c}: {n}")).collect();
     if !kept.is_empty() {
         ctx.note(format!("scored with a condition the data cannot check (kept as holding): {}", kept.join("; ")));
     }
-}
-
-/// Sorts the rows by (conflict, partner, ally, atopid, obligation).
-fn sort(out: &mut Commitments) {
-    let mut order: Vec<usize> = (0..out.ally.len()).collect();
-    order.sort_by_key(|&i| (out.conflict_id[i], out.partner[i], out.ally[i], out.atopid[i], out.obligation[i]));
-    fn permute<T: Clone>(v: &mut Vec<T>, order: &[usize]) {
-        *v = order.iter().map(|&i| v[i].clone()).collect();
-    }
-    permute(&mut out.conflict_id, &order);
-    permute(&mut out.partner, &order);
-    permute(&mut out.ally, &order);
-    permute(&mut out.atopid, &order);
-    permute(&mut out.phase, &order);
-    permute(&mut out.obligation, &order);
-    permute(&mut out.status, &order);
-    permute(&mut out.why, &order);
-    permute(&mut out.unchecked, &order);
-    permute(&mut out.action, &order);
-    permute(&mut out.styear, &order);
-    permute(&mut out.entry_year, &order);
-    permute(&mut out.partner_attacked, &order);
-    permute(&mut out.partner_initiated, &order);
-    permute(&mut out.bilateral, &order);
-    permute(&mut out.pact_type, &order);
 }
 
 #[cfg(test)]

@@ -5,10 +5,11 @@
 //! once or later), joined the other side, or stayed out (Leeds, Long & Mitchell 2000). Allies
 //! that fought each other from the start are left out: neither called the other.
 
+use super::pledges::pledges;
 use super::BuildContext;
 use crate::catalog::DatasetId;
 use crate::sources::index::{ints, keys};
-use crate::sources::participants::{first_day, last_day, participants};
+use crate::sources::participants::{first_day, participants};
 use crate::types::{BuildError, Conflicts, Years};
 use polars::prelude::*;
 use std::collections::BTreeMap;
@@ -113,58 +114,6 @@ pub struct Invocations {
     pub conflicts: BTreeMap<i32, Conflict>,
 }
 
-/// A member's spell in an ATOP 4.01 alliance phase, with its defence promise's terms.
-#[derive(Debug, Clone, Copy)]
-struct Membership {
-    state: i32,
-    entry: i32,
-    /// Last day in force (None: still in force at the end of the data).
-    exit: Option<i32>,
-    defense: bool,
-    offense: bool,
-    bilateral: bool,
-    defcon: bool,
-    defcoadv: bool,
-    defconpr: bool,
-    named: [i32; 2],
-}
-
-impl Membership {
-    fn in_force(&self, day: i32) -> bool {
-        self.entry <= day && self.exit.is_none_or(|e| day <= e)
-    }
-}
-
-/// ATOP 4.01 memberships by (atopid, phase).
-fn memberships(members: &DataFrame) -> PolarsResult<BTreeMap<(i32, i32), Vec<Membership>>> {
-    let k = |c: &str| keys(members, c);
-    let o = |c: &str| ints(members, c);
-    let (id, phase, state) = (k("atopid")?, k("phase")?, k("member")?);
-    let (ye, me, de, yx, mx, dx) = (k("yrent")?, o("moent")?, o("dayent")?, k("yrexit")?, o("moexit")?, o("dayexit")?);
-    let flag = |c: &str| -> PolarsResult<Vec<bool>> { Ok(o(c)?.iter().map(|v| *v == Some(1)).collect()) };
-    let (def, off, bilat, defcon, coadv, conpr) =
-        (flag("defense")?, flag("offense")?, flag("bilat")?, flag("defcon")?, flag("defcoadv")?, flag("defconpr")?);
-    let (t1, t2) = (o("statthr1")?, o("statthr2")?);
-    let mut out: BTreeMap<(i32, i32), Vec<Membership>> = BTreeMap::new();
-    for i in 0..id.len() {
-        let Some(entry) = first_day(ye[i], me[i], de[i]) else { continue };
-        let exit = if yx[i] == 0 { None } else { last_day(yx[i], mx[i], dx[i]) };
-        out.entry((id[i], phase[i])).or_default().push(Membership {
-            state: state[i],
-            entry,
-            exit,
-            defense: def[i],
-            offense: off[i],
-            bilateral: bilat[i],
-            defcon: defcon[i],
-            defcoadv: coadv[i],
-            defconpr: conpr[i],
-            named: [t1[i].unwrap_or(0), t2[i].unwrap_or(0)],
-        });
-    }
-    Ok(out)
-}
-
 /// The inter-state wars that start in `years`: every participant's first day and side.
 pub(crate) fn wars(war: &DataFrame, years: Years) -> PolarsResult<BTreeMap<i32, Conflict>> {
     let (num, ccode, side) = (keys(war, "war_num")?, keys(war, "ccode")?, ints(war, "side")?);
@@ -223,7 +172,7 @@ pub fn build(ctx: &BuildContext) -> Result<Invocations, BuildError> {
     let years = ctx.years_within(cover, cover, &source)?;
     let mid = ctx.conflicts == Conflicts::Mid;
     let conflicts = if mid { disputes(ctx, years)? } else { wars(&ctx.src.get(DatasetId::WarInter)?, years)? };
-    let alliances = memberships(&ctx.src.get(DatasetId::AtopMember4_01)?)?;
+    let alliances = pledges(&ctx.src.get(DatasetId::AtopMember4_01)?)?;
     let mut inv = Invocations::default();
     let (mut enemies, mut unnamed) = (0usize, 0usize);
     for (&id, c) in &conflicts {
@@ -237,17 +186,17 @@ pub fn build(ctx: &BuildContext) -> Result<Invocations, BuildError> {
                     if !ms.iter().any(|m| m.state == partner && m.in_force(c.start)) {
                         continue;
                     }
-                    for m in ms.iter().filter(|m| m.state != partner && m.defense && m.in_force(c.start)) {
-                        let named: Vec<i32> = m.named.iter().copied().filter(|&s| s > 0).collect();
+                    for m in ms.iter().filter(|m| m.state != partner && m.has("defense") && m.in_force(c.start)) {
+                        let named = &m.named;
                         let p = Promise {
                             atopid,
                             phase,
                             bilateral: m.bilateral,
-                            offense: m.offense,
-                            conditional: m.defcon,
-                            adversary_absent: m.defcoadv && !named.is_empty() && !named.iter().any(|s| opponents.contains(s)),
-                            provoked: m.defconpr && initiated,
-                            adversary_unnamed: m.defcoadv && named.is_empty(),
+                            offense: m.has("offense"),
+                            conditional: m.has("defcon"),
+                            adversary_absent: m.has("defcoadv") && !named.is_empty() && !named.iter().any(|s| opponents.contains(s)),
+                            provoked: m.has("defconpr") && initiated,
+                            adversary_unnamed: m.has("defcoadv") && named.is_empty(),
                         };
                         let list = promises.entry(m.state).or_default();
                         if !list.contains(&p) {

@@ -10,6 +10,7 @@ pub mod fighting;
 pub mod invocation;
 pub mod joiner;
 pub mod mission;
+pub mod pledges;
 pub mod state_year;
 pub mod us_force;
 

@@ -5,6 +5,7 @@
 
 pub mod alliance_types;
 pub mod alliances;
+pub mod ally_partner;
 pub mod capabilities;
 pub mod commitment;
 pub mod conflict;

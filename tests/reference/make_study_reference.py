@@ -6,9 +6,8 @@ statsmodels on the frames allywar builds. Writes tests/reference/studies.json.
     $B build mission --vars statenum,ln_statenum,un_mandate,regional_mandate,cold_war,tptype,regnum --out $D/mission.csv
     $B build us-force --vars coalitional_use_of_force,igo_authorized_use_of_force,recession_year,budget_constraints,election_cycle,senate_divided,house_divided,ground_forces,post_cold_war,post_vietnam_war,severity --out $D/us_force.csv
     $B build dispute --mids gml --vars war,orig_a,orig_b --out $D/dispute.csv
-    V=fulfilled,ally_major,ally_cinc,contig_war,jdem,bilateral,conditional,partner_initiated,post1945
-    $B build invocation --vars $V --out $D/invocation_war.csv
-    $B build invocation --conflicts mid --mids gml --vars $V --out $D/invocation_mid.csv
+    V=fulfilled,primary,styear,ally_major,ally_dem,ally_cinc,contig_war,bilateral,partner_initiated,post1945
+    $B build commitment --vars $V --out $D/commitment.csv
     python3 tests/reference/make_study_reference.py $D
 
 The models and variances are the studies' (reports/*/spec.toml): the logit clustered on the
@@ -87,11 +86,18 @@ def logit_cr1(frame, formula, cluster):
     return res
 
 
-rhs = "ally_major + ally_cinc + contig_war + jdem + bilateral + conditional + partner_initiated + post1945"
-for conflicts, name in [("war", "Wars"), ("mid", "Disputes")]:
-    inv = pd.read_csv(f"{d}/invocation_{conflicts}.csv")
-    inv = inv[["fulfilled", *rhs.split(" + "), "conflict_id"]].dropna().reset_index(drop=True)
-    record("abandonment", name, logit_cr1(inv, f"fulfilled ~ {rhs}", "conflict_id"))
+# Abandonment: the fulfilment logits on the commitment unit's scored rows.
+cm = pd.read_csv(f"{d}/commitment.csv")
+full = "ally_major + ally_dem + ally_major:ally_dem + ally_cinc + contig_war + bilateral + partner_initiated + post1945"
+early = "ally_major + ally_dem + contig_war + bilateral"
+for name, rows, rhs in [
+    ("Pact types, wars 1816–2003", cm["primary"] == 1, full),
+    ("Pact types, wars 1816–1944 (Leeds 2003)", (cm["primary"] == 1) & (cm["styear"] <= 1944), early),
+    ("Every obligation, wars", cm["primary"].notna(), full),
+]:
+    cols = ["fulfilled", *[t for t in rhs.split(" + ") if ":" not in t], "conflict_id"]
+    frame = cm[rows][cols].dropna().reset_index(drop=True)
+    record("abandonment", name, logit_cr1(frame, f"fulfilled ~ {rhs}", "conflict_id"))
 
 with open("tests/reference/studies.json", "w") as f:
     json.dump(out, f, indent=1, sort_keys=True)
