@@ -125,6 +125,15 @@ fn hand_checked_wars() {
     // Seen from Germany's entry in 1939 the promise is not called on: Germany attacked the USSR.
     assert_eq!(row(&rows, 139, 255, 365, 2470, "nonaggression")["why"], "the partner attacked the ally");
 
+    // The Gulf War (COW 211): Iraq began it, so the coalition's attack on Iraq does not call on
+    // the Arab League's defence promises to Iraq (ATOP 3205) from Saudi Arabia (670).
+    let gulf = &wars[&211];
+    assert!(gulf[&645].2, "Iraq initiated");
+    let saudi = row(&rows, 211, 645, 670, 3205, "defense");
+    assert_eq!((saudi["status"].as_str(), saudi["why"].as_str()), ("not_invoked", "the partner began the war"));
+    // Kuwait (690), attacked, was owed it: Saudi Arabia joined.
+    assert_eq!(row(&rows, 211, 690, 670, 3205, "defense")["status"], "fulfilled");
+
     // The Anglo-Soviet treaty of 1942 (ATOP 2535) was made for the Second World War (`cowwar`
     // 139): its offence promise does not reach the Korean War (151).
     let treaty = member(2535, 365, wars[&151][&200].0);

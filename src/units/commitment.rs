@@ -3,7 +3,8 @@
 //! × obligation the ally undertook towards the partner, in force on the day the partner entered
 //! the conflict (a partner that enters after the first day is a partner from its entry date).
 //!
-//! Each obligation has its own rule. Defence is invoked when the partner is attacked and is
+//! Each obligation has its own rule. Defence is invoked when the partner is attacked (and, if
+//! the partner began the war, only when the promise names the state that attacked it) and is
 //! honoured when the ally fights on its side; offence is invoked when the partner attacks and is
 //! honoured the same way; neutrality is invoked when the partner is at war and honoured when the
 //! ally does not fight against it while the promise is in force; non-aggression is invoked when
@@ -216,6 +217,12 @@ struct Case<'a> {
 }
 
 impl Case<'_> {
+    /// Whether the pledge's defence promise names a state that attacked the partner.
+    fn named_attacker(&self, p: &Pledge) -> bool {
+        let attackers = self.f.attackers_of(self.partner);
+        p.has("defcoadv") && p.named.iter().any(|s| attackers.contains(s))
+    }
+
     fn opponents(&self) -> Vec<i32> {
         let side = self.c.states[&self.partner].1;
         self.c.states.iter().filter(|(_, e)| e.1 != side).map(|(&s, _)| s).collect()
@@ -399,6 +406,10 @@ fn judge(case: &Case, m: &Pledge, o: Obligation, action: Action) -> Option<(Stat
         Obligation::Nonaggression => None,
         _ => case.conditions(m, prefix, &mut unchecked),
     };
+    // A state that began the war is attacked back by its victim's side: that does not call on a
+    // defence promise (after the treaty's own clauses), unless it names the state that attacked.
+    let began = o == Obligation::Defense && case.initiated && !case.named_attacker(m);
+    let why = why.or(began.then_some("the partner began the war"));
     if let Some(why) = why {
         return Some((Status::NotInvoked, why, unchecked));
     }
