@@ -131,8 +131,13 @@ fn hand_checked_wars() {
     assert!(gulf[&645].2, "Iraq initiated");
     let saudi = row(&rows, 211, 645, 670, 3205, "defense");
     assert_eq!((saudi["status"].as_str(), saudi["why"].as_str()), ("not_invoked", "the partner began the war"));
-    // Kuwait (690), attacked, was owed it: Saudi Arabia joined.
+    // Kuwait (690), attacked, was owed it: Saudi Arabia joined. Iraq broke the Arab League's
+    // non-aggression promise (3015) to Kuwait; Saudi Arabia's attack on Iraq in 1991 did not.
     assert_eq!(row(&rows, 211, 690, 670, 3205, "defense")["status"], "fulfilled");
+    assert_eq!(row(&rows, 211, 690, 645, 3015, "nonaggression")["status"], "violated");
+    assert_eq!(row(&rows, 211, 645, 670, 3015, "nonaggression")["why"], "the partner began the war");
+    // Italy's attack on Ethiopia in 1935 (COW 127) broke their 1928 treaty of friendship (ATOP 2225).
+    assert_eq!(row(&rows, 127, 530, 325, 2225, "nonaggression")["status"], "violated");
 
     // The Anglo-Soviet treaty of 1942 (ATOP 2535) was made for the Second World War (`cowwar`
     // 139): its offence promise does not reach the Korean War (151).

@@ -9,7 +9,8 @@
 //! honoured the same way; neutrality is invoked when the partner is at war and honoured when the
 //! ally does not fight against it while the promise is in force; non-aggression is invoked when
 //! the ally too goes to war (staying out of a partner's war does not test it) and honoured when
-//! the ally does not attack the partner; consultation is listed, never scored. `pact_type` is
+//! the ally does not attack the partner (fighting a partner that began the war on its victim's
+//! side breaks neither promise); consultation is listed, never scored. `pact_type` is
 //! the most demanding obligation the ally undertook in the alliance (defence, offence,
 //! neutrality, non-aggression, consultation: ATOP's order), the type by which Berkemeier &
 //! Fuhrmann report rates; `primary` marks the row of that obligation. An obligation whose
@@ -407,8 +408,15 @@ fn judge(case: &Case, m: &Pledge, o: Obligation, action: Action) -> Option<(Stat
         _ => case.conditions(m, prefix, &mut unchecked),
     };
     // A state that began the war is attacked back by its victim's side: that does not call on a
-    // defence promise (after the treaty's own clauses), unless it names the state that attacked.
-    let began = o == Obligation::Defense && case.initiated && !case.named_attacker(m);
+    // defence promise (after the treaty's own clauses), unless it names the state that attacked;
+    // nor does an ally that joins the victim against it break a neutrality or non-aggression
+    // promise (the partner broke the peace first).
+    let began = case.initiated
+        && match o {
+            Obligation::Defense => !case.named_attacker(m),
+            Obligation::Neutrality | Obligation::Nonaggression => action == Action::Attacked,
+            _ => false,
+        };
     let why = why.or(began.then_some("the partner began the war"));
     if let Some(why) = why {
         return Some((Status::NotInvoked, why, unchecked));
