@@ -194,7 +194,12 @@ pub fn run_fit(frame: &polars::prelude::DataFrame, runs: usize) -> Result<Vec<Fi
             let mut t = FitTiming { case: name.to_string(), seconds: Vec::new(), nobs: 0, extra_peak: None };
             for _ in 0..runs.max(1) {
                 let start = Instant::now();
-                let r = crate::estimate::estimate(frame, &format!("{formula}{suffix}"), crate::estimate::Model::Logit, se)?;
+                let r = crate::estimate::estimate(
+                    frame,
+                    &format!("{formula}{suffix}"),
+                    crate::estimate::Model::Logit,
+                    &se.parse().map_err(|what| crate::estimate::EstimateError::Unsupported { what })?,
+                )?;
                 t.seconds.push(start.elapsed().as_secs_f64());
                 t.nobs = r.glance.nobs;
             }

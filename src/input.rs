@@ -1,6 +1,6 @@
 //! Reading frame files for `fit`: Parquet, Arrow IPC and CSV through polars, and Stata .dta
 //! (formats 114 and 115 of Stata 10–13, 117 of Stata 13, 118 and 119 of Stata 14 and later) by
-//! the reader here. Stata's missing values (`.`, `.a`–`.z`) become nulls; byte, int and long
+//! the reader here. In CSV, `NA` (as R writes it) and empty cells are missing. Stata's missing values (`.`, `.a`–`.z`) become nulls; byte, int and long
 //! become 32-bit integers, float and double 64-bit floats, fixed-width strings text.
 
 use polars::prelude::*;
@@ -53,7 +53,13 @@ pub fn read_frame(path: &Path) -> Result<DataFrame, ReadError> {
         Some("parquet" | "pq") => ParquetReader::new(std::fs::File::open(path).map_err(io)?).finish().map_err(pol),
         Some("arrow" | "ipc" | "feather") => IpcReader::new(std::fs::File::open(path).map_err(io)?).finish().map_err(pol),
         Some("csv") => {
-            CsvReadOptions::default().try_into_reader_with_file_path(Some(path.to_path_buf())).and_then(|r| r.finish()).map_err(pol)
+            // R's write.csv writes missing values as `NA`; an empty cell is missing too.
+            let missing = NullValues::AllColumns(vec!["NA".into(), "".into()]);
+            CsvReadOptions::default()
+                .map_parse_options(|o| o.with_null_values(Some(missing.clone())))
+                .try_into_reader_with_file_path(Some(path.to_path_buf()))
+                .and_then(|r| r.finish())
+                .map_err(pol)
         }
         Some("dta") => read_dta(&std::fs::read(path).map_err(io)?, &shown),
         _ => Err(ReadError::Extension { path: shown }),

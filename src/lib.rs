@@ -32,6 +32,8 @@ pub mod input;
 pub mod output;
 pub mod report;
 pub mod sources;
+pub mod suggest;
+pub mod timing;
 pub mod types;
 pub mod units;
 pub mod vars;

@@ -2,15 +2,10 @@
 
 mod common;
 
-use assert_cmd::Command;
+use common::allywar;
+
 use predicates::prelude::*;
 use std::path::Path;
-
-fn allywar() -> Command {
-    let mut cmd = Command::cargo_bin("allywar").unwrap();
-    cmd.env_remove("ALLYWAR_DATA");
-    cmd
-}
 
 fn leftovers(dir: &Path) -> Vec<String> {
     let mut out = Vec::new();

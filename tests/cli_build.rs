@@ -3,15 +3,10 @@
 
 mod common;
 
-use assert_cmd::Command;
+use common::allywar;
+
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
-
-fn allywar() -> Command {
-    let mut cmd = Command::cargo_bin("allywar").unwrap();
-    cmd.env_remove("ALLYWAR_DATA");
-    cmd
-}
 
 /// `allywar build ARGS --data-dir REAL --out OUT`.
 fn build(args: &[&str], out: &Path) -> assert_cmd::assert::Assert {

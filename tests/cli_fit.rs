@@ -3,14 +3,9 @@
 
 mod common;
 
-use assert_cmd::Command;
-use predicates::prelude::*;
+use common::allywar;
 
-fn allywar() -> Command {
-    let mut cmd = Command::cargo_bin("allywar").unwrap();
-    cmd.env_remove("ALLYWAR_DATA");
-    cmd
-}
+use predicates::prelude::*;
 
 #[test]
 fn fit_a_real_frame_and_write_json() {
@@ -67,7 +62,7 @@ fn fit_errors_say_what_is_wrong() {
     let cases: [(&[&str], &str); 11] = [
         (&["--formula", "y_bin ~ x1 + x22"], "no column `x22`"),
         (&["--formula", "y_lin ~ x1", "--model", "logit"], "must be 0 or 1"),
-        (&["--formula", "y_lin ~ x1", "--se", "cluster"], "--se `cluster`"),
+        (&["--formula", "y_lin ~ x1", "--se", "cluster"], "cluster takes one column (cluster:VAR)"),
         (&["--formula", "y_lin ~ sqr(x1)"], "unknown function `sqr()`"),
         (&["--formula", "y_bin ~ x1 + x2", "--model", "logit", "--max-iter", "2"], "did not converge in 2 iterations"),
         (&["--formula", "y_cnt ~ x1", "--model", "negbin", "--se", "hc3"], "hc3 needs the hat values"),
@@ -121,4 +116,46 @@ fn every_model_through_the_command_line() {
             assert_eq!(r["predictions"][0]["at"]["x2"], 1.0);
         }
     }
+}
+
+/// What used to panic or print `inf` is an error with a reason (exit 1, never 101); text
+/// columns work as factors and as cluster ids from the command line.
+#[test]
+fn degenerate_inputs_and_text_columns_on_the_command_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let p = tmp.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let two = write("two.csv", "y,x\n1,2\n3,5\n");
+    let one = write("one.csv", "y,x,g\n1,2,a\n3,5,a\n2,7,a\n5,1,a\n");
+    let gone = write("gone.csv", "y,x\nNA,1\nNA,2\n");
+    let flat = write("flat.csv", "y,x\n1,2\n1,5\n1,7\n1,1\n");
+    let cases: [(&std::path::Path, &[&str], &str); 5] = [
+        (&two, &["--formula", "y ~ x"], "2 observations for 2 parameters"),
+        (&one, &["--formula", "y ~ x", "--se", "cluster:g"], "--se cluster:g: 1 cluster in the estimation sample"),
+        (&gone, &["--formula", "y ~ x"], "no observations left: all 2 rows were dropped (missing y: 2)"),
+        (&flat, &["--formula", "y ~ x", "--model", "logit"], "the outcome `y` is 1 in all 4 rows"),
+        (&one, &["--formula", "y ~ x", "--se", "hc4"], "unknown variance `hc4` (did you mean `hc0`?)"),
+    ];
+    for (file, args, says) in cases {
+        let out = allywar().arg("fit").arg(file).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(matches!(out.status.code(), Some(1 | 2)), "{args:?}: exit {:?}: {stderr}", out.status.code());
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked") && !stderr.contains("internal error"), "{stderr}");
+    }
+    let quine = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference/quine.csv");
+    let json = tmp.path().join("quine.json");
+    allywar()
+        .arg("fit")
+        .arg(&quine)
+        .args(["--formula", "Days ~ C(Eth) + C(Sex) + C(Age) + C(Lrn)", "--model", "negbin", "--se", "cluster:Age", "--out"])
+        .arg(&json)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("C(Eth)[T.N]").and(predicate::str::contains("cluster:Age (4 clusters)")));
+    let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(r["results"]["model"].as_str().or(r["model"].as_str()), Some("negbin"));
 }

@@ -124,7 +124,7 @@ fn a_real_frame_built_by_allywar_matches_statsmodels() {
     for (model, family, se) in
         [("logit", Model::Logit, "classical"), ("logit", Model::Logit, "cluster:dyad_id"), ("ols", Model::Gaussian, "hc1")]
     {
-        let got = estimate(&df, formula, family, se).unwrap();
+        let got = estimate(&df, formula, family, &se.parse().unwrap()).unwrap();
         let want = &real[model][se];
         assert_eq!(got.glance.nobs as u64, real["nobs"].as_u64().unwrap());
         for (j, t) in got.coefficients.iter().enumerate() {
@@ -145,7 +145,7 @@ fn a_real_frame_built_by_allywar_matches_statsmodels() {
     for (model, m, f, se) in
         [("probit", Model::Probit, formula, "classical"), ("logit | year", Model::Logit, fe_formula.as_str(), "cluster:dyad_id")]
     {
-        let got = estimate(&df, f, m, se).unwrap();
+        let got = estimate(&df, f, m, &se.parse().unwrap()).unwrap();
         let want = &real[model][se];
         for (j, t) in got.coefficients.iter().enumerate() {
             close(t.estimate, want["estimate"][j].as_f64().unwrap(), &format!("real {model} {se} {}", t.term));
@@ -226,7 +226,7 @@ fn probit_negbin_and_ordered_logit_with_every_variance_type_match_the_references
     assert_eq!(fit(&d, Model::NegBin).unwrap().names.last().unwrap(), "alpha");
     // McFadden's pseudo-R² of the negative binomial uses the intercept-only NB2, as statsmodels.
     let want = &r["more"]["negbin"];
-    let got = allywar::estimate::estimate(&df, "y_nb ~ x1 + x2 + x3", Model::NegBin, "classical").unwrap();
+    let got = allywar::estimate::estimate(&df, "y_nb ~ x1 + x2 + x3", Model::NegBin, &"classical".parse().unwrap()).unwrap();
     close(got.glance.r_squared, 1.0 - want["logLik"].as_f64().unwrap() / want["llnull"].as_f64().unwrap(), "negbin pseudo-R²");
 }
 
@@ -244,7 +244,7 @@ fn absorbed_fixed_effects_match_pyfixest() {
             _ => Model::Logit,
         };
         for se in ["classical", "hc1", "cluster:dyad_id", "twoway:dyad_id,year", "dyadic:ccode1,ccode2"] {
-            let got = allywar::estimate::estimate(&df, formula, m, se).unwrap_or_else(|e| panic!("{case}: {e}"));
+            let got = allywar::estimate::estimate(&df, formula, m, &se.parse().unwrap()).unwrap_or_else(|e| panic!("{case}: {e}"));
             assert!(got.glance.converged);
             let w = &want[se];
             assert_eq!(got.coefficients.len(), 3, "{case}: the intercept is absorbed");
@@ -265,7 +265,7 @@ fn absorbed_fixed_effects_match_pyfixest() {
 fn formulas_with_interactions_transformations_and_factors_match_patsy() {
     let r = reference();
     let want = &r["formula"];
-    let got = allywar::estimate::estimate(&data(), want["allywar"].as_str().unwrap(), Model::Logit, "classical").unwrap();
+    let got = allywar::estimate::estimate(&data(), want["allywar"].as_str().unwrap(), Model::Logit, &"classical".parse().unwrap()).unwrap();
     let patsy = |t: &str| {
         t.replace("C(year, Treatment(reference=2001))", "C(year)")
             .replace("np.log", "log")
@@ -295,7 +295,7 @@ fn predictions_at_means_match_statsmodels_and_first_differences_are_reproducible
         seed: 7,
         ..Options::default()
     };
-    let got = estimate_with(&df, "y_bin ~ x1 + x2 + x3", Model::Logit, "classical", &opts).unwrap();
+    let got = estimate_with(&df, "y_bin ~ x1 + x2 + x3", Model::Logit, &"classical".parse().unwrap(), &opts).unwrap();
     for (p, want) in got.predictions.iter().zip(r["formula"]["predictions"].as_array().unwrap()) {
         close(p.estimate, want["estimate"].as_f64().unwrap(), "predicted probability");
         close(p.std_error, want["std_error"].as_f64().unwrap(), "its delta-method SE");
@@ -307,13 +307,15 @@ fn predictions_at_means_match_statsmodels_and_first_differences_are_reproducible
     // mean), the interval around it.
     assert!((fd.simulated_mean - fd.estimate).abs() < 0.03 * fd.estimate.abs(), "{fd:?}");
     assert!(fd.conf_low < fd.estimate && fd.estimate < fd.conf_high);
-    let again = estimate_with(&df, "y_bin ~ x1 + x2 + x3", Model::Logit, "classical", &opts).unwrap();
+    let again = estimate_with(&df, "y_bin ~ x1 + x2 + x3", Model::Logit, &"classical".parse().unwrap(), &opts).unwrap();
     assert_eq!(
         serde_json::to_string(&again.first_differences).unwrap(),
         serde_json::to_string(&got.first_differences).unwrap(),
         "same seed, same numbers"
     );
-    let other = estimate_with(&df, "y_bin ~ x1 + x2 + x3", Model::Logit, "classical", &Options { seed: 8, ..opts.clone() }).unwrap();
+    let other =
+        estimate_with(&df, "y_bin ~ x1 + x2 + x3", Model::Logit, &"classical".parse().unwrap(), &Options { seed: 8, ..opts.clone() })
+            .unwrap();
     assert_ne!(other.first_differences[0].conf_low, fd.conf_low, "another seed, other draws");
 }
 
@@ -346,7 +348,7 @@ fn relogit_bias_correction_equals_cox_snell_computed_numerically() {
         h
     };
     let info = faer::Mat::from_fn(k, k, |a, b| -hessian(&f.beta)[a * k + b]);
-    let inv = allywar::estimate::glm::inverse(&info).unwrap();
+    let inv = allywar::estimate::linalg::inverse(&info).unwrap();
     // κ_{rtu} = ∂H_rt/∂β_u by Richardson-extrapolated central differences.
     let third: Vec<Vec<f64>> = (0..k)
         .map(|u| {
@@ -397,7 +399,7 @@ fn multinomial_logit_matches_statsmodels_mnlogit() {
     let df = data();
     let nums = |v: &serde_json::Value| v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect::<Vec<f64>>();
     for se in ["classical", "hc0", "hc1", "cluster:dyad_id"] {
-        let got = allywar::estimate::estimate(&df, "y_ord ~ x1 + x2 + x3", Model::MLogit, se).unwrap();
+        let got = allywar::estimate::estimate(&df, "y_ord ~ x1 + x2 + x3", Model::MLogit, &se.parse().unwrap()).unwrap();
         assert!(got.glance.converged);
         assert_eq!(got.glance.nobs as u64, want["nobs"].as_u64().unwrap());
         // Levels 1, 2, 3 against the base 0, each with the intercept and x1..x3.
@@ -413,6 +415,91 @@ fn multinomial_logit_matches_statsmodels_mnlogit() {
     }
     // No single index: margins and predictions are refused, not made up.
     let opts = allywar::estimate::Options { first_differences: vec![("x1".into(), 0.0, 1.0)], ..Default::default() };
-    let err = allywar::estimate::estimate_with(&df, "y_ord ~ x1 + x2 + x3", Model::MLogit, "classical", &opts).unwrap_err();
+    let err =
+        allywar::estimate::estimate_with(&df, "y_ord ~ x1 + x2 + x3", Model::MLogit, &"classical".parse().unwrap(), &opts).unwrap_err();
     assert!(err.to_string().contains("multinomial"), "{err}");
+}
+
+/// Degenerate samples are errors that say what is wrong, never a panic or quiet infinities:
+/// as many observations as parameters, one cluster, every row missing, a constant outcome.
+#[test]
+fn degenerate_samples_are_errors_that_say_why() {
+    use allywar::estimate::estimate;
+    let err = |df: &DataFrame, f: &str, m: Model, se: &str| estimate(df, f, m, &se.parse().unwrap()).unwrap_err().to_string();
+    let two = df!("y" => [1.0, 3.0], "x" => [2.0, 5.0]).unwrap();
+    for se in ["classical", "hc1", "hc3"] {
+        let e = err(&two, "y ~ x", Model::Gaussian, se);
+        assert!(e.contains("2 observations for 2 parameters"), "{se}: {e}");
+    }
+    let one = df!("y" => [1.0, 3.0, 2.0, 5.0], "x" => [2.0, 5.0, 7.0, 1.0], "g" => ["a", "a", "a", "a"], "h" => [1i64, 2, 1, 2]).unwrap();
+    for (m, se) in [(Model::Gaussian, "cluster:g"), (Model::Poisson, "cluster:g"), (Model::Gaussian, "twoway:g,h")] {
+        let e = err(&one, "y ~ x", m, se);
+        assert!(e.contains(&format!("--se {se}: 1 cluster in the estimation sample")) && e.contains("at least two"), "{se}: {e}");
+    }
+    // A text cluster id only needs equality: two text clusters are enough.
+    let text =
+        df!("y" => [1.0, 3.0, 2.0, 5.0, 4.0, 4.5], "x" => [2.0, 5.0, 7.0, 1.0, 3.0, 3.5], "g" => ["a", "b", "a", "b", "c", "c"]).unwrap();
+    let by_text = estimate(&text, "y ~ x", Model::Gaussian, &"cluster:g".parse().unwrap()).unwrap();
+    let codes = df!("y" => [1.0, 3.0, 2.0, 5.0, 4.0, 4.5], "x" => [2.0, 5.0, 7.0, 1.0, 3.0, 3.5], "g" => [7i64, 9, 7, 9, 1, 1]).unwrap();
+    let by_code = estimate(&codes, "y ~ x", Model::Gaussian, &"cluster:g".parse().unwrap()).unwrap();
+    assert_eq!(by_text.coefficients[1].std_error, by_code.coefficients[1].std_error);
+    assert_eq!(by_text.glance.n_clusters, Some(3));
+    let missing = df!("y" => [None::<f64>, None, None], "x" => [1.0, 2.0, 3.0]).unwrap();
+    assert!(err(&missing, "y ~ x", Model::Gaussian, "classical").contains("no observations left: all 3 rows were dropped (missing y: 3)"));
+    let nulls = df!("y" => [1.0, 2.0], "x" => [None::<&str>, None]).unwrap();
+    assert!(err(&nulls, "y ~ x", Model::Gaussian, "classical").contains("no observations left"), "an all-missing column read as text");
+    let constant = df!("y" => [1.0, 1.0, 1.0, 1.0], "x" => [2.0, 5.0, 7.0, 1.0]).unwrap();
+    for m in [Model::Gaussian, Model::Logit, Model::Poisson, Model::NegBin, Model::Probit] {
+        let e = err(&constant, "y ~ x", m, "classical");
+        assert!(e.contains("the outcome `y` is 1 in all 4 rows"), "{}: {e}", m.name());
+    }
+}
+
+/// `C()` on text columns, as R's factors and patsy: levels sorted, the first the reference (or
+/// `ref=`), terms named `C(Eth)[T.N]`; equal to statsmodels on MASS's quine data, and to MASS's
+/// published negative binomial (θ = 1.275, EthN = −0.569).
+#[test]
+fn text_factors_match_statsmodels_and_mass() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference");
+    let want: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root.join("factors.json")).unwrap()).unwrap();
+    let quine = allywar::input::read_frame(&root.join("quine.csv")).unwrap();
+    assert_eq!(quine.column("Eth").unwrap().dtype(), &DataType::String);
+    let df = quine
+        .lazy()
+        .with_columns([
+            col("Days").gt(lit(14)).cast(DataType::Int32).alias("long"),
+            concat_str([col("Eth"), col("Sex"), col("Age")], "-", false).alias("cell"),
+        ])
+        .collect()
+        .unwrap();
+    for case in want["cases"].as_array().unwrap() {
+        let model = case["model"].as_str().unwrap().parse::<allywar::estimate::Estimator>().unwrap().model(None);
+        let formula = case["formula"].as_str().unwrap();
+        let got = allywar::estimate::estimate(&df, formula, model, &case["se"].as_str().unwrap().parse().unwrap()).unwrap();
+        let terms = case["term"].as_array().unwrap();
+        assert_eq!(got.coefficients.len(), terms.len(), "{formula}");
+        for (j, t) in terms.iter().enumerate() {
+            let t = t.as_str().unwrap();
+            let c = got.coefficients.iter().find(|c| c.term == t).unwrap_or_else(|| panic!("{formula}: no term {t}"));
+            close(c.estimate, case["estimate"][j].as_f64().unwrap(), &format!("{formula} {t}"));
+            close(c.std_error, case["std_error"][j].as_f64().unwrap(), &format!("{formula} se {t}"));
+        }
+    }
+    let nb =
+        allywar::estimate::estimate(&df, "Days ~ C(Eth) + C(Sex) + C(Age) + C(Lrn)", Model::NegBin, &"classical".parse().unwrap()).unwrap();
+    let get = |t: &str| nb.coefficients.iter().find(|c| c.term == t).unwrap().estimate;
+    assert_eq!(format!("{:.3}", 1.0 / get("alpha")), "1.275");
+    assert_eq!(format!("{:.3}", get("C(Eth)[T.N]")), "-0.569");
+    // A reference that is not a level names the levels; a text factor is never read as a number.
+    let e =
+        allywar::estimate::estimate(&df, "Days ~ C(Age, ref=F9)", Model::Gaussian, &"classical".parse().unwrap()).unwrap_err().to_string();
+    assert!(e.contains("F9 is not a level of Age in the sample; its levels: F0, F1, F2, F3"), "{e}");
+    let e =
+        allywar::estimate::estimate(&df, "Days ~ C(Age) + Age", Model::Gaussian, &"classical".parse().unwrap()).unwrap_err().to_string();
+    assert!(e.contains("column `Age` is str, not numeric: use it as a factor (`C(Age)`)"), "{e}");
+    // Categorical (dictionary) columns are factors too, with the same numbers.
+    let cat = df.clone().lazy().with_column(col("Age").cast(DataType::from_categories(Categories::global()))).collect().unwrap();
+    let c = allywar::estimate::estimate(&cat, "Days ~ C(Age) + C(Lrn)", Model::Gaussian, &"hc1".parse().unwrap()).unwrap();
+    let s = allywar::estimate::estimate(&df, "Days ~ C(Age) + C(Lrn)", Model::Gaussian, &"hc1".parse().unwrap()).unwrap();
+    assert_eq!(serde_json::to_string(&c.coefficients).unwrap(), serde_json::to_string(&s.coefficients).unwrap());
 }

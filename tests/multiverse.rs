@@ -4,14 +4,9 @@
 
 mod common;
 
-use assert_cmd::Command;
-use std::path::{Path, PathBuf};
+use common::allywar;
 
-fn allywar() -> Command {
-    let mut cmd = Command::cargo_bin("allywar").unwrap();
-    cmd.env_remove("ALLYWAR_DATA").env_remove("ALLYWAR_MIRROR");
-    cmd
-}
+use std::path::{Path, PathBuf};
 
 /// 2 dispute sources × 3 estimators × 2 fixed effects × 2 variances × 2 term sets = 48, less the
 /// 8 rare-events logits with year effects. `mid_ongoing` separates `mid_onset` (every onset is
@@ -186,4 +181,88 @@ fn bad_multiverses_are_refused_with_the_line() {
     let out = allywar().args(["multiverse", "test", "--term", "def_anyy", "--reports"]).arg(&reports).assert().failure();
     let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
     assert!(err.contains("did you mean `def_any`"), "{err}");
+}
+
+/// Text columns in specs and the multiverse: `C(pact_type)` (ATOP's obligation names) as an R
+/// factor with a chosen reference, a text key as the cluster, each specification equal to its
+/// own `fit` of the same frame.
+#[test]
+fn text_factors_and_text_clusters_in_a_study_and_its_multiverse() {
+    let data = common::real_data_dir();
+    let tmp = tempfile::tempdir().unwrap();
+    let reports = study(
+        tmp.path(),
+        r#"
+title = "Text factors"
+question = "Are neutrality promises kept more often than defence promises?"
+
+[frame]
+unit = "commitment"
+conflicts = "war"
+filter = "primary == 1"
+
+[[model]]
+name = "By pact type"
+formula = 'fulfilled ~ C(pact_type, ref="defense") + post1945'
+estimator = "logit"
+se = "cluster:conflict_id"
+
+[multiverse]
+term = "post1945"
+formula = 'fulfilled ~ post1945 + C(pact_type)'
+
+[[multiverse.choice]]
+name = "estimator"
+alternatives = [{ name = "logit", estimator = "logit" }, { name = "LPM", estimator = "ols" }]
+
+[[multiverse.choice]]
+name = "se"
+alternatives = [{ name = "war", se = "cluster:conflict_id" }, { name = "obligation", se = "cluster:obligation" }]
+"#,
+    );
+    allywar().args(["reproduce", "test", "-q", "--reports"]).arg(&reports).arg("--data-dir").arg(&data).assert().success();
+    let results: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(reports.join("test/results.json")).unwrap()).unwrap();
+    let terms: Vec<&str> = results["models"][0]["results"]["coefficients"]
+        .as_array()
+        .or(results["models"][0]["coefficients"].as_array())
+        .unwrap()
+        .iter()
+        .map(|c| c["term"].as_str().unwrap())
+        .collect();
+    assert!(terms.contains(&"C(pact_type)[T.neutrality]") && terms.contains(&"C(pact_type)[T.offense]"), "{terms:?}");
+    assert!(!terms.iter().any(|t| t.contains("[T.defense]")), "defense is the reference: {terms:?}");
+    let out = tmp.path().join("mv");
+    allywar()
+        .args(["multiverse", "test", "--reports"])
+        .arg(&reports)
+        .arg("--out")
+        .arg(&out)
+        .arg("--data-dir")
+        .arg(&data)
+        .assert()
+        .success();
+    let rows = read_csv(&out.join("multiverse.csv"));
+    assert_eq!(rows.len(), 4);
+    assert!(rows.iter().all(|r| r["status"] == "ok"), "{rows:?}");
+    // The same frame through `fit`: the multiverse's logit clustered on the text key.
+    let frame = tmp.path().join("commitment.parquet");
+    allywar()
+        .args(["build", "commitment", "--conflicts", "war", "--vars", "fulfilled,post1945,pact_type,primary", "--out"])
+        .arg(&frame)
+        .arg("--data-dir")
+        .arg(&data)
+        .assert()
+        .success();
+    let df = allywar::input::read_frame(&frame).unwrap();
+    let df = polars::prelude::IntoLazy::lazy(df).filter(polars::prelude::col("primary").eq(polars::prelude::lit(1))).collect().unwrap();
+    let fit = allywar::estimate::estimate(
+        &df,
+        "fulfilled ~ post1945 + C(pact_type)",
+        allywar::estimate::Model::Logit,
+        &"cluster:obligation".parse().unwrap(),
+    )
+    .unwrap();
+    let row = rows.iter().find(|r| r["estimator"] == "logit" && r["se"] == "obligation").unwrap();
+    let est: f64 = row["estimate"].parse().unwrap();
+    assert!((est - fit.coefficients[1].estimate).abs() < 1e-12, "{est} vs {}", fit.coefficients[1].estimate);
 }

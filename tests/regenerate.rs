@@ -4,18 +4,13 @@
 
 mod common;
 
-use assert_cmd::Command;
+use common::allywar;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn allywar() -> Command {
-    let mut cmd = Command::cargo_bin("allywar").unwrap();
-    cmd.env_remove("ALLYWAR_DATA").env_remove("ALLYWAR_MIRROR");
-    cmd
 }
 
 /// Copies a folder tree.

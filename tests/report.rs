@@ -5,20 +5,15 @@
 
 mod common;
 
+use common::allywar;
+
 use allywar::estimate::{estimate_with, Model, Options};
 use allywar::report::{findings, spec, studies, table};
-use assert_cmd::Command;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn allywar() -> Command {
-    let mut cmd = Command::cargo_bin("allywar").unwrap();
-    cmd.env_remove("ALLYWAR_DATA").env_remove("ALLYWAR_MIRROR");
-    cmd
 }
 
 #[test]
@@ -107,12 +102,61 @@ fn golden(name: &str, got: &str) {
     assert_eq!(got, want, "{name} differs from its golden file");
 }
 
-#[test]
-fn tables_and_findings_match_their_golden_files() {
+/// The fits the golden tables render: a clustered logit with a first difference, and a linear
+/// probability model with absorbed year effects.
+fn golden_fits() -> [(&'static str, allywar::estimate::Results); 2] {
     let df = allywar::input::read_frame(&root().join("tests/reference/synthetic.csv")).unwrap();
     let options = Options { first_differences: vec![("x1".into(), 0.0, 1.0)], ..Options::default() };
-    let logit = estimate_with(&df, "y_bin ~ x1 + x2 + x3", Model::Logit, "cluster:dyad_id", &options).unwrap();
-    let ols = estimate_with(&df, "y_bin ~ x1 + x2 | year", Model::Gaussian, "hc1", &Options::default()).unwrap();
+    let logit = estimate_with(&df, "y_bin ~ x1 + x2 + x3", Model::Logit, &"cluster:dyad_id".parse().unwrap(), &options).unwrap();
+    let ols = estimate_with(&df, "y_bin ~ x1 + x2 | year", Model::Gaussian, &"hc1".parse().unwrap(), &Options::default()).unwrap();
+    [("logit.json", logit), ("ols.json", ols)]
+}
+
+/// A committed results file of tests/golden (UPDATE_GOLDEN=1 writes them from live fits).
+fn golden_results(name: &str) -> allywar::estimate::Results {
+    let path = root().join("tests/golden").join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        let (_, r) = golden_fits().into_iter().find(|(n, _)| *n == name).unwrap();
+        std::fs::write(&path, serde_json::to_string_pretty(&r).unwrap() + "\n").unwrap();
+    }
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+/// Today's fits equal the committed results the golden tables render, every number to 1e-10
+/// (relative), every text exactly.
+#[test]
+fn live_fits_equal_the_golden_results() {
+    fn same(a: &serde_json::Value, b: &serde_json::Value, at: &str) {
+        match (a, b) {
+            (serde_json::Value::Number(x), serde_json::Value::Number(y)) => {
+                let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+                assert!((x - y).abs() <= 1e-10 * y.abs().max(1e-12), "{at}: {x} vs {y}");
+            }
+            (serde_json::Value::Array(x), serde_json::Value::Array(y)) => {
+                assert_eq!(x.len(), y.len(), "{at}");
+                x.iter().zip(y).enumerate().for_each(|(i, (x, y))| same(x, y, &format!("{at}[{i}]")));
+            }
+            (serde_json::Value::Object(x), serde_json::Value::Object(y)) => {
+                assert_eq!(x.keys().collect::<Vec<_>>(), y.keys().collect::<Vec<_>>(), "{at}");
+                x.iter().for_each(|(k, v)| same(v, &y[k], &format!("{at}.{k}")));
+            }
+            _ => assert_eq!(a, b, "{at}"),
+        }
+    }
+    for (name, live) in golden_fits() {
+        let committed: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(root().join("tests/golden").join(name)).unwrap()).unwrap();
+        same(&serde_json::to_value(&live).unwrap(), &committed, name);
+    }
+}
+
+#[test]
+fn tables_and_findings_match_their_golden_files() {
+    // The tables render committed results (a fit's last digits may move with the machine's
+    // arithmetic; a table's text must not). `live_fits_equal_the_golden_results` ties those
+    // results to today's estimator.
+    let logit = golden_results("logit.json");
+    let ols = golden_results("ols.json");
     let labels: BTreeMap<String, String> =
         [("x1", "Treatment & dose"), ("x2", "Size_{t}"), ("y_bin", "Outcome"), ("dyad_id", "Dyad"), ("year", "Year")]
             .map(|(a, b)| (a.to_string(), b.to_string()))

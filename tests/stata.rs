@@ -123,8 +123,14 @@ df.to_stata(sys.argv[2] + "/v118.dta", version=118, write_index=False)
     let mut df = frame.clone();
     allywar::output::write_frame(&mut df, &dta).unwrap_or_else(|e| panic!("{e}"));
     let f = "y_bin ~ x1 + x2 + x3";
-    let a = allywar::estimate::estimate(&allywar::input::read_frame(&dta).unwrap(), f, allywar::estimate::Model::Logit, "hc1").unwrap();
-    let b = allywar::estimate::estimate(&frame, f, allywar::estimate::Model::Logit, "hc1").unwrap();
+    let a = allywar::estimate::estimate(
+        &allywar::input::read_frame(&dta).unwrap(),
+        f,
+        allywar::estimate::Model::Logit,
+        &"hc1".parse().unwrap(),
+    )
+    .unwrap();
+    let b = allywar::estimate::estimate(&frame, f, allywar::estimate::Model::Logit, &"hc1".parse().unwrap()).unwrap();
     assert_eq!(serde_json::to_string(&a.coefficients).unwrap(), serde_json::to_string(&b.coefficients).unwrap());
     // A file cut short names the byte where it ends.
     let bytes = std::fs::read(dir.path().join("v118.dta")).unwrap();

@@ -268,8 +268,7 @@ fn show(out: &mut Out, name: &str, head: usize, filters: &[String], data: &DataA
         let (col_name, value) = f.split_once('=').with_context(|| format!("--filter {f:?}: expected COLUMN=VALUE"))?;
         let d = catalog().get(name)?;
         let Some(c) = d.column(col_name) else {
-            let hint = allywar::catalog::nearest(col_name, d.columns.iter().map(|c| c.name.as_str()))
-                .map_or_else(String::new, |s| format!(" (did you mean `{s}`?)"));
+            let hint = allywar::suggest::did_you_mean(col_name, d.columns.iter().map(|c| c.name.as_str()));
             bail!("--filter {f:?}: `{name}` has no column `{col_name}`{hint}");
         };
         let rhs = match c.ty {

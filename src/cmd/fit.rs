@@ -6,34 +6,12 @@
 use super::build::{build_frame, FrameArgs};
 use super::Out;
 use allywar::estimate::formula::parse;
-use allywar::estimate::results::variance_columns;
-use allywar::estimate::{estimate_with, Control, Model as Estimator, Options};
+use allywar::estimate::{estimate_with, Control, Estimator, Options, VarianceSpec};
 use allywar::types::Unit;
 use anyhow::{bail, Context, Result};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// The models `fit` knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Model {
-    /// Linear regression / linear probability model.
-    Ols,
-    /// Logistic regression.
-    Logit,
-    /// Probit regression.
-    Probit,
-    /// Poisson regression.
-    Poisson,
-    /// Negative binomial (NB2), α by maximum likelihood.
-    Negbin,
-    /// Ordered logit (cutpoints instead of an intercept).
-    Ologit,
-    /// Multinomial logit (the lowest level the base; one coefficient set per other level).
-    Mlogit,
-    /// Rare-events logit (King & Zeng 2001): bias-corrected, prior-corrected with --tau.
-    Relogit,
-}
 
 /// Estimate a model on a frame file.
 #[derive(clap::Args, Debug)]
@@ -45,12 +23,12 @@ pub struct Args {
     #[arg(long)]
     pub formula: String,
     /// The model.
-    #[arg(long, value_enum, default_value_t = Model::Ols)]
-    pub model: Model,
+    #[arg(long, value_enum, default_value_t = Estimator::Ols)]
+    pub model: Estimator,
     /// Variance: classical, hc0, hc1, hc3, cluster:VAR, twoway:VAR1,VAR2 or dyadic:VAR1,VAR2
     /// (dyadic takes the two state columns).
     #[arg(long, default_value = "classical")]
-    pub se: String,
+    pub se: VarianceSpec,
     /// Also print the average marginal effects (always in the JSON).
     #[arg(long)]
     pub margins: bool,
@@ -90,7 +68,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
             // Only the columns the model needs: outcome, regressors' columns, fixed effects,
             // cluster variables (the unit's keys are always there).
             let mut vars = parse(&args.formula)?.columns();
-            vars.extend(variance_columns(&args.se)?);
+            vars.extend(args.se.columns().into_iter().map(String::from));
             let mut seen = std::collections::HashSet::new();
             vars.retain(|c| !unit.keys().contains(&c.as_str()) && seen.insert(c.clone()));
             let spec = args.build.spec(unit, &vars);
@@ -121,17 +99,8 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
             (df, vec![serde_json::json!({"file": args.frame, "sha256": sha256})])
         }
     };
-    let model = match args.model {
-        Model::Ols => Estimator::Gaussian,
-        Model::Logit => Estimator::Logit,
-        Model::Probit => Estimator::Probit,
-        Model::Poisson => Estimator::Poisson,
-        Model::Negbin => Estimator::NegBin,
-        Model::Ologit => Estimator::OLogit,
-        Model::Mlogit => Estimator::MLogit,
-        Model::Relogit => Estimator::Relogit { tau: args.tau },
-    };
-    if args.tau.is_some() && args.model != Model::Relogit {
+    let model = args.model.model(args.tau);
+    if args.tau.is_some() && args.model != Estimator::Relogit {
         bail!("--tau applies to --model relogit only");
     }
     let options = Options {

@@ -40,8 +40,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     let path = if args.study.ends_with(".toml") { PathBuf::from(&args.study) } else { args.reports.join(&args.study).join("spec.toml") };
     if !path.is_file() {
         let names: Vec<String> = allywar::report::studies(&args.reports).unwrap_or_default().into_iter().map(|s| s.0).collect();
-        let hint =
-            spec::nearest(&args.study, names.iter().map(String::as_str)).map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default();
+        let hint = allywar::suggest::did_you_mean(&args.study, names.iter().map(String::as_str));
         bail!("no study `{}`: {} does not exist{hint}", args.study, path.display());
     }
     let study = spec::load(&path)?;
@@ -56,8 +55,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     for s in &m.specs {
         let columns = allywar::estimate::formula::parse(&s.formula).map(|f| f.columns()).unwrap_or_default();
         if !columns.contains(&term) {
-            let hint =
-                spec::nearest(&term, columns.iter().map(String::as_str)).map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default();
+            let hint = allywar::suggest::did_you_mean(&term, columns.iter().map(String::as_str));
             bail!("--term {term}: not in specification {}'s formula `{}`{hint}", s.id, s.formula);
         }
     }

@@ -64,8 +64,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     }
     for name in &args.studies {
         if !all.iter().any(|(id, _)| id == name) {
-            let hint =
-                spec::nearest(name, all.iter().map(|(id, _)| id.as_str())).map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default();
+            let hint = allywar::suggest::did_you_mean(name, all.iter().map(|(id, _)| id.as_str()));
             bail!("no study `{name}` under {}{hint}; `allywar reproduce --list` lists them", args.reports.display());
         }
     }

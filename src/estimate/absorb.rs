@@ -2,7 +2,7 @@
 //! groups of every fixed effect (weighted, by alternating projections) instead of adding a dummy
 //! per group; by Frisch–Waugh–Lovell the slopes are the dummy-variable estimates.
 
-use super::Design;
+use super::design::Design;
 
 /// Weighted sums of each group: one pass over the rows.
 fn group_weights(g: &[u32], w: &[f64], levels: usize) -> Vec<f64> {
@@ -76,7 +76,6 @@ pub fn demean(fe: &[Vec<u32>], w: &[f64], m: &mut [f64], c: usize) -> usize {
         Vec::new()
     };
     let mut sweeps = 0;
-    let half = n / 2;
     while sweeps < 100_000 {
         sweeps += 1;
         let mut moved = 0.0_f64;
@@ -105,18 +104,13 @@ pub fn demean(fe: &[Vec<u32>], w: &[f64], m: &mut [f64], c: usize) -> usize {
                     moved = moved.max((0..l).map(|gi| sums[gi * c + j].abs()).fold(0.0, f64::max) / scale[j]);
                 }
             }
-            let subtract = |rows: &mut [f64], groups: &[u32]| {
-                for (row, gi) in rows.chunks_mut(c.max(1)).zip(groups) {
+            super::split::fill_halves(m, c, |rows, first| {
+                for (row, gi) in rows.chunks_mut(c.max(1)).zip(&g[first..]) {
                     let s = &sums[*gi as usize * c..(*gi as usize + 1) * c];
                     for (mj, sj) in row.iter_mut().zip(s) {
                         *mj -= sj;
                     }
                 }
-            };
-            let (top, bottom) = m.split_at_mut(half * c);
-            std::thread::scope(|s| {
-                s.spawn(|| subtract(bottom, &g[half..]));
-                subtract(top, &g[..half]);
             });
         }
         if !several || moved < 1e-13 {

@@ -2,8 +2,8 @@
 //! with a missing value dropped and counted by cause (never turned into NaN), fixed-effect
 //! groups numbered.
 
+use super::error::EstimateError;
 use super::formula::{Expr, Factor, Formula, Term};
-use super::EstimateError;
 use faer::{Mat, Side};
 use polars::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -120,13 +120,7 @@ impl Design {
 }
 
 fn unknown(df: &DataFrame, name: &str) -> EstimateError {
-    let names: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).collect();
-    let suggestion = names
-        .iter()
-        .map(|n| (strsim::jaro_winkler(&n.to_lowercase(), &name.to_lowercase()), n))
-        .filter(|(s, _)| *s > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, n)| n.clone());
+    let suggestion = crate::suggest::nearest(name, df.get_column_names().iter().map(|n| n.as_str())).map(String::from);
     EstimateError::UnknownColumn { name: name.to_string(), suggestion }
 }
 
@@ -135,6 +129,10 @@ fn unknown(df: &DataFrame, name: &str) -> EstimateError {
 /// estimate.
 fn floats(df: &DataFrame, name: &str) -> Result<Vec<f64>, EstimateError> {
     let c = df.column(name).map_err(|_| unknown(df, name))?;
+    if c.null_count() == c.len() {
+        // Every value missing (a CSV reader calls such a column text): all rows drop as missing.
+        return Ok(vec![f64::NAN; c.len()]);
+    }
     if !c.dtype().is_primitive_numeric() && !c.dtype().is_bool() {
         return Err(EstimateError::NotNumeric { name: name.to_string(), dtype: c.dtype().to_string() });
     }
@@ -160,6 +158,32 @@ fn floats(df: &DataFrame, name: &str) -> Result<Vec<f64>, EstimateError> {
         }
     }
     Ok(out)
+}
+
+/// A text (or categorical) column as a factor: each row the index of its value among the
+/// column's distinct values sorted by code point (as patsy sorts them, and R in the C locale),
+/// missing as NaN; and those values. A numeric column is read as numbers (`None`).
+fn factor_codes(df: &DataFrame, name: &str) -> Result<(Vec<f64>, Option<Vec<String>>), EstimateError> {
+    let c = df.column(name).map_err(|_| unknown(df, name))?;
+    if c.dtype().is_primitive_numeric() || c.dtype().is_bool() || c.null_count() == c.len() {
+        return Ok((floats(df, name)?, None));
+    }
+    let c = c.cast(&DataType::String)?;
+    let ca = c.str()?;
+    let levels: Vec<String> = ca.iter().flatten().collect::<std::collections::BTreeSet<&str>>().into_iter().map(String::from).collect();
+    let index: HashMap<&str, f64> = levels.iter().enumerate().map(|(i, l)| (l.as_str(), i as f64)).collect();
+    let codes = ca.iter().map(|v| v.map_or(f64::NAN, |v| index[v])).collect();
+    Ok((codes, Some(levels)))
+}
+
+/// Whether each row of a column (a cluster variable, of any type: an id only needs equality)
+/// has a value: not null, and for numbers not NaN.
+fn present(df: &DataFrame, name: &str) -> Result<Vec<bool>, EstimateError> {
+    let c = df.column(name).map_err(|_| unknown(df, name))?;
+    if c.dtype().is_primitive_numeric() || c.dtype().is_bool() {
+        return Ok(floats(df, name)?.iter().map(|v| v.is_finite()).collect());
+    }
+    Ok(c.is_not_null().iter().map(|v| v.unwrap_or(false)).collect())
 }
 
 /// Integer codes between `lo` and `hi` numbered 0.. in order of first appearance (missing stay
@@ -247,27 +271,40 @@ pub fn design_with(df: &DataFrame, formula: &Formula, required: &[&str]) -> Resu
             Factor::Numeric { .. } => None,
         })
         .collect();
-    // Read on two threads, half the columns each.
-    let values: Vec<Vec<f64>> = {
+    // A text column read as a factor must not also be read as a number.
+    let mut numeric: Vec<String> = Vec::new();
+    for f in formula.terms.iter().flat_map(|t| &t.factors) {
+        if let Factor::Numeric { expr, .. } = f {
+            expr.columns(&mut numeric);
+        }
+    }
+    // Read on two threads, half the columns each; a text factor as the codes of its sorted
+    // levels, with the levels' names.
+    let (values, names_of): (Vec<Vec<f64>>, Vec<Option<Vec<String>>>) = {
         let (a, b) = columns.split_at(columns.len() / 2);
-        let read = |cs: &[String]| cs.iter().map(|c| floats(df, c)).collect::<Result<Vec<_>, _>>();
-        let (first, second) = std::thread::scope(|s| {
-            let h = s.spawn(|| read(b));
-            (read(a), h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-        });
-        let mut v = first?;
-        v.extend(second?);
-        v
+        let read = |cs: &[String]| {
+            cs.iter()
+                .map(|c| match categorical.contains(c) && !numeric.contains(c) {
+                    true => factor_codes(df, c),
+                    false => floats(df, c).map(|v| (v, None)),
+                })
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let (first, second) = super::split::join(|| read(a), || read(b));
+        first?.into_iter().chain(second?).unzip()
     };
     let fe: Vec<Vec<Option<u32>>> = formula.fixed_effects.iter().map(|c| group_ids(df, c)).collect::<Result<_, _>>()?;
-    let needed: Vec<Vec<f64>> = required.iter().map(|r| floats(df, r)).collect::<Result<_, _>>()?;
+    let needed: Vec<Vec<bool>> = required.iter().map(|r| present(df, r)).collect::<Result<_, _>>()?;
     let index: HashMap<&str, usize> = columns.iter().enumerate().map(|(j, c)| (c.as_str(), j)).collect();
 
     // Which rows are complete, and why the others are not.
     let mut dropped: BTreeMap<String, usize> = BTreeMap::new();
     let mut complete = vec![true; df.height()];
-    for v in std::iter::once(&y).chain(&values).chain(&needed) {
+    for v in std::iter::once(&y).chain(&values) {
         complete.iter_mut().zip(v).for_each(|(c, x)| *c &= x.is_finite());
+    }
+    for v in &needed {
+        complete.iter_mut().zip(v).for_each(|(c, x)| *c &= x);
     }
     for v in &fe {
         complete.iter_mut().zip(v).for_each(|(c, x)| *c &= x.is_some());
@@ -282,12 +319,14 @@ pub fn design_with(df: &DataFrame, formula: &Formula, required: &[&str]) -> Resu
             .then_some(formula.outcome.as_str())
             .or_else(|| columns.iter().zip(&values).find(|(_, v)| !v[i].is_finite()).map(|(c, _)| c.as_str()))
             .or_else(|| formula.fixed_effects.iter().zip(&fe).find(|(_, v)| v[i].is_none()).map(|(c, _)| c.as_str()))
-            .or_else(|| required.iter().zip(&needed).find(|(_, v)| !v[i].is_finite()).map(|(c, _)| *c))
+            .or_else(|| required.iter().zip(&needed).find(|(_, v)| !v[i]).map(|(c, _)| *c))
             .unwrap_or_default();
         *dropped.entry(format!("missing {missing}")).or_default() += 1;
     }
 
     // Levels of the categorical columns among the complete rows.
+    let text_levels: HashMap<&str, &Vec<String>> =
+        columns.iter().zip(&names_of).filter_map(|(c, n)| n.as_ref().map(|n| (c.as_str(), n))).collect();
     let mut levels: HashMap<&str, Vec<f64>> = HashMap::new();
     let mut modes: BTreeMap<String, f64> = BTreeMap::new();
     for c in &categorical {
@@ -318,19 +357,28 @@ pub fn design_with(df: &DataFrame, formula: &Formula, required: &[&str]) -> Resu
                 Factor::Numeric { label, expr } => vec![(label.clone(), Part::Value(expr.clone()))],
                 Factor::Categorical { column, reference } => {
                     let lv = &levels[column.as_str()];
+                    let text = text_levels.get(column.as_str());
+                    let name = |l: f64| text.map_or_else(|| fmt_level(l), |t| t[l as usize].clone());
                     let reference = match reference {
-                        Some(r) if !lv.contains(r) => {
-                            return Err(EstimateError::Formula {
-                                formula: t.label(),
-                                why: format!("C({column}, ref={r}): {r} is not a level of {column} in the sample"),
-                            })
-                        }
-                        Some(r) => *r,
+                        Some(r) => lv
+                            .iter()
+                            .copied()
+                            .find(|&l| name(l) == *r || r.parse::<f64>().is_ok_and(|v| text.is_none() && v == l))
+                            .ok_or_else(|| {
+                                let known: Vec<String> = lv.iter().map(|&l| name(l)).collect();
+                                EstimateError::Formula {
+                                    formula: t.label(),
+                                    why: format!(
+                                        "C({column}, ref={r}): {r} is not a level of {column} in the sample; its levels: {}",
+                                        known.join(", ")
+                                    ),
+                                }
+                            })?,
                         None => lv.first().copied().unwrap_or_default(),
                     };
                     lv.iter()
                         .filter(|&&l| l != reference)
-                        .map(|&l| (format!("C({column})[T.{}]", fmt_level(l)), Part::Level(column.clone(), l)))
+                        .map(|&l| (format!("C({column})[T.{}]", name(l)), Part::Level(column.clone(), l)))
                         .collect()
                 }
             };
@@ -427,18 +475,12 @@ pub fn design_with(df: &DataFrame, formula: &Formula, required: &[&str]) -> Resu
     }
     // The row-major design, filled on two threads, half the rows each.
     d.x = vec![0.0; good.len() * k];
-    let fill = |x: &mut [f64], rows: &[(usize, usize)]| {
-        for (row, &(r, i)) in x.chunks_mut(k.max(1)).zip(rows) {
+    super::split::fill_halves(&mut d.x, k, |x, first| {
+        for (row, &(r, i)) in x.chunks_mut(k.max(1)).zip(&good[first..]) {
             for (v, c) in row.iter_mut().zip(&computed) {
                 *v = c.at(r, i);
             }
         }
-    };
-    let half = good.len() / 2;
-    let (first, second) = d.x.split_at_mut(half * k);
-    std::thread::scope(|s| {
-        s.spawn(|| fill(second, &good[half..]));
-        fill(first, &good[..half]);
     });
     d.y = good.iter().map(|&(_, i)| y[i]).collect();
     d.rows = good.iter().map(|&(_, i)| i).collect();
@@ -448,12 +490,8 @@ pub fn design_with(df: &DataFrame, formula: &Formula, required: &[&str]) -> Resu
     // Each column summed over the rows kept (for the means), half the columns on each thread.
     let sum_of = |vs: &[Vec<f64>]| -> Vec<f64> { vs.iter().map(|v| d.rows.iter().map(|&i| v[i]).sum()).collect() };
     let (left, right) = values.split_at(values.len() / 2);
-    let sums: Vec<f64> = std::thread::scope(|s| {
-        let h = s.spawn(|| sum_of(right));
-        let mut a = sum_of(left);
-        a.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-        a
-    });
+    let (mut sums, rest) = super::split::join(|| sum_of(left), || sum_of(right));
+    sums.extend(rest);
     d.n_dropped = d.dropped.values().sum();
     if d.y.is_empty() {
         return Err(EstimateError::EmptySample { dropped: d.n_dropped, why: d.why_dropped() });

@@ -5,7 +5,7 @@
 //! level of `x` but the reference (the lowest, or `ref=`); after `|` come the fixed effects to
 //! absorb.
 
-use super::EstimateError;
+use super::error::EstimateError;
 use std::collections::HashMap;
 
 /// An arithmetic expression over columns, as inside `I()` or `log()`.
@@ -114,12 +114,13 @@ pub enum Factor {
         /// Its value.
         expr: Expr,
     },
-    /// `C(col)` or `C(col, ref=v)`: an indicator for every level of `col` but the reference.
+    /// `C(col)` or `C(col, ref=v)`: an indicator for every level of `col` (numbers or text)
+    /// but the reference.
     Categorical {
         /// Column.
         column: String,
-        /// Reference level (the lowest when not given).
-        reference: Option<f64>,
+        /// Reference level as written (`2001`, `N`); the lowest level when not given.
+        reference: Option<String>,
     },
 }
 
@@ -253,6 +254,21 @@ impl Reader<'_> {
         (self.at > start).then(|| String::from_utf8_lossy(&self.s[start..self.at]).into_owned())
     }
 
+    /// A level: `"text"` or `'text'`, or a bare word or number (with a sign).
+    fn level(&mut self) -> Result<String, EstimateError> {
+        if let Some(q @ (b'"' | b'\'')) = self.peek() {
+            let start = self.at + 1;
+            let Some(len) = self.s[start..].iter().position(|&c| c == q) else {
+                return Err(self.error("unclosed quote in the level"));
+            };
+            self.at = start + len + 1;
+            return Ok(String::from_utf8_lossy(&self.s[start..start + len]).into_owned());
+        }
+        let neg = self.eat(b'-');
+        let v = self.name().ok_or_else(|| self.error("expected a level (a number, a word or a quoted text)"))?;
+        Ok(if neg { format!("-{v}") } else { v })
+    }
+
     /// Source text between two offsets, spaces removed: the label of `I(...)`.
     fn text(&self, from: usize) -> String {
         String::from_utf8_lossy(&self.s[from..self.at]).chars().filter(|c| !c.is_whitespace()).collect()
@@ -322,7 +338,7 @@ impl Reader<'_> {
         Ok(Expr::Col(word))
     }
 
-    /// factor := NAME | I(expr) | log(expr) | exp(expr) | sqrt(expr) | C(NAME [, ref=NUM])
+    /// factor := NAME | I(expr) | log(expr) | exp(expr) | sqrt(expr) | C(NAME [, ref=LEVEL | Treatment([reference=]LEVEL)])
     fn factor(&mut self) -> Result<Factor, EstimateError> {
         let start = {
             self.skip();
@@ -351,12 +367,19 @@ impl Reader<'_> {
                 let Some(column) = self.name() else { return Err(self.error("expected a column in C()")) };
                 let mut reference = None;
                 if self.eat(b',') {
-                    if self.name().as_deref() != Some("ref") || !self.eat(b'=') {
-                        return Err(self.error("expected `ref=LEVEL` in C()"));
+                    // R-style `ref=LEVEL`, or patsy's `Treatment(reference=LEVEL)` / `Treatment(LEVEL)`.
+                    match self.name().as_deref() {
+                        Some("ref") if self.eat(b'=') => reference = Some(self.level()?),
+                        Some("Treatment") if self.eat(b'(') => {
+                            let at = self.at;
+                            if !(self.name().as_deref() == Some("reference") && self.eat(b'=')) {
+                                self.at = at;
+                            }
+                            reference = Some(self.level()?);
+                            self.expect(b')')?;
+                        }
+                        _ => return Err(self.error("expected `ref=LEVEL` in C()")),
                     }
-                    let neg = self.eat(b'-');
-                    let v = self.name().and_then(|v| v.parse::<f64>().ok()).ok_or_else(|| self.error("expected a number after `ref=`"))?;
-                    reference = Some(if neg { -v } else { v });
                 }
                 self.expect(b')')?;
                 Ok(Factor::Categorical { column, reference })

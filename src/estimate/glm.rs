@@ -5,12 +5,18 @@
 //! Newton's method ([`super::ml`]); the rare-events logit corrects a logit ([`super::relogit`]).
 //! Every fit hands the variances its per-observation scores and its bread.
 
-pub use super::linalg::{cross, inverse};
-pub use super::model::{loglik, softplus, Control, Fit, Model, Scores};
-use super::{absorb, Design, EstimateError};
+use super::absorb;
+use super::design::Design;
+use super::error::EstimateError;
+use super::model::{Control, Fit, Model};
 
 /// Checks the outcome against the model.
 fn check_outcome(d: &Design, model: Model) -> Result<(), EstimateError> {
+    if let Some(&first) = d.y.first() {
+        if d.y.iter().all(|&y| y == first) {
+            return Err(EstimateError::ConstantOutcome { name: d.outcome.clone(), value: first, n: d.n() });
+        }
+    }
     if model.binary() {
         if let Some(&v) = d.y.iter().find(|&&y| y != 0.0 && y != 1.0) {
             return Err(EstimateError::NotBinary { name: d.outcome.clone(), value: v });

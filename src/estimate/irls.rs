@@ -2,9 +2,11 @@
 //! Poisson), absorbing fixed effects as fixest does. Without fixed effects each step is one sweep
 //! over the design: the index xβ, the working values and X'WX together.
 
+use super::design::Design;
+use super::error::EstimateError;
 use super::linalg::{clear_upper_registers, cross, inverse, linear_predictor};
 use super::model::{loglik, observed, working, Control, Fit, Model, Scores};
-use super::{absorb, Design, EstimateError};
+use super::{absorb, split};
 use faer::linalg::matmul::matmul;
 use faer::{Accum, Mat, MatRef, Par};
 use statrs::distribution::{ContinuousCDF, Normal};
@@ -43,17 +45,11 @@ pub(super) fn irls(d: &Design, model: Model, control: Control) -> Result<Fit, Es
         }
         let c = k + 1;
         m.resize(n * c, 0.0);
-        let half = n / 2;
-        let fill = |rows: &mut [f64], lo: usize| {
+        split::fill_halves(&mut m, c, |rows, lo| {
             for (j, row) in rows.chunks_mut(c).enumerate() {
                 row[0] = z[lo + j];
                 row[1..].copy_from_slice(d.row(lo + j));
             }
-        };
-        let (top, bottom) = m.split_at_mut(half * c);
-        std::thread::scope(|s| {
-            s.spawn(|| fill(bottom, half));
-            fill(top, 0);
         });
         absorb::demean(&d.fe, w, &mut m, c);
         // One product gives X̃'WX̃ (the lower-right block) and X̃'Wz̃ (the first column).
@@ -61,17 +57,12 @@ pub(super) fn irls(d: &Design, model: Model, control: Control) -> Result<Fit, Es
         let inv = inverse(&Mat::from_fn(k, k, |a, b| all[(a + 1, b + 1)]))?;
         let beta: Vec<f64> = (0..k).map(|a| (0..k).map(|b| inv[(a, b)] * all[(b + 1, 0)]).sum()).collect();
         let mut eta = vec![0.0; n];
-        let index = |out: &mut [f64], lo: usize| {
+        split::fill_halves(&mut eta, 1, |out, lo| {
             for (j, e) in out.iter_mut().enumerate() {
                 let row = &m[(lo + j) * c..(lo + j + 1) * c];
                 let fitted: f64 = row[1..].iter().zip(&beta).map(|(x, b)| x * b).sum();
                 *e = z[lo + j] - (row[0] - fitted);
             }
-        };
-        let (top, bottom) = eta.split_at_mut(half);
-        std::thread::scope(|s| {
-            s.spawn(|| index(bottom, half));
-            index(top, 0);
         });
         Ok((beta, Some(eta)))
     };
@@ -224,12 +215,7 @@ fn per_row(model: Model, y: &[f64], eta: &[f64]) -> PerRow {
     let (w1, w2) = weights.split_at_mut(h);
     let (u1, u2) = u.split_at_mut(h);
     let (i1, i2) = info.split_at_mut(h);
-    std::thread::scope(|s| {
-        if h < n {
-            s.spawn(|| fill(&y[h..], &eta[h..], mu2, r2, w2, u2, i2));
-        }
-        fill(&y[..h], &eta[..h], mu1, r1, w1, u1, i1);
-    });
+    split::join(|| fill(&y[..h], &eta[..h], mu1, r1, w1, u1, i1), || fill(&y[h..], &eta[h..], mu2, r2, w2, u2, i2));
     out
 }
 
@@ -334,11 +320,7 @@ fn sweep(model: Model, x: &[f64], k: usize, y: &[f64], beta: Option<&[f64]>, eta
     }
     let h = n / 2;
     let (e1, e2) = eta.split_at_mut(h);
-    let (a, b) = std::thread::scope(|s| {
-        let second = s.spawn(|| part(h, &y[h..], e2));
-        let first = part(0, &y[..h], e1);
-        (first, second.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-    });
+    let (a, b) = split::join(|| part(0, &y[..h], e1), || part(h, &y[h..], e2));
     (a.0 + b.0, a.1 + b.1, a.2.iter().zip(&b.2).map(|(x, y)| x + y).collect())
 }
 
@@ -367,9 +349,6 @@ fn working_pass(model: Model, y: &[f64], index: Option<(&[f64], usize, &[f64])>,
     let (z1, z2) = z.split_at_mut(h);
     let (w1, w2) = w.split_at_mut(h);
     let (e1, e2) = eta.split_at_mut(h);
-    std::thread::scope(|s| {
-        let second = s.spawn(|| pass(h, &y[h..], e2, z2, w2));
-        let first = pass(0, &y[..h], e1, z1, w1);
-        first + second.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
-    })
+    let (first, second) = split::join(|| pass(0, &y[..h], e1, z1, w1), || pass(h, &y[h..], e2, z2, w2));
+    first + second
 }

@@ -1,7 +1,7 @@
 //! Linear algebra shared by the solvers, the design and the variances: weighted cross-products
 //! through faer, the inverse of a positive definite matrix, the linear predictor.
 
-use super::EstimateError;
+use super::error::EstimateError;
 use faer::linalg::matmul::matmul;
 use faer::linalg::solvers::DenseSolveCore;
 use faer::{Accum, Mat, MatRef, Par, Side};
@@ -38,11 +38,7 @@ pub fn cross(x: &[f64], k: usize, w: &[f64], z: &[f64]) -> (Mat<f64>, Vec<f64>) 
     if n < 200_000 || k == 0 {
         return part(0, n);
     }
-    let (a, b) = std::thread::scope(|s| {
-        let h = s.spawn(|| part(n / 2, n));
-        let a = part(0, n / 2);
-        (a, h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-    });
+    let (a, b) = super::split::join(|| part(0, n / 2), || part(n / 2, n));
     (a.0 + b.0, a.1.iter().zip(&b.1).map(|(x, y)| x + y).collect())
 }
 

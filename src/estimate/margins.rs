@@ -2,11 +2,13 @@
 //! errors from the fit's variance matrix (every regressor treated as continuous, as
 //! statsmodels' `get_margeff(at="overall", method="dydx")` does).
 
-use super::{Design, Fit, Model, Vcov};
-use serde::Serialize;
+use super::design::Design;
+use super::model::{Fit, Model};
+use super::vcov::Vcov;
+use serde::{Deserialize, Serialize};
 
 /// One average marginal effect.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Margin {
     /// Regressor.
     pub term: String,

@@ -3,9 +3,10 @@
 //! (cutpoints with β), and the multinomial logit (one β per non-base level). The bread is the inverse observed information at the estimates, in the
 //! parameters reported (α itself, the cutpoints themselves), as statsmodels and Stata report them.
 
+use super::design::Design;
+use super::error::EstimateError;
 use super::linalg::inverse;
 use super::model::{Control, Fit, Model, Scores};
-use super::{Design, EstimateError};
 use faer::Mat;
 
 /// Log-likelihood, gradient, Hessian (row-major) and, when asked, per-observation scores.

@@ -1,7 +1,7 @@
 //! The models and what a fit of one holds: the shared types every solver fills and every
 //! variance, margin and table reads, and the single-index models' likelihood pieces.
 
-use super::Design;
+use super::design::Design;
 use faer::Mat;
 use statrs::distribution::{Continuous, ContinuousCDF, Normal};
 
@@ -33,7 +33,114 @@ pub enum Model {
     },
 }
 
+/// An estimator as users name it (`fit --model`, a spec's `estimator`): parsed once, from the
+/// command line, a spec or JSON, into the [`Model`] it stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Estimator {
+    /// Linear regression / linear probability model.
+    Ols,
+    /// Logistic regression.
+    Logit,
+    /// Probit regression.
+    Probit,
+    /// Poisson regression.
+    Poisson,
+    /// Negative binomial (NB2), α by maximum likelihood.
+    Negbin,
+    /// Ordered logit (cutpoints instead of an intercept).
+    Ologit,
+    /// Multinomial logit (the lowest level the base; one coefficient set per other level).
+    Mlogit,
+    /// Rare-events logit (King & Zeng 2001): bias-corrected, prior-corrected with a tau.
+    Relogit,
+}
+
+impl Estimator {
+    /// Every estimator, in the order help lists them.
+    pub const ALL: [Estimator; 8] = [
+        Estimator::Ols,
+        Estimator::Logit,
+        Estimator::Probit,
+        Estimator::Poisson,
+        Estimator::Negbin,
+        Estimator::Ologit,
+        Estimator::Mlogit,
+        Estimator::Relogit,
+    ];
+
+    /// Its name.
+    pub fn name(self) -> &'static str {
+        self.model(None).name()
+    }
+
+    /// The model it fits; `tau` is the rare-events logit's population share of ones.
+    pub fn model(self, tau: Option<f64>) -> Model {
+        match self {
+            Estimator::Ols => Model::Gaussian,
+            Estimator::Logit => Model::Logit,
+            Estimator::Probit => Model::Probit,
+            Estimator::Poisson => Model::Poisson,
+            Estimator::Negbin => Model::NegBin,
+            Estimator::Ologit => Model::OLogit,
+            Estimator::Mlogit => Model::MLogit,
+            Estimator::Relogit => Model::Relogit { tau },
+        }
+    }
+
+    /// Whether the outcome must be 0 or 1 (a share of ones is a probability).
+    pub fn binary(self) -> bool {
+        self.model(None).binary()
+    }
+
+    /// Whether the outcome is a count (a coefficient is a log rate ratio).
+    pub fn count(self) -> bool {
+        self.model(None).count()
+    }
+}
+
+impl std::fmt::Display for Estimator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Estimator {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Estimator, String> {
+        let names = Estimator::ALL.map(Estimator::name);
+        Estimator::ALL.into_iter().find(|e| e.name() == s).ok_or_else(|| {
+            format!("unknown estimator `{s}`{}; expected one of: {}", crate::suggest::did_you_mean(s, names), names.join(", "))
+        })
+    }
+}
+
+impl serde::Serialize for Estimator {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Estimator {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Estimator, D::Error> {
+        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 impl Model {
+    /// The estimator that fits it.
+    pub fn estimator(self) -> Estimator {
+        match self {
+            Model::Gaussian => Estimator::Ols,
+            Model::Logit => Estimator::Logit,
+            Model::Probit => Estimator::Probit,
+            Model::Poisson => Estimator::Poisson,
+            Model::NegBin => Estimator::Negbin,
+            Model::OLogit => Estimator::Ologit,
+            Model::MLogit => Estimator::Mlogit,
+            Model::Relogit { .. } => Estimator::Relogit,
+        }
+    }
+
     /// The name `fit --model` takes.
     pub fn name(self) -> &'static str {
         match self {

@@ -4,13 +4,16 @@
 //! (King, Tomz & Wittenberg 2000): coefficients drawn from their estimated sampling
 //! distribution N(β̂, V̂) by a seeded generator, so reruns print the same numbers.
 
-use super::{Design, EstimateError, Fit, Model, Vcov};
+use super::design::Design;
+use super::error::EstimateError;
+use super::model::{Fit, Model};
+use super::vcov::Vcov;
 use faer::Side;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// An expected outcome at given values.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Prediction {
     /// The columns set by the user (the others are at their means).
     pub at: BTreeMap<String, f64>,
@@ -25,7 +28,7 @@ pub struct Prediction {
 }
 
 /// A first difference E[y | column = to] − E[y | column = from], the rest at means.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FirstDifference {
     /// The column moved.
     pub column: String,

@@ -15,9 +15,10 @@
 //!   Stata's relogit differ on ξ when τ is given (w₁ = τ/ȳ or 1); here w₁ = 1 because the prior
 //!   correction leaves the sample unweighted.
 
+use super::design::Design;
+use super::error::EstimateError;
 use super::linalg::{cross, inverse};
 use super::model::{Control, Fit, Model};
-use super::{Design, EstimateError};
 
 /// The bias b of the logit estimates `f` (King & Zeng's eq. 12 with w₁ = 1).
 pub fn logit_bias(d: &Design, f: &Fit) -> Result<Vec<f64>, EstimateError> {

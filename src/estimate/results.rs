@@ -1,20 +1,24 @@
 //! A whole estimate as users see it: the coefficient table, the model-level numbers (broom's
 //! `glance`), and a statsmodels-like text summary. Serialized as the JSON of `allywar fit --out`.
 
-use super::design::group_ids;
+use super::design::{design_with, group_ids, Design};
+use super::error::EstimateError;
 use super::formula::parse;
-use super::glm::{fit_with, Control, Fit};
+use super::glm::fit_with;
+use super::margins::{average_marginal_effects, Margin};
+use super::model::{Control, Estimator, Fit, Model};
 use super::predict::{first_difference, predict, FirstDifference, Prediction};
-use super::{average_marginal_effects, design_with, tidy, vcov, Design, EstimateError, Margin, Model, Term, Variance};
-use crate::sources::cache::Stage;
+use super::tidy::{tidy, Term};
+use super::vcov::{vcov, Variance, VarianceSpec};
+use crate::timing::Stage;
 use polars::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use statrs::function::gamma::ln_gamma;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// Model-level numbers, in broom's names.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[allow(non_snake_case)]
 pub struct Glance {
     /// Observations used.
@@ -43,14 +47,14 @@ pub struct Glance {
 }
 
 /// An estimate: what was asked and what came out.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Results {
     /// The formula as given.
     pub formula: String,
-    /// Model name (`ols`, `logit`, `probit`, `poisson`, `negbin`, `ologit`, `relogit`).
-    pub model: String,
-    /// Variance type as given (`cluster:dyad_id`, ...).
-    pub variance: String,
+    /// The estimator (`ols`, `logit`, `probit`, `poisson`, `negbin`, `ologit`, `mlogit`, `relogit`).
+    pub model: Estimator,
+    /// The variance type (`cluster:dyad_id`, ...).
+    pub variance: VarianceSpec,
     /// Coefficient table.
     pub coefficients: Vec<Term>,
     /// Regressors dropped as linear combinations of earlier ones.
@@ -73,7 +77,7 @@ pub struct Results {
 }
 
 /// An absorbed fixed effect.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FixedEffect {
     /// Column.
     pub name: String,
@@ -113,28 +117,6 @@ impl Default for Options {
     }
 }
 
-/// The columns a variance type names (`cluster:dyad_id` → `dyad_id`).
-pub fn variance_columns(spec: &str) -> Result<Vec<String>, EstimateError> {
-    Ok(variance_spec(spec)?.1)
-}
-
-/// Reads `classical`, `hc0`, `hc1`, `hc3`, `cluster:VAR`, `twoway:A,B`, `dyadic:A,B` into the
-/// kind and the columns it needs.
-fn variance_spec(spec: &str) -> Result<(&str, Vec<String>), EstimateError> {
-    let (kind, cols) = spec.split_once(':').unwrap_or((spec, ""));
-    let cols: Vec<String> = cols.split(',').map(str::trim).filter(|c| !c.is_empty()).map(String::from).collect();
-    let want = match kind {
-        "classical" | "hc0" | "hc1" | "hc3" => 0,
-        "cluster" => 1,
-        "twoway" | "dyadic" => 2,
-        _ => usize::MAX,
-    };
-    if want != cols.len() {
-        return Err(EstimateError::VarianceSpec(spec.to_string()));
-    }
-    Ok((kind, cols))
-}
-
 /// State codes as numbers, the same state the same number in both columns (dyadic clustering).
 fn states(df: &DataFrame, col: &str, rows: &[usize]) -> Result<Vec<i64>, EstimateError> {
     let c = df.column(col)?;
@@ -156,7 +138,7 @@ fn null_loglik(model: Model, y: &[f64], control: Control) -> Result<f64, Estimat
         Model::Poisson => y.iter().map(|v| v * ybar.ln() - ybar - ln_gamma(v + 1.0)).sum(),
         Model::NegBin => {
             let df = df!("y" => y)?;
-            let mut d = super::design(&df, "y", &[], true)?;
+            let mut d = super::design::design(&df, "y", &[], true)?;
             super::glm::fit_with(&mut d, model, control)?.loglik
         }
         Model::OLogit | Model::MLogit => {
@@ -172,18 +154,18 @@ fn null_loglik(model: Model, y: &[f64], control: Control) -> Result<f64, Estimat
 }
 
 /// Fits `formula` to `df` as `model` with the variance `se` (see [`Variance`] for the names).
-pub fn estimate(df: &DataFrame, formula: &str, model: Model, se: &str) -> Result<Results, EstimateError> {
+pub fn estimate(df: &DataFrame, formula: &str, model: Model, se: &VarianceSpec) -> Result<Results, EstimateError> {
     estimate_with(df, formula, model, se, &Options::default())
 }
 
 /// As [`estimate`], with predictions, first differences and iteration limits.
-pub fn estimate_with(df: &DataFrame, formula: &str, model: Model, se: &str, options: &Options) -> Result<Results, EstimateError> {
-    let mut each = estimate_each(df, formula, &[(model, vec![se.to_string()])], options)?;
+pub fn estimate_with(df: &DataFrame, formula: &str, model: Model, se: &VarianceSpec, options: &Options) -> Result<Results, EstimateError> {
+    let mut each = estimate_each(df, formula, &[(model, vec![se.clone()])], options)?;
     each.pop().and_then(|mut m| m.pop()).unwrap_or(Err(EstimateError::Singular))
 }
 
 /// A model of a shared fit and the variance types wanted of it.
-pub type Wanted = (Model, Vec<String>);
+pub type Wanted = (Model, Vec<VarianceSpec>);
 
 /// Fits `formula` once per model on one design, and gives the results under each of the model's
 /// variance types (the outer error: the design could not be built; the inner: that model or
@@ -204,13 +186,8 @@ pub fn estimate_each(
     if ordered || !parsed.fixed_effects.is_empty() {
         parsed.intercept = false;
     }
-    let mut required: Vec<String> = Vec::new();
-    for (_, ses) in wanted {
-        for se in ses {
-            required.extend(variance_spec(se)?.1);
-        }
-    }
-    let required: Vec<&str> = required.iter().map(String::as_str).collect();
+    let mut required: Vec<&str> = wanted.iter().flat_map(|(_, ses)| ses.iter().flat_map(VarianceSpec::columns)).collect();
+    required.dedup();
     let t = Stage::start();
     let mut design = design_with(df, &parsed, &required)?;
     t.done("estimate: design");
@@ -273,24 +250,26 @@ fn results(
     f: &Fit,
     formula: &str,
     model: Model,
-    se: &str,
+    se: &VarianceSpec,
     options: &Options,
     ids: &mut GroupIds,
 ) -> Result<Results, EstimateError> {
-    let (kind, cols) = variance_spec(se)?;
     let t = Stage::start();
-    let variance = match kind {
-        "classical" => Variance::Classical,
-        "hc0" => Variance::Hc0,
-        "hc1" => Variance::Hc1,
-        "hc3" => Variance::Hc3,
-        "cluster" => Variance::Cluster(ids.of(df, &cols[0], &d.rows)?),
-        "twoway" => Variance::TwoWay(ids.of(df, &cols[0], &d.rows)?, ids.of(df, &cols[1], &d.rows)?),
-        _ => Variance::Dyadic(states(df, &cols[0], &d.rows)?, states(df, &cols[1], &d.rows)?),
+    let variance = match se {
+        VarianceSpec::Classical => Variance::Classical,
+        VarianceSpec::Hc0 => Variance::Hc0,
+        VarianceSpec::Hc1 => Variance::Hc1,
+        VarianceSpec::Hc3 => Variance::Hc3,
+        VarianceSpec::Cluster(c) => Variance::Cluster(ids.of(df, c, &d.rows)?),
+        VarianceSpec::TwoWay(a, b) => Variance::TwoWay(ids.of(df, a, &d.rows)?, ids.of(df, b, &d.rows)?),
+        VarianceSpec::Dyadic(a, b) => Variance::Dyadic(states(df, a, &d.rows)?, states(df, b, &d.rows)?),
     };
     t.done("estimate: groups");
     let t = Stage::start();
-    let v = vcov(d, f, &variance)?;
+    let v = vcov(d, f, &variance).map_err(|e| match e {
+        EstimateError::TooFewClusters { count, .. } => EstimateError::TooFewClusters { variance: se.to_string(), count },
+        e => e,
+    })?;
     t.done("estimate: variance");
     let t = Stage::start();
     let (n, p) = (d.n() as f64, f.p() as f64);
@@ -324,8 +303,8 @@ fn results(
     t.done("estimate: quantities");
     Ok(Results {
         formula: formula.to_string(),
-        model: model.name().to_string(),
-        variance: se.to_string(),
+        model: model.estimator(),
+        variance: se.clone(),
         coefficients: tidy(d, f, &variance, &v, 0.95),
         dropped_collinear: d.collinear.clone(),
         margins,
@@ -427,7 +406,7 @@ impl Results {
                 t.term, t.estimate, t.std_error, t.statistic, t.p_value, t.conf_low, t.conf_high
             );
         }
-        let r2 = if self.model == "ols" { "R²" } else { "pseudo-R² (McFadden)" };
+        let r2 = if self.model == Estimator::Ols { "R²" } else { "pseudo-R² (McFadden)" };
         let _ = writeln!(s, "log-likelihood {:.4}; AIC {:.4}; BIC {:.4}; {r2} {:.4}", g.logLik, g.AIC, g.BIC, g.r_squared);
         for p in &self.predictions {
             let at = if p.at.is_empty() { "all at means".to_string() } else { format!("{}; the rest at means", fmt_at(&p.at)) };

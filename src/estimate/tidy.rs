@@ -2,12 +2,14 @@
 //! confidence interval. OLS with classical SEs uses Student's t with n − k degrees of freedom,
 //! every other case the normal, as statsmodels does.
 
-use super::{Design, Fit, Model, Variance, Vcov};
-use serde::Serialize;
+use super::design::Design;
+use super::model::{Fit, Model};
+use super::vcov::{Variance, Vcov};
+use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 /// One row of a coefficient table.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Term {
     /// Term name.
     pub term: String,
@@ -28,10 +30,10 @@ pub struct Term {
 /// The coefficient table of a fit under a variance, with `level` confidence intervals (0.95).
 pub fn tidy(d: &Design, f: &Fit, variance: &Variance, v: &Vcov, level: f64) -> Vec<Term> {
     let use_t = f.model == Model::Gaussian && *variance == Variance::Classical;
-    let df = (d.n() - f.p() - f.dof_absorbed) as f64;
+    let df = d.n().saturating_sub(f.p() + f.dof_absorbed) as f64;
     // Both distributions are standard: their parameters are valid constants.
-    let (sf, quantile): (Box<dyn Fn(f64) -> f64>, f64) = if use_t {
-        let t = StudentsT::new(0.0, 1.0, df).unwrap_or_else(|_| unreachable!("df > 0"));
+    // `vcov` refuses a fit without residual degrees of freedom, so the t exists whenever asked.
+    let (sf, quantile): (Box<dyn Fn(f64) -> f64>, f64) = if let Some(t) = use_t.then(|| StudentsT::new(0.0, 1.0, df).ok()).flatten() {
         let q = t.inverse_cdf(0.5 + level / 2.0);
         (Box::new(move |x| t.sf(x)), q)
     } else {

@@ -1,9 +1,92 @@
 //! Variance matrices as sandwiches B·M·B: the bread B = (X'WX)⁻¹ from the model, the meat M
 //! from the model's per-observation scores u_i = ∂ℓ_i/∂θ. Group sums keep every clustered meat O(n·k²).
 
-use super::{EstimateError, Fit, Model};
-use crate::estimate::Design;
+use super::design::Design;
+use super::error::EstimateError;
+use super::model::{Fit, Model};
 use faer::{Mat, Side};
+
+/// A variance type as users name it (`--se`, a spec's `se`): `classical`, `hc0`, `hc1`, `hc3`,
+/// `cluster:VAR`, `twoway:VAR1,VAR2` or `dyadic:STATE1,STATE2`. Parsed once; its columns become a
+/// [`Variance`] when the design's rows are known.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum VarianceSpec {
+    /// Model-based.
+    Classical,
+    /// HC0.
+    Hc0,
+    /// HC1.
+    Hc1,
+    /// HC3.
+    Hc3,
+    /// One-way cluster on a column.
+    Cluster(String),
+    /// Two-way cluster on two columns.
+    TwoWay(String, String),
+    /// Dyadic cluster on the two states' columns.
+    Dyadic(String, String),
+}
+
+impl VarianceSpec {
+    /// The columns it needs from the frame.
+    pub fn columns(&self) -> Vec<&str> {
+        match self {
+            VarianceSpec::Classical | VarianceSpec::Hc0 | VarianceSpec::Hc1 | VarianceSpec::Hc3 => Vec::new(),
+            VarianceSpec::Cluster(c) => vec![c.as_str()],
+            VarianceSpec::TwoWay(a, b) | VarianceSpec::Dyadic(a, b) => vec![a.as_str(), b.as_str()],
+        }
+    }
+}
+
+impl std::fmt::Display for VarianceSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            VarianceSpec::Classical => f.write_str("classical"),
+            VarianceSpec::Hc0 => f.write_str("hc0"),
+            VarianceSpec::Hc1 => f.write_str("hc1"),
+            VarianceSpec::Hc3 => f.write_str("hc3"),
+            VarianceSpec::Cluster(c) => write!(f, "cluster:{c}"),
+            VarianceSpec::TwoWay(a, b) => write!(f, "twoway:{a},{b}"),
+            VarianceSpec::Dyadic(a, b) => write!(f, "dyadic:{a},{b}"),
+        }
+    }
+}
+
+impl std::str::FromStr for VarianceSpec {
+    type Err = String;
+    fn from_str(spec: &str) -> Result<VarianceSpec, String> {
+        const KINDS: [&str; 7] = ["classical", "hc0", "hc1", "hc3", "cluster", "twoway", "dyadic"];
+        let expected = "expected classical, hc0, hc1, hc3, cluster:VAR, twoway:VAR1,VAR2 or dyadic:STATE1,STATE2";
+        let (kind, cols) = spec.trim().split_once(':').unwrap_or((spec.trim(), ""));
+        let cols: Vec<String> = cols.split(',').map(str::trim).filter(|c| !c.is_empty()).map(String::from).collect();
+        let v = match (kind, cols.as_slice()) {
+            ("classical", []) => VarianceSpec::Classical,
+            ("hc0", []) => VarianceSpec::Hc0,
+            ("hc1", []) => VarianceSpec::Hc1,
+            ("hc3", []) => VarianceSpec::Hc3,
+            ("cluster", [c]) => VarianceSpec::Cluster(c.clone()),
+            ("twoway", [a, b]) => VarianceSpec::TwoWay(a.clone(), b.clone()),
+            ("dyadic", [a, b]) => VarianceSpec::Dyadic(a.clone(), b.clone()),
+            ("cluster", _) => return Err(format!("variance `{spec}`: cluster takes one column (cluster:VAR)")),
+            ("twoway" | "dyadic", _) => return Err(format!("variance `{spec}`: {kind} takes two columns ({kind}:VAR1,VAR2)")),
+            (k, _) if KINDS.contains(&k) => return Err(format!("variance `{spec}`: {k} takes no column")),
+            (k, _) => return Err(format!("unknown variance `{spec}`{}; {expected}", crate::suggest::did_you_mean(k, KINDS))),
+        };
+        Ok(v)
+    }
+}
+
+impl serde::Serialize for VarianceSpec {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VarianceSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<VarianceSpec, D::Error> {
+        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+    }
+}
 
 /// A variance type.
 #[derive(Debug, Clone, PartialEq)]
@@ -173,6 +256,10 @@ fn hat_values(d: &Design, f: &Fit) -> Result<Vec<f64>, EstimateError> {
 /// The variance matrix of `fit` under `variance`. Cluster vectors hold one value per design row.
 pub fn vcov(d: &Design, f: &Fit, variance: &Variance) -> Result<Vcov, EstimateError> {
     let (n, p) = (d.n(), f.p());
+    if n <= params(f) {
+        return Err(EstimateError::NoResidualDf { n, params: params(f) });
+    }
+    let too_few = |count: usize| if count < 2 { Err(EstimateError::TooFewClusters { variance: "cluster".into(), count }) } else { Ok(()) };
     let mut n_clusters = None;
     let matrix = match variance {
         Variance::Classical => {
@@ -208,6 +295,7 @@ pub fn vcov(d: &Design, f: &Fit, variance: &Variance) -> Result<Vcov, EstimateEr
         Variance::Cluster(g) => {
             check_len(g, n)?;
             let (meat, count) = cluster_meat(d, f, g);
+            too_few(count)?;
             n_clusters = Some(count);
             sandwich(&f.bread, &meat, cluster_factor(f, count, n))
         }
@@ -224,6 +312,7 @@ pub fn vcov(d: &Design, f: &Fit, variance: &Variance) -> Result<Vcov, EstimateEr
                 (sandwich(&f.bread, &meat, cluster_factor(f, count, n)), count)
             };
             let ((v1, c1), (v2, c2), (v12, _)) = (part(g1), part(g2), part(&both));
+            too_few(c1.min(c2))?;
             n_clusters = Some(c1.min(c2));
             Mat::from_fn(p, p, |a, b| v1[(a, b)] + v2[(a, b)] - v12[(a, b)])
         }
@@ -232,6 +321,7 @@ pub fn vcov(d: &Design, f: &Fit, variance: &Variance) -> Result<Vcov, EstimateEr
             check_len(s2, n)?;
             let both: Vec<i64> = s1.iter().chain(s2.iter()).copied().collect();
             let (ids, states) = dense(&both);
+            too_few(states)?;
             let mut sums = vec![0.0; states * p];
             let mut u = vec![0.0; p];
             for i in 0..n {

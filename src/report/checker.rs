@@ -3,9 +3,9 @@
 
 use super::frames::Comparison;
 use crate::estimate::formula::parse;
-use crate::estimate::results::variance_columns;
-use crate::estimate::Model;
+use crate::estimate::VarianceSpec;
 use crate::frame::Spec as FrameRequest;
+use crate::suggest::did_you_mean;
 use crate::types::Unit;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
@@ -20,19 +20,6 @@ pub struct SpecError {
     pub line: usize,
     /// What is wrong, and the nearest valid name when there is one.
     pub message: String,
-}
-
-/// The estimators a spec may name, with the model each stands for.
-pub const ESTIMATORS: [&str; 8] = ["ols", "logit", "probit", "poisson", "negbin", "ologit", "mlogit", "relogit"];
-
-/// The nearest of `names` to `name`, when one is close.
-pub fn nearest<'a>(name: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    names
-        .into_iter()
-        .map(|n| (strsim::jaro_winkler(&n.to_lowercase(), &name.to_lowercase()), n))
-        .filter(|(s, _)| *s > 0.75)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, n)| n)
 }
 
 /// Points a spec's mistakes at their line.
@@ -64,9 +51,14 @@ impl Checker<'_> {
         if names.clone().into_iter().any(|n| n == value.get_ref()) {
             return Ok(());
         }
-        let hint = nearest(value.get_ref(), names.clone()).map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default();
+        let hint = did_you_mean(value.get_ref(), names.clone());
         let all: Vec<&str> = names.into_iter().collect();
         self.error(value.span(), format!("unknown {what} `{}`{hint}; expected one of: {}", value.get_ref(), all.join(", ")))
+    }
+
+    /// `value` read as a `T` (an estimator, a variance type), its error at the value's line.
+    pub fn parse<T: std::str::FromStr<Err = String>>(&self, value: &Spanned<String>) -> Result<T, SpecError> {
+        value.get_ref().parse().or_else(|e| self.error(value.span(), e))
     }
 
     /// `value` must be a key or variable of the unit (or one of `extra`).
@@ -81,7 +73,7 @@ impl Checker<'_> {
         if known.contains(&value.get_ref().as_str()) {
             return Ok(());
         }
-        let hint = nearest(value.get_ref(), known.iter().copied()).map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default();
+        let hint = did_you_mean(value.get_ref(), known.iter().copied());
         self.error(
             value.span(),
             format!("`{}` is not a variable of {unit} frames{hint} (`allywar vars {unit}` lists them)", value.get_ref()),
@@ -108,41 +100,28 @@ impl Checker<'_> {
     }
 }
 
-/// The model an estimator name (one of [`ESTIMATORS`]) stands for.
-pub fn model_of(estimator: &str, tau: Option<f64>) -> Model {
-    match estimator {
-        "ols" => Model::Gaussian,
-        "logit" => Model::Logit,
-        "probit" => Model::Probit,
-        "poisson" => Model::Poisson,
-        "negbin" => Model::NegBin,
-        "ologit" => Model::OLogit,
-        "mlogit" => Model::MLogit,
-        _ => Model::Relogit { tau },
-    }
-}
-
 /// The columns of a formula and a variance type, checked against the unit's variables; with
-/// the filter's columns, the variables a frame must carry (keys left out).
+/// the filter's columns, the variables a frame must carry (keys left out); and the variance
+/// type read.
 pub fn model_columns(
     c: &Checker,
     req: &FrameRequest,
     formula: &Spanned<String>,
     se: &Spanned<String>,
     filter: &[Comparison],
-) -> Result<Vec<String>, SpecError> {
+) -> Result<(Vec<String>, VarianceSpec), SpecError> {
     let parsed = parse(formula.get_ref()).or_else(|e| c.error(formula.span(), format!("formula: {e}")))?;
     let mut columns = parsed.columns();
     for col in &columns {
         c.column(req.unit, req.directed, &Spanned::new(formula.span(), col.clone()), &[])?;
     }
-    let se_cols = variance_columns(se.get_ref()).or_else(|e| c.error(se.span(), format!("se: {e}")))?;
-    for col in &se_cols {
-        c.column(req.unit, req.directed, &Spanned::new(se.span(), col.clone()), &[])?;
+    let variance: VarianceSpec = c.parse(se)?;
+    for col in variance.columns() {
+        c.column(req.unit, req.directed, &Spanned::new(se.span(), col.to_string()), &[])?;
+        columns.push(col.to_string());
     }
-    columns.extend(se_cols);
     columns.extend(filter.iter().map(|f| f.column.clone()));
     let mut seen = std::collections::BTreeSet::new();
     columns.retain(|col| !req.unit.keys().contains(&col.as_str()) && seen.insert(col.clone()));
-    Ok(columns)
+    Ok((columns, variance))
 }

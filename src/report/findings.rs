@@ -2,7 +2,7 @@
 //! with its interval and significance of the study's focus term, how it varies across models,
 //! and its first difference where one was computed.
 
-use crate::estimate::Results;
+use crate::estimate::{Estimator, Results};
 use std::collections::BTreeMap;
 
 fn p_text(p: f64) -> String {
@@ -73,14 +73,14 @@ pub fn sentences(results: &[(String, Results)], focus: Option<&str>, labels: &BT
             num(c.conf_high),
             p_text(c.p_value)
         ));
-        if matches!(r.model.as_str(), "logit" | "relogit") {
+        if matches!(r.model, Estimator::Logit | Estimator::Relogit) {
             out.push(format!(
                 "As an odds ratio that is {} (95% CI {} to {}).",
                 num(c.estimate.exp()),
                 num(c.conf_low.exp()),
                 num(c.conf_high.exp())
             ));
-        } else if matches!(r.model.as_str(), "poisson" | "negbin") {
+        } else if r.model.count() {
             out.push(format!(
                 "As an incidence-rate ratio that is {} (95% CI {} to {}).",
                 num(c.estimate.exp()),
@@ -109,7 +109,7 @@ pub fn sentences(results: &[(String, Results)], focus: Option<&str>, labels: &BT
     let fds: Vec<(&String, &crate::estimate::predict::FirstDifference)> =
         results.iter().flat_map(|(n, r)| r.first_differences.iter().filter(|d| d.column == focus).map(move |d| (n, d))).collect();
     if let Some((n, d)) = fds.first() {
-        let binary = results.iter().find(|(m, _)| &m == n).is_some_and(|(_, r)| matches!(r.model.as_str(), "logit" | "probit" | "relogit"));
+        let binary = results.iter().find(|(m, _)| &m == n).is_some_and(|(_, r)| r.model.binary());
         let expected = if binary { format!("Pr({})", label(&outcome)) } else { format!("the expected {}", label(&outcome)) };
         let covers = d.conf_low <= 0.0 && d.conf_high >= 0.0;
         out.push(format!(

@@ -3,8 +3,8 @@
 
 use crate::datadir::DataDir;
 use crate::frame::{BuildError, Spec as FrameRequest};
-use crate::sources::cache::Stage;
 use crate::sources::Input;
+use crate::timing::Stage;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 

@@ -12,8 +12,8 @@ use super::table::{self, Column};
 use crate::datadir::DataDir;
 use crate::estimate::{estimate_with, Options, Results};
 use crate::frame::{BuildError, Spec as FrameRequest};
-use crate::sources::cache::Stage;
 use crate::sources::Input;
+use crate::timing::Stage;
 use polars::prelude::*;
 use std::path::Path;
 

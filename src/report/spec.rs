@@ -3,13 +3,13 @@
 //! Parsing checks every name against what allywar knows (variables of the unit, estimators,
 //! variance types, figure kinds) and points at the line of spec.toml, with the nearest valid name.
 
-use super::checker::{model_columns, model_of, Checker};
-pub use super::checker::{nearest, SpecError, ESTIMATORS};
+pub use super::checker::SpecError;
+use super::checker::{model_columns, Checker};
 use super::frames::Comparison;
 use super::multiverse::plan::{plan, Draft, MultiverseSpec};
 use super::multiverse::Multiverse;
 use crate::estimate::formula::parse;
-use crate::estimate::Model;
+use crate::estimate::{Estimator, Model, VarianceSpec};
 use crate::frame::Spec as FrameRequest;
 use crate::types::{Conflicts, Mids, Unit, Years};
 use serde::Deserialize;
@@ -56,7 +56,7 @@ pub struct Study {
     pub episodes: Vec<super::episodes::EpisodesSpec>,
     /// Rates with conflict-clustered intervals beside published rates (abandonment).
     #[serde(rename = "rates", default)]
-    pub rates: Vec<super::rates::RatesSpec>,
+    pub rates: Vec<RatesSpec>,
 }
 
 /// Rows of a frame shown as a table (a focal state's episodes), sorted by the columns in order.
@@ -105,6 +105,94 @@ pub struct FrameSpec {
     /// Rows kept: comparisons `column OP number` joined by `and` (`year >= 1945 and major1 == 1`).
     #[serde(default)]
     pub filter: Option<Spanned<String>>,
+}
+
+/// One `[[rates]]` table of a study.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatesSpec {
+    /// File name (without extension) of the table and its figure.
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// The 0/1 outcome (null rows are not scored).
+    #[serde(default = "fulfilled")]
+    pub outcome: String,
+    /// The cluster column (a key of the frame).
+    #[serde(default = "conflict_id")]
+    pub cluster: String,
+    /// Bootstrap draws.
+    #[serde(default = "draws")]
+    pub draws: usize,
+    /// Bootstrap seed.
+    #[serde(default = "seed")]
+    pub seed: u64,
+    /// Frame options that differ from the study's (a filter applies to every row).
+    #[serde(default)]
+    pub frame: FrameSpec,
+    /// The rows.
+    #[serde(rename = "row")]
+    pub rows: Vec<RateRow>,
+}
+
+fn fulfilled() -> String {
+    "fulfilled".into()
+}
+fn conflict_id() -> String {
+    "conflict_id".into()
+}
+fn draws() -> usize {
+    2000
+}
+fn seed() -> u64 {
+    20_180_401
+}
+
+/// One rate: which rows, at which level, and the published rate beside it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateRow {
+    /// Row label.
+    pub label: String,
+    /// Rows kept: `column OP number` joined by `and`.
+    #[serde(default)]
+    pub filter: Option<Spanned<String>>,
+    /// Rows whose `pact_type` is this (defense, offense, neutrality, nonaggression).
+    #[serde(default)]
+    pub pact_type: Option<String>,
+    /// Rows whose `obligation` is this (every obligation judged by its own rule).
+    #[serde(default)]
+    pub obligation: Option<String>,
+    /// One row per alliance × conflict instead of one per commitment: `every` (honoured when
+    /// every ally it called on did as promised) or `any` (when at least one did).
+    #[serde(default)]
+    pub alliance: Option<AllianceRule>,
+    /// The published rate of the same quantity.
+    #[serde(default)]
+    pub published: Option<PublishedRate>,
+}
+
+/// When an alliance counts as honoured in a conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AllianceRule {
+    /// Every ally it called on did as promised.
+    Every,
+    /// At least one did.
+    Any,
+}
+
+/// A published rate.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishedRate {
+    /// The rate (a fraction).
+    pub value: f64,
+    /// Who published it.
+    pub source: String,
+    /// How the design here differs from the published one (case universe, coding of
+    /// fulfilment); the two are set side by side, never tested against each other.
+    pub differs: String,
 }
 
 /// One model of a study.
@@ -250,7 +338,7 @@ pub struct Planned {
     /// Estimator.
     pub model: Model,
     /// Variance.
-    pub se: String,
+    pub se: VarianceSpec,
     /// The frame (variables: every column the model reads).
     pub frame: FrameRequest,
     /// Row filter.
@@ -399,8 +487,11 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
     for m in &study.models {
         let fs = merged(&study.frame, &m.frame);
         let (mut req, filter) = request(&fs, m.formula.span())?;
-        c.one_of("estimator", &m.estimator, ESTIMATORS)?;
-        let columns = model_columns(&c, &req, &m.formula, &m.se, &filter)?;
+        let estimator: Estimator = c.parse(&m.estimator)?;
+        if m.tau.is_some() && estimator != Estimator::Relogit {
+            return c.error(m.estimator.span(), format!("tau applies to the relogit estimator only, not {estimator}"));
+        }
+        let (columns, se) = model_columns(&c, &req, &m.formula, &m.se, &filter)?;
         let mut fd = Vec::new();
         for d in &m.fd {
             let parsed = d.get_ref().split_once('=').and_then(|(col, r)| {
@@ -413,7 +504,7 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
             c.column(req.unit, req.directed, &Spanned::new(d.span(), col.clone()), &[])?;
             fd.push((col, a, b));
         }
-        let model = model_of(m.estimator.get_ref(), m.tau);
+        let model = estimator.model(m.tau);
         let terms = parse(m.formula.get_ref()).map(|f| f.columns()).unwrap_or_default();
         // A multinomial logit's terms are `level:term`.
         let level_terms: Vec<String> = match model {
@@ -435,7 +526,7 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
             name: m.name.clone(),
             formula: m.formula.get_ref().clone(),
             model,
-            se: m.se.get_ref().clone(),
+            se,
             frame: req,
             filter,
             fd,

@@ -4,7 +4,7 @@
 //! for N, log-likelihood, AIC, clusters, fixed effects and the variance used. Written as
 //! Markdown, LaTeX (booktabs), HTML and CSV (long form, full precision).
 
-use crate::estimate::Results;
+use crate::estimate::{Results, VarianceSpec};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -92,7 +92,7 @@ pub fn layout(columns: &[Column], labels: &BTreeMap<String, String>) -> Table {
     let outcome = |r: &Results| label(r.formula.split('~').next().unwrap_or("").trim());
     let mut statistics = vec![
         ("Dependent variable".to_string(), stat(&|r| outcome(r))),
-        ("Estimator".to_string(), stat(&|r| r.model.clone())),
+        ("Estimator".to_string(), stat(&|r| r.model.to_string())),
         ("N".to_string(), stat(&|r| thousands(r.glance.nobs))),
         ("Log-likelihood".to_string(), stat(&|r| format!("{:.1}", r.glance.logLik))),
         ("AIC".to_string(), stat(&|r| format!("{:.1}", r.glance.AIC))),
@@ -133,16 +133,14 @@ pub fn thousands(n: usize) -> String {
 }
 
 /// The variance type as a table row says it, cluster variables by their labels.
-pub fn se_label(se: &str, labels: &BTreeMap<String, String>) -> String {
-    let names = |v: &str| v.split(',').map(|c| labels.get(c).cloned().unwrap_or_else(|| c.to_string())).collect::<Vec<_>>().join(" and ");
-    match se.split_once(':') {
-        Some(("cluster", v)) => format!("clustered by {}", names(v)),
-        Some(("twoway", v)) => format!("two-way clustered by {}", names(v)),
-        Some(("dyadic", v)) => format!("dyadic ({})", names(v)),
-        _ => match se {
-            "classical" => "classical".into(),
-            other => other.to_uppercase(),
-        },
+pub fn se_label(se: &VarianceSpec, labels: &BTreeMap<String, String>) -> String {
+    let names = || se.columns().iter().map(|&c| labels.get(c).cloned().unwrap_or_else(|| c.to_string())).collect::<Vec<_>>().join(" and ");
+    match se {
+        VarianceSpec::Cluster(_) => format!("clustered by {}", names()),
+        VarianceSpec::TwoWay(..) => format!("two-way clustered by {}", names()),
+        VarianceSpec::Dyadic(..) => format!("dyadic ({})", names()),
+        VarianceSpec::Classical => "classical".into(),
+        other => other.to_string().to_uppercase(),
     }
 }
 

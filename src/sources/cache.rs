@@ -4,6 +4,7 @@
 use super::{load_table, system, LoadError};
 use crate::catalog::DatasetId;
 use crate::datadir::DataDir;
+use crate::timing::Stage;
 use crate::verify::Verification;
 use polars::prelude::DataFrame;
 use std::cell::{RefCell, RefMut};
@@ -99,22 +100,5 @@ impl<'a> Sources<'a> {
     /// Every input loaded so far, in catalog order.
     pub fn inputs(&self) -> Vec<Input> {
         self.frames().values().map(|(_, i)| i.clone()).collect()
-    }
-}
-
-/// Stage timings on stderr when `ALLYWAR_TIMINGS` is set (for profiling builds).
-pub struct Stage(Option<std::time::Instant>);
-
-impl Stage {
-    /// Starts timing (a no-op unless `ALLYWAR_TIMINGS` is set).
-    pub fn start() -> Stage {
-        Stage(std::env::var_os("ALLYWAR_TIMINGS").map(|_| std::time::Instant::now()))
-    }
-
-    /// Reports the time since [`Stage::start`].
-    pub fn done(self, what: &str) {
-        if let Some(t) = self.0 {
-            eprintln!("timing: {what:<20} {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
-        }
     }
 }

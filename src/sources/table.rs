@@ -138,7 +138,7 @@ impl<'a> TableBuilder<'a> {
                     return Err(LoadError::MissingColumn {
                         path: path.to_path_buf(),
                         column: src.to_string(),
-                        suggestion: crate::catalog::nearest(src, unknown),
+                        suggestion: crate::suggest::nearest(src, unknown).map(String::from),
                         header: trimmed,
                     });
                 }

@@ -68,7 +68,7 @@ pub fn select<S: AsRef<str>>(unit: Unit, directed: bool, names: &[S]) -> Result<
         let v = all().find(|v| v.name == name && v.units.contains(&unit)).or_else(|| all().find(|v| v.name == name));
         let Some(v) = v else {
             let candidates = unit.keys().iter().copied().chain(for_unit(unit, directed).map(|v| v.name));
-            let suggestion = crate::catalog::nearest(name, candidates);
+            let suggestion = crate::suggest::nearest(name, candidates).map(String::from);
             return Err(VarError::Unknown { name: name.clone(), suggestion, unit: unit.name() });
         };
         if !v.units.contains(&unit) {

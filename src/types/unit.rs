@@ -135,8 +135,7 @@ impl FromStr for Unit {
         let norm = s.to_ascii_lowercase().replace('_', "-");
         Unit::ALL.into_iter().find(|u| u.name() == norm).ok_or_else(|| {
             let names: Vec<&str> = Unit::ALL.iter().map(|u| u.name()).collect();
-            let hint =
-                crate::catalog::nearest(&norm, names.iter().copied()).map_or_else(String::new, |n| format!(" (did you mean `{n}`?)"));
+            let hint = crate::suggest::did_you_mean(&norm, names.iter().copied());
             format!("unknown unit `{s}`{hint}; units: {}", names.join(", "))
         })
     }

@@ -1,8 +1,17 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+use assert_cmd::Command;
 use std::collections::HashMap;
 use std::path::PathBuf;
+
+/// The allywar binary with no data directory or mirror from the environment: every test says
+/// where its data are.
+pub fn allywar() -> Command {
+    let mut cmd = Command::cargo_bin("allywar").unwrap();
+    cmd.env_remove("ALLYWAR_DATA").env_remove("ALLYWAR_MIRROR");
+    cmd
+}
 
 /// The real-data directory: $ALLYWAR_DATA, else ../shared/data/raw next to the repository.
 /// Real-data tests never skip: a missing directory fails them, so CI cannot pass without data.

@@ -6,7 +6,7 @@ statsmodels on the frames allywar builds. Writes tests/reference/studies.json.
     $B build mission --vars statenum,ln_statenum,un_mandate,regional_mandate,cold_war,tptype,regnum --out $D/mission.csv
     $B build us-force --vars coalitional_use_of_force,igo_authorized_use_of_force,recession_year,budget_constraints,election_cycle,senate_divided,house_divided,ground_forces,post_cold_war,post_vietnam_war,severity --out $D/us_force.csv
     $B build dispute --mids gml --vars war,orig_a,orig_b --out $D/dispute.csv
-    V=fulfilled,primary,styear,ally_major,ally_dem,ally_cinc,contig_war,bilateral,partner_initiated,post1945
+    V=fulfilled,primary,styear,pact_type,ally_major,ally_dem,ally_cinc,contig_war,bilateral,partner_initiated,post1945
     $B build commitment --vars $V --out $D/commitment.csv
     python3 tests/reference/make_study_reference.py $D
 
@@ -17,6 +17,7 @@ among the parameters in its n/(n−k) factor, allywar (like Stata) does not.
 """
 
 import json
+import re
 import sys
 import warnings
 
@@ -39,7 +40,8 @@ def glm_hc1(res):
 
 
 def record(study, name, res, se=True):
-    names = [("(Intercept)" if n == "Intercept" else n) for n in res.params.index]
+    # patsy's `C(x, Treatment("r"))[T.l]` is allywar's `C(x, ref="r")`, named `C(x)[T.l]`.
+    names = [("(Intercept)" if n == "Intercept" else re.sub(r"C\((\w+), Treatment\([^)]*\)\)", r"C(\1)", n)) for n in res.params.index]
     out.setdefault(study, {})[name] = {
         "terms": names,
         "estimate": [float(v) for v in res.params.values],
@@ -90,12 +92,14 @@ def logit_cr1(frame, formula, cluster):
 cm = pd.read_csv(f"{d}/commitment.csv")
 full = "ally_major + ally_dem + ally_major:ally_dem + ally_cinc + contig_war + bilateral + partner_initiated + post1945"
 early = "ally_major + ally_dem + contig_war + bilateral"
+typed = 'C(pact_type, Treatment("defense")) + ally_major + ally_dem + ally_cinc + contig_war + bilateral + post1945'
 for name, rows, rhs in [
     ("Pact types, wars 1816–2003", cm["primary"] == 1, full),
     ("Pact types, wars 1816–1944 (Leeds 2003)", (cm["primary"] == 1) & (cm["styear"] <= 1944), early),
     ("Every obligation, wars", cm["primary"].notna(), full),
+    ("Pact types with type effects, wars 1816–2003", cm["primary"] == 1, typed),
 ]:
-    cols = ["fulfilled", *[t for t in rhs.split(" + ") if ":" not in t], "conflict_id"]
+    cols = ["fulfilled", *[re.sub(r"C\((\w+).*", r"\1", t) for t in rhs.split(" + ") if ":" not in t], "conflict_id"]
     frame = cm[rows][cols].dropna().reset_index(drop=True)
     record("abandonment", name, logit_cr1(frame, f"fulfilled ~ {rhs}", "conflict_id"))
 

@@ -43,7 +43,7 @@ pub struct Specification {
     /// Its estimator.
     pub model: Model,
     /// Its variance type.
-    pub se: String,
+    pub se: crate::estimate::VarianceSpec,
 }
 
 /// A study's multiverse, planned.

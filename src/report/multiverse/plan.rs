@@ -14,8 +14,9 @@
 
 use super::{Choice, Multiverse, Specification};
 use crate::estimate::formula::parse;
+use crate::estimate::Estimator;
 use crate::frame::Spec as FrameRequest;
-use crate::report::checker::{model_columns, model_of, nearest, Checker, SpecError, ESTIMATORS};
+use crate::report::checker::{model_columns, Checker, SpecError};
 use crate::report::frames::Comparison;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -216,16 +217,14 @@ pub fn plan(c: &Checker, m: &MultiverseSpec, frame_of: &FrameOf) -> Result<Multi
                 return c.error(ch.name.span(), format!("choice `{}` has two alternatives named `{}`", ch.name.get_ref(), a.name));
             }
             for e in a.estimator.iter() {
-                c.one_of("estimator", e, ESTIMATORS)?;
+                c.parse::<Estimator>(e)?;
             }
         }
     }
     for e in &m.exclude {
         for (choice, alts) in e.get_ref() {
             let Some(ch) = m.choices.iter().find(|ch| ch.name.get_ref() == choice) else {
-                let hint = nearest(choice, m.choices.iter().map(|ch| ch.name.get_ref().as_str()))
-                    .map(|n| format!(" (did you mean `{n}`?)"))
-                    .unwrap_or_default();
+                let hint = crate::suggest::did_you_mean(choice, m.choices.iter().map(|ch| ch.name.get_ref().as_str()));
                 return c.error(e.span(), format!("exclude: no choice `{choice}`{hint}"));
             };
             for a in alts.names() {
@@ -242,13 +241,13 @@ pub fn plan(c: &Checker, m: &MultiverseSpec, frame_of: &FrameOf) -> Result<Multi
     if !base_formula.columns().contains(m.term.get_ref()) {
         return c.error(m.term.span(), format!("the term `{}` is not in the multiverse's formula", m.term.get_ref()));
     }
-    let mut checked_columns: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut checked_columns: BTreeMap<String, (Vec<String>, crate::estimate::VarianceSpec)> = BTreeMap::new();
     for (i, d) in drafts.into_iter().enumerate() {
         let (req, filter) = frame_of(&d)?;
         let Some(estimator) = d.estimator.clone().or_else(|| m.estimator.clone()) else {
             return c.error(m.term.span(), "no estimator: set `estimator` in [multiverse] or in an alternative".into());
         };
-        c.one_of("estimator", &estimator, ESTIMATORS)?;
+        let estimator: Estimator = c.parse(&estimator)?;
         let se = d.se.clone().or_else(|| m.se.clone()).unwrap_or_else(|| Spanned::new(0..0, "classical".to_string()));
         let mut formula = m.formula.get_ref().clone();
         for t in d.terms.iter().filter(|t| !t.get_ref().trim().is_empty()) {
@@ -261,13 +260,13 @@ pub fn plan(c: &Checker, m: &MultiverseSpec, frame_of: &FrameOf) -> Result<Multi
             formula.push_str(&fe.join(" + "));
         }
         let key = format!("{formula}|{}|{:?}|{}", se.get_ref(), filter, req.unit);
-        let columns = match checked_columns.get(&key) {
-            Some(cols) => cols.clone(),
+        let (columns, variance) = match checked_columns.get(&key) {
+            Some(checked) => checked.clone(),
             None => {
                 let span = d.terms.first().or(d.fe.first()).map_or(m.formula.span(), Spanned::span);
-                let cols = model_columns(c, &req, &Spanned::new(span, formula.clone()), &se, &filter)?;
-                checked_columns.insert(key, cols.clone());
-                cols
+                let checked = model_columns(c, &req, &Spanned::new(span, formula.clone()), &se, &filter)?;
+                checked_columns.insert(key, checked.clone());
+                checked
             }
         };
         specs.push(Specification {
@@ -276,8 +275,8 @@ pub fn plan(c: &Checker, m: &MultiverseSpec, frame_of: &FrameOf) -> Result<Multi
             frame: req.vars(columns),
             filter,
             formula,
-            model: model_of(estimator.get_ref(), None),
-            se: se.get_ref().clone(),
+            model: estimator.model(None),
+            se: variance,
         });
     }
     let choices = m

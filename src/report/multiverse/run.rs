@@ -290,7 +290,7 @@ pub fn frame(m: &Multiverse, term: &str, rows: &[Row]) -> PolarsResult<DataFrame
         Column::new(name.into(), rows.iter().map(|r| spec_of.get(&r.id).map(|s| get(s))).collect::<Vec<_>>())
     };
     cols.push(text("model", &|s| s.model.name().to_string()));
-    cols.push(text("vcov", &|s| s.se.clone()));
+    cols.push(text("vcov", &|s| s.se.to_string()));
     cols.push(text("formula", &|s| s.formula.clone()));
     cols.push(text("frame", &|s| {
         let mut f = format!("{} {}", s.frame.unit, s.frame.years.map_or("default years".to_string(), |y| y.to_string()));
