@@ -503,3 +503,56 @@ fn text_factors_match_statsmodels_and_mass() {
     let s = allywar::estimate::estimate(&df, "Days ~ C(Age) + C(Lrn)", Model::Gaussian, &"hc1".parse().unwrap()).unwrap();
     assert_eq!(serde_json::to_string(&c.coefficients).unwrap(), serde_json::to_string(&s.coefficients).unwrap());
 }
+
+/// The speed-ups that share work are exact: a design read once for several sets of fixed
+/// effects equals each variant's own design, bit for bit; demeaning while copying equals copying
+/// then demeaning; splits computed on one thread equal splits on two.
+#[test]
+fn shared_work_gives_the_same_bits() {
+    use allywar::estimate::design::{design_with, Variants};
+    use allywar::estimate::formula::parse;
+    let df = data();
+    let base = "y_bin ~ x1 + x2 + x3 + C(year)";
+    let sets: Vec<Vec<String>> = vec![vec![], vec!["ccode1".into()], vec!["dyad_id".into(), "year".into()]];
+    let required = ["dyad_id", "ccode2"];
+    let shared = Variants::new(&df, &parse(base).unwrap(), &sets, &required).unwrap().expect("shareable: no key is missing");
+    for fe in &sets {
+        let text = if fe.is_empty() { base.to_string() } else { format!("{base} | {}", fe.join(" + ")) };
+        let mut f = parse(&text).unwrap();
+        f.intercept = fe.is_empty();
+        let own = design_with(&df, &f, &required).unwrap();
+        let got = shared.design(&df, fe).unwrap();
+        assert_eq!(
+            (&got.terms, &got.rows, &got.fe, &got.fe_names, &got.collinear, &got.dropped),
+            (&own.terms, &own.rows, &own.fe, &own.fe_names, &own.collinear, &own.dropped),
+            "{text}"
+        );
+        assert!(got.x.iter().zip(&own.x).all(|(a, b)| a.to_bits() == b.to_bits()) && got.x.len() == own.x.len(), "{text}");
+        assert_eq!(format!("{:?}", got.means), format!("{:?}", own.means));
+    }
+    // A key missing in some rows: sharing would not be exact, so it is refused.
+    let gap = df
+        .clone()
+        .lazy()
+        .with_column(when(col("x1").gt(lit(1.5))).then(lit(NULL)).otherwise(col("ccode1")).alias("ccode1"))
+        .collect()
+        .unwrap();
+    assert!(Variants::new(&gap, &parse(base).unwrap(), &sets, &required).unwrap().is_none());
+
+    let d = design(&df, "y_lin", &["x1", "x2", "x3"], true).unwrap();
+    let g: Vec<u32> = ints(&df, "ccode1").iter().map(|&c| (c / 10) as u32).collect();
+    let g: Vec<u32> = d.rows.iter().map(|&i| g[i]).collect();
+    let w: Vec<f64> = (0..d.n()).map(|i| 0.5 + (i % 7) as f64 / 3.0).collect();
+    let z: Vec<f64> = d.y.iter().map(|y| y * 1.5 - 0.25).collect();
+    let (k, c) = (d.k(), d.k() + 1);
+    let mut copied: Vec<f64> = (0..d.n()).flat_map(|i| std::iter::once(z[i]).chain(d.row(i).iter().copied())).collect();
+    allywar::estimate::absorb::demean(std::slice::from_ref(&g), &w, &mut copied, c);
+    let mut direct = vec![0.0; d.n() * c];
+    allywar::estimate::absorb::demeaned_into(&g, &w, Some(&z), &d.x, k, &mut direct);
+    assert!(copied.iter().zip(&direct).all(|(a, b)| a.to_bits() == b.to_bits()));
+
+    let part = |r: std::ops::Range<usize>| vec![r.map(|i| (i as f64).sqrt().sin()).sum::<f64>()];
+    let two = allywar::estimate::split::sum_halves(100_001, part);
+    let one = allywar::estimate::split::on_this_thread(|| allywar::estimate::split::sum_halves(100_001, part));
+    assert_eq!(two[0].to_bits(), one[0].to_bits());
+}

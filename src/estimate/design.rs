@@ -260,6 +260,66 @@ pub fn design(df: &DataFrame, outcome: &str, regressors: &[&str], intercept: boo
 /// every fixed effect and every column of `required` (cluster variables, say) has a value, and
 /// every regressor is defined.
 pub fn design_with(df: &DataFrame, formula: &Formula, required: &[&str]) -> Result<Design, EstimateError> {
+    let mut d = assemble(df, formula, required)?;
+    renumber(&mut d.fe);
+    drop_collinear(&mut d);
+    Ok(d)
+}
+
+/// One formula's design read from the frame once, for several sets of absorbed fixed effects:
+/// each [`Variants::design`] equals what [`design_with`] gives for the formula with that set's
+/// `| fe` (an empty set keeps the formula's intercept, any other drops it) and `required`.
+pub struct Variants {
+    base: Design,
+}
+
+impl Variants {
+    /// Reads the design of `formula` (without fixed effects) over the rows where every column of
+    /// `required` and of `fe_sets` has a value. `None` when sharing would not be exact: some row
+    /// was dropped for a missing fixed effect or a column of `required`, which only some
+    /// variants may read.
+    pub fn new(df: &DataFrame, formula: &Formula, fe_sets: &[Vec<String>], required: &[&str]) -> Result<Option<Variants>, EstimateError> {
+        let mut all: Vec<&str> = required.to_vec();
+        all.extend(fe_sets.iter().flatten().map(String::as_str));
+        all.sort_unstable();
+        all.dedup();
+        let base = assemble(df, &Formula { fixed_effects: Vec::new(), ..formula.clone() }, &all)?;
+        if all.iter().any(|c| base.dropped.contains_key(&format!("missing {c}"))) {
+            return Ok(None);
+        }
+        Ok(Some(Variants { base }))
+    }
+
+    /// The design with the fixed effects `fe` absorbed (a copy of the shared one).
+    pub fn design(&self, df: &DataFrame, fe: &[String]) -> Result<Design, EstimateError> {
+        finish(self.base.clone(), df, fe)
+    }
+
+    /// As [`Variants::design`], for the last variant: the shared design itself, not a copy.
+    pub fn into_design(self, df: &DataFrame, fe: &[String]) -> Result<Design, EstimateError> {
+        finish(self.base, df, fe)
+    }
+}
+
+/// A shared design made a variant's: the intercept given up to absorbed fixed effects, their
+/// groups numbered over the rows kept, collinear columns dropped.
+fn finish(mut d: Design, df: &DataFrame, fe: &[String]) -> Result<Design, EstimateError> {
+    if !fe.is_empty() {
+        d.drop_intercept();
+        d.fe_names = fe.to_vec();
+        d.fe = Vec::with_capacity(fe.len());
+        for c in fe {
+            let g = group_ids(df, c)?;
+            d.fe.push(d.rows.iter().map(|&i| g[i].unwrap_or_default()).collect());
+        }
+        renumber(&mut d.fe);
+    }
+    drop_collinear(&mut d);
+    Ok(d)
+}
+
+/// The design before groups are renumbered and collinear columns dropped.
+fn assemble(df: &DataFrame, formula: &Formula, required: &[&str]) -> Result<Design, EstimateError> {
     let y = floats(df, &formula.outcome)?;
     let columns = formula.regressor_columns();
     let categorical: Vec<String> = formula
@@ -498,8 +558,6 @@ pub fn design_with(df: &DataFrame, formula: &Formula, required: &[&str]) -> Resu
     }
     let n = d.n() as f64;
     d.means = columns.iter().zip(&sums).map(|(c, s)| (c.clone(), modes.get(c).copied().unwrap_or(s / n))).collect();
-    renumber(&mut d.fe);
-    drop_collinear(&mut d);
     Ok(d)
 }
 
@@ -531,6 +589,17 @@ pub fn drop_collinear(d: &mut Design) {
 }
 
 impl Design {
+    /// Removes the intercept (the first column), as absorbed fixed effects take its place.
+    fn drop_intercept(&mut self) {
+        let k = self.k();
+        if self.terms.first().is_none_or(|t| t != "(Intercept)") {
+            return;
+        }
+        self.x = self.x.chunks(k).flat_map(|row| row[1..].iter().copied()).collect();
+        self.terms.remove(0);
+        self.parts.remove(0);
+    }
+
     /// Keeps the regressors at `kept` (ascending), naming the others as collinear.
     pub fn keep_columns(&mut self, kept: &[usize]) {
         let (n, k) = (self.n(), self.k());

@@ -45,13 +45,17 @@ pub(super) fn irls(d: &Design, model: Model, control: Control) -> Result<Fit, Es
         }
         let c = k + 1;
         m.resize(n * c, 0.0);
-        split::fill_halves(&mut m, c, |rows, lo| {
-            for (j, row) in rows.chunks_mut(c).enumerate() {
-                row[0] = z[lo + j];
-                row[1..].copy_from_slice(d.row(lo + j));
-            }
-        });
-        absorb::demean(&d.fe, w, &mut m, c);
+        if let [g] = d.fe.as_slice() {
+            absorb::demeaned_into(g, w, Some(z), &d.x, k, &mut m);
+        } else {
+            split::fill_halves(&mut m, c, |rows, lo| {
+                for (j, row) in rows.chunks_mut(c).enumerate() {
+                    row[0] = z[lo + j];
+                    row[1..].copy_from_slice(d.row(lo + j));
+                }
+            });
+            absorb::demean(&d.fe, w, &mut m, c);
+        }
         // One product gives X̃'WX̃ (the lower-right block) and X̃'Wz̃ (the first column).
         let (all, _) = cross(&m, c, w, &[]);
         let inv = inverse(&Mat::from_fn(k, k, |a, b| all[(a + 1, b + 1)]))?;
@@ -142,10 +146,17 @@ pub(super) fn irls(d: &Design, model: Model, control: Control) -> Result<Fit, Es
     drop(m);
     // Scores and bread at the estimates, of the demeaned design with absorbed fixed effects.
     let PerRow { mu, resid, weights, u, info } = per_row(model, &d.y, &eta);
-    let demeaned = absorbing.then(|| {
-        let mut xt = d.x.clone();
-        absorb::demean(&d.fe, &info, &mut xt, k);
-        xt
+    let demeaned = absorbing.then(|| match d.fe.as_slice() {
+        [g] => {
+            let mut xt = vec![0.0; n * k];
+            absorb::demeaned_into(g, &info, None, &d.x, k, &mut xt);
+            xt
+        }
+        _ => {
+            let mut xt = d.x.clone();
+            absorb::demean(&d.fe, &info, &mut xt, k);
+            xt
+        }
     });
     let x = demeaned.as_deref().unwrap_or(&d.x);
     let bread = inverse(&match information {
@@ -330,16 +341,34 @@ fn sweep(model: Model, x: &[f64], k: usize, y: &[f64], beta: Option<&[f64]>, eta
 fn working_pass(model: Model, y: &[f64], index: Option<(&[f64], usize, &[f64])>, eta: &mut [f64], z: &mut [f64], w: &mut [f64]) -> f64 {
     let pass = |from: usize, y: &[f64], eta: &mut [f64], z: &mut [f64], w: &mut [f64]| -> f64 {
         let mut ll = 0.0;
+        // The logit's log(1 + e^−|η|) terms as one logarithm of their product every 64 rows (as
+        // `block_working` does): the log-likelihood only steers the iterations here, the fit's own
+        // is computed at the end.
+        let mut product = 1.0;
         for i in 0..y.len() {
             if let Some((x, k, beta)) = index {
                 let row = &x[(from + i) * k..(from + i + 1) * k];
                 eta[i] = row.iter().zip(beta).map(|(x, b)| x * b).sum();
             }
+            if model == Model::Logit {
+                let (yi, e) = (y[i], eta[i]);
+                let a = (-e.abs()).exp();
+                let mu = if e >= 0.0 { 1.0 / (1.0 + a) } else { a / (1.0 + a) };
+                let v = (mu * (1.0 - mu)).max(1e-300);
+                (z[i], w[i]) = (e + (yi - mu) / v, v);
+                ll += yi * e - e.max(0.0);
+                product *= 1.0 + a;
+                if i % 64 == 63 {
+                    ll -= product.ln();
+                    product = 1.0;
+                }
+                continue;
+            }
             let l;
             (l, z[i], w[i]) = row_working(model, y[i], eta[i]);
             ll += l;
         }
-        ll
+        ll - product.ln()
     };
     let n = y.len();
     if n < 200_000 {

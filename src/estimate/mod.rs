@@ -16,7 +16,7 @@ pub mod model;
 pub mod predict;
 pub mod relogit;
 pub mod results;
-mod split;
+pub mod split;
 pub mod tidy;
 pub mod vcov;
 

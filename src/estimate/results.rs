@@ -1,7 +1,7 @@
 //! A whole estimate as users see it: the coefficient table, the model-level numbers (broom's
 //! `glance`), and a statsmodels-like text summary. Serialized as the JSON of `allywar fit --out`.
 
-use super::design::{design_with, group_ids, Design};
+use super::design::{design_with, group_ids, Design, Variants};
 use super::error::EstimateError;
 use super::formula::parse;
 use super::glm::fit_with;
@@ -9,7 +9,7 @@ use super::margins::{average_marginal_effects, Margin};
 use super::model::{Control, Estimator, Fit, Model};
 use super::predict::{first_difference, predict, FirstDifference, Prediction};
 use super::tidy::{tidy, Term};
-use super::vcov::{vcov, Variance, VarianceSpec};
+use super::vcov::{vcov_with, Meats, Variance, VarianceSpec};
 use crate::timing::Stage;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -167,6 +167,10 @@ pub fn estimate_with(df: &DataFrame, formula: &str, model: Model, se: &VarianceS
 /// A model of a shared fit and the variance types wanted of it.
 pub type Wanted = (Model, Vec<VarianceSpec>);
 
+/// The results of one design: per model wanted, per variance type (the inner error: that model
+/// or variance failed).
+pub type Each = Vec<Vec<Result<Results, EstimateError>>>;
+
 /// Fits `formula` once per model on one design, and gives the results under each of the model's
 /// variance types (the outer error: the design could not be built; the inner: that model or
 /// variance failed). A rare-events logit beside a logit corrects the logit's fit instead of
@@ -176,7 +180,7 @@ pub fn estimate_each(
     formula: &str,
     wanted: &[Wanted],
     options: &Options,
-) -> Result<Vec<Vec<Result<Results, EstimateError>>>, EstimateError> {
+) -> Result<Each, EstimateError> {
     let mut parsed = parse(formula)?;
     // Cutpoints (ordered logit) and fixed effects take the intercept's place.
     let ordered = wanted.iter().any(|(m, _)| *m == Model::OLogit);
@@ -186,14 +190,99 @@ pub fn estimate_each(
     if ordered || !parsed.fixed_effects.is_empty() {
         parsed.intercept = false;
     }
-    let mut required: Vec<&str> = wanted.iter().flat_map(|(_, ses)| ses.iter().flat_map(VarianceSpec::columns)).collect();
-    required.dedup();
+    let required = variance_columns(wanted);
     let t = Stage::start();
-    let mut design = design_with(df, &parsed, &required)?;
+    let design = design_with(df, &parsed, &required)?;
     t.done("estimate: design");
+    Ok(fit_each(df, formula, design, wanted, options, &mut GroupIds::default()))
+}
+
+/// One formula under several sets of absorbed fixed effects (`variants`: the set, and the models
+/// and variances wanted of it), its design read from the frame once for all of them (see
+/// [`Variants`]); each result equal to what
+/// [`estimate_each`] gives for the formula with that set's `| fe` (the outer error: that
+/// variant's design failed).
+pub fn estimate_variants(
+    df: &DataFrame,
+    formula: &str,
+    variants: &[(Vec<String>, Vec<Wanted>)],
+    options: &Options,
+) -> Vec<Result<Each, EstimateError>> {
+    let with_fe = |fe: &[String]| if fe.is_empty() { formula.to_string() } else { format!("{formula} | {}", fe.join(" + ")) };
+    let each = || variants.iter().map(|(fe, wanted)| estimate_each(df, &with_fe(fe), wanted, options)).collect();
+    let parsed = match parse(formula) {
+        Ok(p) if p.fixed_effects.is_empty() && !variants.iter().flat_map(|(_, w)| w).any(|(m, _)| *m == Model::OLogit) => p,
+        _ => return each(),
+    };
+    let wanted_all: Vec<Wanted> = variants.iter().flat_map(|(_, w)| w.iter().cloned()).collect();
+    let required = variance_columns(&wanted_all);
+    let fe_sets: Vec<Vec<String>> = variants.iter().map(|(fe, _)| fe.clone()).collect();
+    let t = Stage::start();
+    let shared = match Variants::new(df, &parsed, &fe_sets, &required) {
+        Ok(Some(shared)) => shared,
+        // Not exactly shareable, or failing: each variant on its own says why.
+        _ => return each(),
+    };
+    t.done("estimate: design (shared)");
+    let mut ids = GroupIds::default();
+    // A fit with absorbed effects changes its design (rows of groups whose outcome never varies,
+    // columns absorbed): each such model gets its own copy, made when its turn comes, so no more
+    // than one copy beside the shared design is alive; the very last fit takes the shared design.
+    let mut jobs: Vec<(usize, Vec<Wanted>)> = Vec::new();
+    for (v, (fe, wanted)) in variants.iter().enumerate() {
+        if fe.is_empty() {
+            jobs.push((v, wanted.clone()));
+        } else {
+            jobs.extend(wanted.iter().map(|w| (v, vec![w.clone()])));
+        }
+    }
+    let mut out: Vec<Result<Each, EstimateError>> = variants.iter().map(|_| Ok(Vec::new())).collect();
+    let mut shared = Some(shared);
+    let last = jobs.len().saturating_sub(1);
+    for (j, (v, wanted)) in jobs.into_iter().enumerate() {
+        let fe = &variants[v].0;
+        let design = match shared.take() {
+            Some(s) if j == last => s.into_design(df, fe),
+            Some(s) => {
+                let d = s.design(df, fe);
+                shared = Some(s);
+                d
+            }
+            None => break,
+        };
+        let got = design.map(|d| fit_each(df, &with_fe(fe), d, &wanted, options, &mut ids));
+        match (&mut out[v], got) {
+            (Ok(all), Ok(more)) => all.extend(more),
+            (slot @ Ok(_), Err(e)) => *slot = Err(e),
+            (Err(_), _) => {}
+        }
+    }
+    out
+}
+
+/// The frame columns the variances of `wanted` read.
+fn variance_columns(wanted: &[Wanted]) -> Vec<&str> {
+    // In order of first mention: the first missing one names a dropped row.
+    let mut required: Vec<&str> = Vec::new();
+    for c in wanted.iter().flat_map(|(_, ses)| ses.iter().flat_map(VarianceSpec::columns)) {
+        if !required.contains(&c) {
+            required.push(c);
+        }
+    }
+    required
+}
+
+/// Fits each model of `wanted` on `design` and gives its results under each of its variances.
+fn fit_each(
+    df: &DataFrame,
+    formula: &str,
+    mut design: Design,
+    wanted: &[Wanted],
+    options: &Options,
+    ids: &mut GroupIds,
+) -> Each {
     let mut logit: Option<Fit> = None;
     let mut out = Vec::new();
-    let mut ids = GroupIds::default();
     for (w, (model, ses)) in wanted.iter().enumerate() {
         let t = Stage::start();
         // A fit without absorbed effects leaves the design as it is; with them it drops rows and
@@ -217,14 +306,15 @@ pub fn estimate_each(
                     if d.fe.is_empty() { "" } else { " | fe" },
                     f.iterations
                 ));
-                out.push(ses.iter().map(|se| results(df, d, &f, formula, *model, se, options, &mut ids)).collect());
+                let mut meats = Meats::default();
+                out.push(ses.iter().map(|se| results(df, d, &f, formula, *model, se, options, ids, &mut meats)).collect());
                 if *model == Model::Logit && own.is_none() {
                     logit = Some(f);
                 }
             }
         }
     }
-    Ok(out)
+    out
 }
 
 /// Group numbers of the frame's columns, each computed once for all the fits of a design.
@@ -253,6 +343,7 @@ fn results(
     se: &VarianceSpec,
     options: &Options,
     ids: &mut GroupIds,
+    meats: &mut Meats,
 ) -> Result<Results, EstimateError> {
     let t = Stage::start();
     let variance = match se {
@@ -266,11 +357,11 @@ fn results(
     };
     t.done("estimate: groups");
     let t = Stage::start();
-    let v = vcov(d, f, &variance).map_err(|e| match e {
+    let v = vcov_with(d, f, &variance, meats).map_err(|e| match e {
         EstimateError::TooFewClusters { count, .. } => EstimateError::TooFewClusters { variance: se.to_string(), count },
         e => e,
     })?;
-    t.done("estimate: variance");
+    t.done(&format!("estimate: variance {}", se.to_string().split(':').next().unwrap_or_default()));
     let t = Stage::start();
     let (n, p) = (d.n() as f64, f.p() as f64);
     let r_squared = if model == Model::Gaussian {

@@ -1,11 +1,31 @@
 //! Work split over two threads the same way every time, so sums come out the same on every run.
 //! Every two-thread split of the estimator goes through here.
 
+use std::cell::Cell;
 use std::ops::Range;
 
-/// Runs `a` here and `b` on a second thread, and gives both results (a panic in either is
-/// passed on).
+thread_local! {
+    /// Whether this thread computes both halves itself.
+    static ALONE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with every split made on this thread computed here, half after half: the same
+/// halves summed the same way (so the same numbers), without a second thread, for callers that
+/// already keep every core busy (the multiverse's workers).
+pub fn on_this_thread<T>(f: impl FnOnce() -> T) -> T {
+    let before = ALONE.with(|a| a.replace(true));
+    let out = f();
+    ALONE.with(|a| a.set(before));
+    out
+}
+
+/// Runs `a` here and `b` on a second thread (both here inside [`on_this_thread`]), and gives
+/// both results (a panic in either is passed on).
 pub fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    if ALONE.with(Cell::get) {
+        let first = a();
+        return (first, b());
+    }
     std::thread::scope(|s| {
         let h = s.spawn(b);
         let first = a();

@@ -127,14 +127,26 @@ impl Vcov {
     }
 }
 
+/// Adds s s' to the upper triangle of `m` (row-major k × k); [`symmetric`] fills the rest.
 fn outer_add(m: &mut [f64], s: &[f64]) {
     let k = s.len();
     for a in 0..k {
         let sa = s[a];
-        for (mb, sb) in m[a * k..(a + 1) * k].iter_mut().zip(s) {
+        for (mb, sb) in m[a * k + a..(a + 1) * k].iter_mut().zip(&s[a..]) {
             *mb += sa * sb;
         }
     }
+}
+
+/// Copies the upper triangle onto the lower: the same sums as accumulating both (a product of
+/// two numbers does not depend on their order), at half the work.
+fn symmetric(mut m: Vec<f64>, k: usize) -> Vec<f64> {
+    for a in 0..k {
+        for b in 0..a {
+            m[a * k + b] = m[b * k + a];
+        }
+    }
+    m
 }
 
 /// Dense group numbers 0.. in order of first appearance, and their count.
@@ -150,18 +162,17 @@ fn meat_of_sums(sums: &[f64], p: usize) -> Vec<f64> {
     for s in sums.chunks(p.max(1)) {
         outer_add(&mut meat, s);
     }
-    meat
+    symmetric(meat, p)
 }
 
 /// Meat from per-group score sums. Groups are summed in order of first appearance, so the sums
 /// (and the output bytes) are the same on every run.
-fn cluster_meat(d: &Design, f: &Fit, groups: &[i64]) -> (Vec<f64>, usize) {
+fn cluster_meat(d: &Design, f: &Fit, ids: &[u32], count: usize) -> Vec<f64> {
     let p = f.p();
-    let (ids, count) = dense(groups);
     // Many small groups (two-way intersections): a table of sums would be as large as the
     // design, so the rows are visited group by group instead.
     if count > ids.len() / 8 {
-        return (grouped_meat(d, f, &ids, count), count);
+        return grouped_meat(d, f, ids, count);
     }
     // Each half of the rows summed by group on its own thread.
     let part = |rows: std::ops::Range<usize>| {
@@ -176,13 +187,27 @@ fn cluster_meat(d: &Design, f: &Fit, groups: &[i64]) -> (Vec<f64>, usize) {
         }
         sums
     };
-    (meat_of_sums(&super::split::sum_halves(ids.len(), part), p), count)
+    meat_of_sums(&super::split::sum_halves(ids.len(), part), p)
 }
 
 /// Σ_g s_g s_g' visiting the rows group by group (a counting sort of the rows by group), each
 /// group's sum added to the meat as it is finished; the groups split in two halves, one per thread.
 fn grouped_meat(d: &Design, f: &Fit, ids: &[u32], count: usize) -> Vec<f64> {
     let p = f.p();
+    // Every row its own group (a two-way intersection of dyad and year): groups are the rows in
+    // order, each sum its row's score, so no sort is needed. (0 + u is u, but for the sign of a
+    // zero, which a sum of products cannot see.)
+    if count == ids.len() {
+        let part = |rows: std::ops::Range<usize>| {
+            let (mut meat, mut u) = (vec![0.0; p * p], vec![0.0; p]);
+            for i in rows {
+                f.score_into(d, i, &mut u);
+                outer_add(&mut meat, &u);
+            }
+            meat
+        };
+        return symmetric(super::split::sum_halves(count, part), p);
+    }
     let mut start = vec![0u32; count + 1];
     for &g in ids {
         start[g as usize + 1] += 1;
@@ -208,7 +233,7 @@ fn grouped_meat(d: &Design, f: &Fit, ids: &[u32], count: usize) -> Vec<f64> {
         }
         meat
     };
-    super::split::sum_halves(count, part)
+    symmetric(super::split::sum_halves(count, part), p)
 }
 
 fn sandwich(bread: &Mat<f64>, meat: &[f64], scale: f64) -> Mat<f64> {
@@ -255,6 +280,30 @@ fn hat_values(d: &Design, f: &Fit) -> Result<Vec<f64>, EstimateError> {
 
 /// The variance matrix of `fit` under `variance`. Cluster vectors hold one value per design row.
 pub fn vcov(d: &Design, f: &Fit, variance: &Variance) -> Result<Vcov, EstimateError> {
+    vcov_with(d, f, variance, &mut Meats::default())
+}
+
+/// Cluster meats of one fit already computed, by their groups (numbered by first appearance):
+/// the variance types of a fit share them (a dyad cluster, the dyad part of a two-way cluster and
+/// the dyad term of the dyadic variance are one meat), each computed once.
+#[derive(Default)]
+pub struct Meats(Vec<(Vec<u32>, usize, Vec<f64>)>);
+
+impl Meats {
+    /// The meat of `groups`, computed unless it already is.
+    fn of(&mut self, d: &Design, f: &Fit, groups: &[i64]) -> (Vec<f64>, usize) {
+        let (ids, count) = dense(groups);
+        if let Some((_, count, meat)) = self.0.iter().find(|(known, _, _)| *known == ids) {
+            return (meat.clone(), *count);
+        }
+        let meat = cluster_meat(d, f, &ids, count);
+        self.0.push((ids, count, meat.clone()));
+        (meat, count)
+    }
+}
+
+/// As [`vcov`], sharing cluster meats with the fit's other variance types through `meats`.
+pub fn vcov_with(d: &Design, f: &Fit, variance: &Variance, meats: &mut Meats) -> Result<Vcov, EstimateError> {
     let (n, p) = (d.n(), f.p());
     if n <= params(f) {
         return Err(EstimateError::NoResidualDf { n, params: params(f) });
@@ -289,12 +338,13 @@ pub fn vcov(d: &Design, f: &Fit, variance: &Variance) -> Result<Vcov, EstimateEr
                 u.iter_mut().for_each(|uj| *uj *= scale);
                 outer_add(&mut meat, &u);
             }
+            let meat = symmetric(meat, p);
             let scale = if *variance == Variance::Hc1 { n as f64 / (n - params(f)) as f64 } else { 1.0 };
             sandwich(&f.bread, &meat, scale)
         }
         Variance::Cluster(g) => {
             check_len(g, n)?;
-            let (meat, count) = cluster_meat(d, f, g);
+            let (meat, count) = meats.of(d, f, g);
             too_few(count)?;
             n_clusters = Some(count);
             sandwich(&f.bread, &meat, cluster_factor(f, count, n))
@@ -307,8 +357,8 @@ pub fn vcov(d: &Design, f: &Fit, variance: &Variance) -> Result<Vcov, EstimateEr
                 let ((a, _), (b, nb)) = (dense(g1), dense(g2));
                 a.iter().zip(&b).map(|(&a, &b)| i64::from(a) * nb as i64 + i64::from(b)).collect()
             };
-            let part = |g: &[i64]| {
-                let (meat, count) = cluster_meat(d, f, g);
+            let mut part = |g: &[i64]| {
+                let (meat, count) = meats.of(d, f, g);
                 (sandwich(&f.bread, &meat, cluster_factor(f, count, n)), count)
             };
             let ((v1, c1), (v2, c2), (v12, _)) = (part(g1), part(g2), part(&both));
@@ -340,7 +390,7 @@ pub fn vcov(d: &Design, f: &Fit, variance: &Variance) -> Result<Vcov, EstimateEr
                     a.min(b) * states as i64 + a.max(b)
                 })
                 .collect();
-            let (vd, _) = cluster_meat(d, f, &dyads);
+            let (vd, _) = meats.of(d, f, &dyads);
             for (m, v) in meat.iter_mut().zip(vd) {
                 *m -= v;
             }

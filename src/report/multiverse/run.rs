@@ -4,7 +4,7 @@
 //! scheduling, so reruns write the same bytes.
 
 use super::{Multiverse, Specification};
-use crate::estimate::results::{estimate_each, Wanted};
+use crate::estimate::results::{estimate_variants, Wanted};
 use crate::estimate::{EstimateError, Options, Results};
 use crate::report::frames::{filtered, frame_key};
 use polars::prelude::*;
@@ -137,8 +137,23 @@ pub struct Ran {
 /// Specifications sharing a design: the frame, the rows and the formula; each estimator is
 /// fitted once and each of its variance types computed from that fit.
 struct Shared<'a> {
-    frame: String,
     specs: Vec<&'a Specification>,
+}
+
+/// Designs that differ only in their absorbed fixed effects: one reading of the frame serves them
+/// all (see [`crate::estimate::design::Variants`]).
+struct Group<'a> {
+    frame: String,
+    /// The formula without `| fe`.
+    formula: String,
+    /// Each set of fixed effects, with its specifications.
+    variants: Vec<(Vec<String>, Shared<'a>)>,
+}
+
+impl Group<'_> {
+    fn specs(&self) -> impl Iterator<Item = &Specification> {
+        self.variants.iter().flat_map(|(_, v)| v.specs.iter().copied())
+    }
 }
 
 impl Shared<'_> {
@@ -174,17 +189,26 @@ impl Shared<'_> {
 /// the study builds), with `jobs` workers.
 pub fn run(m: &Multiverse, term: &str, frames: &BTreeMap<String, DataFrame>, jobs: usize, progress: &(dyn Fn(&str) + Sync)) -> Ran {
     let t = Instant::now();
-    let mut designs: Vec<Shared> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     for s in &m.specs {
         let frame = frame_key(&s.frame);
-        let key = format!("{frame}|{:?}|{}", s.filter, s.formula);
-        let d = *index.entry(key).or_insert_with(|| {
-            designs.push(Shared { frame: frame.clone(), specs: Vec::new() });
-            designs.len() - 1
+        let (formula, fe) = match s.formula.split_once(" | ") {
+            Some((f, fe)) => (f.to_string(), fe.split('+').map(|c| c.trim().to_string()).collect()),
+            None => (s.formula.clone(), Vec::new()),
+        };
+        let key = format!("{frame}|{:?}|{formula}", s.filter);
+        let g = *index.entry(key).or_insert_with(|| {
+            groups.push(Group { frame: frame.clone(), formula, variants: Vec::new() });
+            groups.len() - 1
         });
-        designs[d].specs.push(s);
+        let variants = &mut groups[g].variants;
+        match variants.iter_mut().find(|(f, _)| *f == fe) {
+            Some((_, shared)) => shared.specs.push(s),
+            None => variants.push((fe, Shared { specs: vec![s] })),
+        }
     }
+    let designs: usize = groups.iter().map(|g| g.variants.len()).sum();
     let options = Options { margins: false, sims: 0, ..Options::default() };
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
@@ -192,42 +216,51 @@ pub fn run(m: &Multiverse, term: &str, frames: &BTreeMap<String, DataFrame>, job
     let by_id: BTreeMap<usize, usize> = m.specs.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
     std::thread::scope(|scope| {
         for _ in 0..jobs.max(1) {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(design) = designs.get(i) else { break };
-                let first = design.specs[0];
-                let (wanted, who) = design.wanted();
-                let got = filtered(&frames[&design.frame], &first.filter)
-                    .map_err(EstimateError::from)
-                    .and_then(|df| estimate_each(&df, &first.formula, &wanted, &options));
-                let mut out = Vec::new();
-                match got {
-                    Err(e) => out.extend(design.specs.iter().map(|s| Row::failed(s, format!("failed: {e}")))),
-                    Ok(each) => {
-                        for (results, who) in each.into_iter().zip(who) {
-                            for (r, specs) in results.into_iter().zip(who) {
-                                for s in specs {
-                                    let spec = design.specs[s];
-                                    out.push(Row::of(spec, term, r.as_ref().map(Clone::clone).map_err(EstimateError::copied)));
+            // Each worker keeps a core busy: the estimator's own two-thread splits run on it.
+            scope.spawn(|| {
+                crate::estimate::split::on_this_thread(|| loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(group) = groups.get(i) else { break };
+                    let filter = &group.variants[0].1.specs[0].filter;
+                    let wanted: Vec<_> = group.variants.iter().map(|(fe, shared)| (fe.clone(), shared.wanted())).collect();
+                    let mut out = Vec::new();
+                    match filtered(&frames[&group.frame], filter) {
+                        Err(e) => out.extend(group.specs().map(|s| Row::failed(s, format!("failed: {e}")))),
+                        Ok(df) => {
+                            let asked: Vec<_> = wanted.iter().map(|(fe, (w, _))| (fe.clone(), w.clone())).collect();
+                            let got = estimate_variants(&df, &group.formula, &asked, &options);
+                            for ((got, (_, (_, who))), (_, design)) in got.into_iter().zip(wanted).zip(&group.variants) {
+                                match got {
+                                    Err(e) => out.extend(design.specs.iter().map(|s| Row::failed(s, format!("failed: {e}")))),
+                                    Ok(each) => {
+                                        for (results, who) in each.into_iter().zip(who) {
+                                            for (r, specs) in results.into_iter().zip(who) {
+                                                for s in specs {
+                                                    let r = r.as_ref().map(Clone::clone).map_err(EstimateError::copied);
+                                                    out.push(Row::of(design.specs[s], term, r));
+                                                }
+                                            }
+                                        }
+                                    }
                                 }
                             }
                         }
                     }
-                }
-                let mut rows = rows.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                for r in out {
-                    let at = by_id[&r.id];
-                    rows[at] = Some(r);
-                }
-                drop(rows);
-                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                progress(&format!("fitted {n} of {} designs", designs.len()));
+                    let mut rows = rows.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    for r in out {
+                        let at = by_id[&r.id];
+                        rows[at] = Some(r);
+                    }
+                    drop(rows);
+                    let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    progress(&format!("fitted {n} of {} design groups", groups.len()));
+                })
             });
         }
     });
     let rows = rows.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     let rows = rows.into_iter().zip(&m.specs).map(|(r, s)| r.unwrap_or_else(|| Row::failed(s, "failed: not run".into()))).collect();
-    Ran { rows, designs: designs.len(), fit_seconds: t.elapsed().as_secs_f64() }
+    Ran { rows, designs, fit_seconds: t.elapsed().as_secs_f64() }
 }
 
 /// Columns of multiverse.csv besides the choices' (a choice may not take one of these names).
