@@ -497,6 +497,12 @@ fn text_factors_match_statsmodels_and_mass() {
     let e =
         allywar::estimate::estimate(&df, "Days ~ C(Age) + Age", Model::Gaussian, &"classical".parse().unwrap()).unwrap_err().to_string();
     assert!(e.contains("column `Age` is str, not numeric: use it as a factor (`C(Age)`)"), "{e}");
+    // A prediction cannot set a text factor to a number; it names the levels instead.
+    let opts = allywar::estimate::Options { predictions: vec![[("Eth".to_string(), 1.0)].into()], ..Default::default() };
+    let e = allywar::estimate::estimate_with(&df, "Days ~ C(Eth) + C(Age)", Model::Poisson, &"hc1".parse().unwrap(), &opts)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`Eth` is a text factor (levels A, N)") && e.contains("most common level (N)"), "{e}");
     // Categorical (dictionary) columns are factors too, with the same numbers.
     let cat = df.clone().lazy().with_column(col("Age").cast(DataType::from_categories(Categories::global()))).collect().unwrap();
     let c = allywar::estimate::estimate(&cat, "Days ~ C(Age) + C(Lrn)", Model::Gaussian, &"hc1".parse().unwrap()).unwrap();

@@ -36,7 +36,7 @@ pub enum CatalogError {
 
 fn suggestion_text(s: &Option<String>) -> String {
     match s {
-        Some(s) => format!(" (did you mean `{s}`?)"),
+        Some(s) => crate::suggest::hint(Some(s)),
         None => " (see `allywar data status` for the list)".to_string(),
     }
 }

@@ -47,6 +47,9 @@ pub struct Design {
     pub fe_names: Vec<String>,
     /// For each fixed effect, each row's group, numbered 0.. in order of first appearance.
     pub fe: Vec<Vec<u32>>,
+    /// The levels of each text factor (`C(x)` of a text column), sorted: the column's values in
+    /// the design are their indices.
+    pub text_levels: BTreeMap<String, Vec<String>>,
 }
 
 impl Design {
@@ -471,6 +474,7 @@ fn assemble(df: &DataFrame, formula: &Formula, required: &[&str]) -> Result<Desi
         means: BTreeMap::new(),
         fe_names: formula.fixed_effects.clone(),
         fe: vec![Vec::with_capacity(keep.len()); fe.len()],
+        text_levels: text_levels.iter().map(|(c, l)| (c.to_string(), (*l).clone())).collect(),
     };
     // Each design column over the complete rows at once, then rows with an undefined value
     // (the log of a negative number) dropped.

@@ -13,7 +13,7 @@ pub enum EstimateError {
         why: String,
     },
     /// A column named in the model is not in the frame.
-    #[error("no column `{name}` in the frame{}", suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
+    #[error("no column `{name}` in the frame{}", crate::suggest::hint(suggestion.as_deref()))]
     UnknownColumn {
         /// The name asked for.
         name: String,

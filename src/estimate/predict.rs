@@ -64,6 +64,15 @@ fn unsupported(d: &Design, f: &Fit) -> Option<EstimateError> {
 /// The regressors with the columns of `at` set and the rest at their means.
 fn row(d: &Design, at: &BTreeMap<String, f64>) -> Result<Vec<f64>, EstimateError> {
     for c in at.keys() {
+        if let Some(levels) = d.text_levels.get(c) {
+            let mode = d.means.get(c).and_then(|&m| levels.get(m as usize)).cloned().unwrap_or_default();
+            return Err(EstimateError::Unsupported {
+                what: format!(
+                    "`{c}` is a text factor (levels {}): predictions set columns to numbers, so it stays at its most common level ({mode})",
+                    levels.join(", ")
+                ),
+            });
+        }
         if !d.means.contains_key(c) {
             return Err(EstimateError::Unsupported {
                 what: format!(

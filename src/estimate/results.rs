@@ -175,12 +175,7 @@ pub type Each = Vec<Vec<Result<Results, EstimateError>>>;
 /// variance types (the outer error: the design could not be built; the inner: that model or
 /// variance failed). A rare-events logit beside a logit corrects the logit's fit instead of
 /// fitting again. Each result equals what [`estimate_with`] gives for that model and variance.
-pub fn estimate_each(
-    df: &DataFrame,
-    formula: &str,
-    wanted: &[Wanted],
-    options: &Options,
-) -> Result<Each, EstimateError> {
+pub fn estimate_each(df: &DataFrame, formula: &str, wanted: &[Wanted], options: &Options) -> Result<Each, EstimateError> {
     let mut parsed = parse(formula)?;
     // Cutpoints (ordered logit) and fixed effects take the intercept's place.
     let ordered = wanted.iter().any(|(m, _)| *m == Model::OLogit);
@@ -273,14 +268,7 @@ fn variance_columns(wanted: &[Wanted]) -> Vec<&str> {
 }
 
 /// Fits each model of `wanted` on `design` and gives its results under each of its variances.
-fn fit_each(
-    df: &DataFrame,
-    formula: &str,
-    mut design: Design,
-    wanted: &[Wanted],
-    options: &Options,
-    ids: &mut GroupIds,
-) -> Each {
+fn fit_each(df: &DataFrame, formula: &str, mut design: Design, wanted: &[Wanted], options: &Options, ids: &mut GroupIds) -> Each {
     let mut logit: Option<Fit> = None;
     let mut out = Vec::new();
     for (w, (model, ses)) in wanted.iter().enumerate() {

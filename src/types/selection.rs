@@ -38,7 +38,7 @@ pub enum VarError {
 
 fn hint(s: &Option<String>, unit: &str) -> String {
     match s {
-        Some(s) => format!(" (did you mean `{s}`?)"),
+        Some(s) => crate::suggest::hint(Some(s)),
         None => format!("; `allywar vars {unit}` lists them"),
     }
 }
