@@ -515,8 +515,9 @@ fn text_factors_match_statsmodels_and_mass() {
 /// then demeaning; splits computed on one thread equal splits on two.
 #[test]
 fn shared_work_gives_the_same_bits() {
-    use allywar::estimate::design::{design_with, Variants};
+    use allywar::estimate::design::design_with;
     use allywar::estimate::formula::parse;
+    use allywar::estimate::variants::Variants;
     let df = data();
     let base = "y_bin ~ x1 + x2 + x3 + C(year)";
     let sets: Vec<Vec<String>> = vec![vec![], vec!["ccode1".into()], vec!["dyad_id".into(), "year".into()]];

@@ -2,6 +2,7 @@
 //! with a missing value dropped and counted by cause (never turned into NaN), fixed-effect
 //! groups numbered.
 
+use super::columns::{factor_codes, floats, group_ids, present};
 use super::error::EstimateError;
 use super::formula::{Expr, Factor, Formula, Term};
 use faer::{Mat, Side};
@@ -122,132 +123,6 @@ impl Design {
     }
 }
 
-fn unknown(df: &DataFrame, name: &str) -> EstimateError {
-    let suggestion = crate::suggest::nearest(name, df.get_column_names().iter().map(|n| n.as_str())).map(String::from);
-    EstimateError::UnknownColumn { name: name.to_string(), suggestion }
-}
-
-/// A column as numbers, missing (null, or NaN in the data) as NaN: rows with a missing (or
-/// infinite) value are dropped and counted before anything is computed, so NaN never reaches an
-/// estimate.
-fn floats(df: &DataFrame, name: &str) -> Result<Vec<f64>, EstimateError> {
-    let c = df.column(name).map_err(|_| unknown(df, name))?;
-    if c.null_count() == c.len() {
-        // Every value missing (a CSV reader calls such a column text): all rows drop as missing.
-        return Ok(vec![f64::NAN; c.len()]);
-    }
-    if !c.dtype().is_primitive_numeric() && !c.dtype().is_bool() {
-        return Err(EstimateError::NotNumeric { name: name.to_string(), dtype: c.dtype().to_string() });
-    }
-    let mut out = Vec::with_capacity(c.len());
-    // 32-bit integers (most of a frame's columns) are converted in one pass, without the
-    // intermediate Float64 column a cast would allocate.
-    if c.dtype() == &DataType::Int32 {
-        for arr in c.as_materialized_series().i32()?.downcast_iter() {
-            let values = arr.values().as_slice();
-            match arr.validity() {
-                None => out.extend(values.iter().map(|&v| f64::from(v))),
-                Some(valid) => out.extend(values.iter().zip(valid.iter()).map(|(&v, ok)| if ok { f64::from(v) } else { f64::NAN })),
-            }
-        }
-        return Ok(out);
-    }
-    let c = c.cast(&DataType::Float64)?;
-    for arr in c.f64()?.downcast_iter() {
-        let values = arr.values().as_slice();
-        match arr.validity() {
-            None => out.extend_from_slice(values),
-            Some(valid) => out.extend(values.iter().zip(valid.iter()).map(|(&v, ok)| if ok { v } else { f64::NAN })),
-        }
-    }
-    Ok(out)
-}
-
-/// A text (or categorical) column as a factor: each row the index of its value among the
-/// column's distinct values sorted by code point (as patsy sorts them, and R in the C locale),
-/// missing as NaN; and those values. A numeric column is read as numbers (`None`).
-fn factor_codes(df: &DataFrame, name: &str) -> Result<(Vec<f64>, Option<Vec<String>>), EstimateError> {
-    let c = df.column(name).map_err(|_| unknown(df, name))?;
-    if c.dtype().is_primitive_numeric() || c.dtype().is_bool() || c.null_count() == c.len() {
-        return Ok((floats(df, name)?, None));
-    }
-    let c = c.cast(&DataType::String)?;
-    let ca = c.str()?;
-    let levels: Vec<String> = ca.iter().flatten().collect::<std::collections::BTreeSet<&str>>().into_iter().map(String::from).collect();
-    let index: HashMap<&str, f64> = levels.iter().enumerate().map(|(i, l)| (l.as_str(), i as f64)).collect();
-    let codes = ca.iter().map(|v| v.map_or(f64::NAN, |v| index[v])).collect();
-    Ok((codes, Some(levels)))
-}
-
-/// Whether each row of a column (a cluster variable, of any type: an id only needs equality)
-/// has a value: not null, and for numbers not NaN.
-fn present(df: &DataFrame, name: &str) -> Result<Vec<bool>, EstimateError> {
-    let c = df.column(name).map_err(|_| unknown(df, name))?;
-    if c.dtype().is_primitive_numeric() || c.dtype().is_bool() {
-        return Ok(floats(df, name)?.iter().map(|v| v.is_finite()).collect());
-    }
-    Ok(c.is_not_null().iter().map(|v| v.unwrap_or(false)).collect())
-}
-
-/// Integer codes between `lo` and `hi` numbered 0.. in order of first appearance (missing stay
-/// missing), and how many there are. Codes in a range not much wider than the column (dyad ids,
-/// years, country codes) go through a table indexed by the value, an order of magnitude faster
-/// than hashing 1.7 million values; the numbering is the same either way.
-pub fn first_appearance(codes: impl Iterator<Item = Option<i64>>, len: usize, lo: i64, hi: i64) -> (Vec<Option<u32>>, usize) {
-    let mut next = 0u32;
-    let span = hi.abs_diff(lo);
-    if span < 4 * (len as u64).max(1 << 20) {
-        let mut table = vec![u32::MAX; span as usize + 1];
-        let ids = codes
-            .map(|v| {
-                v.map(|v| {
-                    let slot = &mut table[v.abs_diff(lo) as usize];
-                    if *slot == u32::MAX {
-                        *slot = next;
-                        next += 1;
-                    }
-                    *slot
-                })
-            })
-            .collect();
-        return (ids, next as usize);
-    }
-    let mut ids: HashMap<i64, u32> = HashMap::new();
-    let out = codes
-        .map(|v| {
-            v.map(|v| {
-                let n = ids.len() as u32;
-                *ids.entry(v).or_insert(n)
-            })
-        })
-        .collect();
-    (out, ids.len())
-}
-
-/// Group numbers of a column of any type (numbers or text), 0.. in order of first appearance;
-/// `None` where the value is missing.
-pub fn group_ids(df: &DataFrame, name: &str) -> Result<Vec<Option<u32>>, EstimateError> {
-    let c = df.column(name).map_err(|_| unknown(df, name))?;
-    if c.dtype().is_integer() {
-        let c = c.cast(&DataType::Int64)?;
-        let ca = c.i64()?;
-        let (lo, hi) = (ca.min().unwrap_or(0), ca.max().unwrap_or(0));
-        return Ok(first_appearance(ca.iter(), ca.len(), lo, hi).0);
-    }
-    let c = c.cast(&DataType::String)?;
-    let mut ids: HashMap<&str, u32> = HashMap::new();
-    let ca = c.str()?;
-    Ok(ca
-        .iter()
-        .map(|v| {
-            v.map(|v| {
-                let next = ids.len() as u32;
-                *ids.entry(v).or_insert(next)
-            })
-        })
-        .collect())
-}
-
 /// The design of `outcome ~ regressors` (with an intercept first when asked) over the rows of
 /// `df` where every one of those columns has a value.
 pub fn design(df: &DataFrame, outcome: &str, regressors: &[&str], intercept: bool) -> Result<Design, EstimateError> {
@@ -269,60 +144,8 @@ pub fn design_with(df: &DataFrame, formula: &Formula, required: &[&str]) -> Resu
     Ok(d)
 }
 
-/// One formula's design read from the frame once, for several sets of absorbed fixed effects:
-/// each [`Variants::design`] equals what [`design_with`] gives for the formula with that set's
-/// `| fe` (an empty set keeps the formula's intercept, any other drops it) and `required`.
-pub struct Variants {
-    base: Design,
-}
-
-impl Variants {
-    /// Reads the design of `formula` (without fixed effects) over the rows where every column of
-    /// `required` and of `fe_sets` has a value. `None` when sharing would not be exact: some row
-    /// was dropped for a missing fixed effect or a column of `required`, which only some
-    /// variants may read.
-    pub fn new(df: &DataFrame, formula: &Formula, fe_sets: &[Vec<String>], required: &[&str]) -> Result<Option<Variants>, EstimateError> {
-        let mut all: Vec<&str> = required.to_vec();
-        all.extend(fe_sets.iter().flatten().map(String::as_str));
-        all.sort_unstable();
-        all.dedup();
-        let base = assemble(df, &Formula { fixed_effects: Vec::new(), ..formula.clone() }, &all)?;
-        if all.iter().any(|c| base.dropped.contains_key(&format!("missing {c}"))) {
-            return Ok(None);
-        }
-        Ok(Some(Variants { base }))
-    }
-
-    /// The design with the fixed effects `fe` absorbed (a copy of the shared one).
-    pub fn design(&self, df: &DataFrame, fe: &[String]) -> Result<Design, EstimateError> {
-        finish(self.base.clone(), df, fe)
-    }
-
-    /// As [`Variants::design`], for the last variant: the shared design itself, not a copy.
-    pub fn into_design(self, df: &DataFrame, fe: &[String]) -> Result<Design, EstimateError> {
-        finish(self.base, df, fe)
-    }
-}
-
-/// A shared design made a variant's: the intercept given up to absorbed fixed effects, their
-/// groups numbered over the rows kept, collinear columns dropped.
-fn finish(mut d: Design, df: &DataFrame, fe: &[String]) -> Result<Design, EstimateError> {
-    if !fe.is_empty() {
-        d.drop_intercept();
-        d.fe_names = fe.to_vec();
-        d.fe = Vec::with_capacity(fe.len());
-        for c in fe {
-            let g = group_ids(df, c)?;
-            d.fe.push(d.rows.iter().map(|&i| g[i].unwrap_or_default()).collect());
-        }
-        renumber(&mut d.fe);
-    }
-    drop_collinear(&mut d);
-    Ok(d)
-}
-
 /// The design before groups are renumbered and collinear columns dropped.
-fn assemble(df: &DataFrame, formula: &Formula, required: &[&str]) -> Result<Design, EstimateError> {
+pub(super) fn assemble(df: &DataFrame, formula: &Formula, required: &[&str]) -> Result<Design, EstimateError> {
     let y = floats(df, &formula.outcome)?;
     let columns = formula.regressor_columns();
     let categorical: Vec<String> = formula
@@ -594,7 +417,7 @@ pub fn drop_collinear(d: &mut Design) {
 
 impl Design {
     /// Removes the intercept (the first column), as absorbed fixed effects take its place.
-    fn drop_intercept(&mut self) {
+    pub(super) fn drop_intercept(&mut self) {
         let k = self.k();
         if self.terms.first().is_none_or(|t| t != "(Intercept)") {
             return;
@@ -637,23 +460,4 @@ pub fn independent_of_cross(xtx: &[f64], k: usize) -> Vec<usize> {
         }
     }
     kept
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn group_ids_number_by_first_appearance_on_every_path() {
-        // A narrow integer range (the table), a wide one (hashing) and text: the same numbers.
-        let df = df!(
-            "dense" => [Some(7i64), None, Some(3), Some(7), Some(5)],
-            "wide" => [Some(i64::MAX), None, Some(-5), Some(i64::MAX), Some(0)],
-            "text" => [Some("b"), None, Some("a"), Some("b"), Some("c")],
-        )
-        .unwrap();
-        for c in ["dense", "wide", "text"] {
-            assert_eq!(group_ids(&df, c).unwrap(), [Some(0), None, Some(1), Some(0), Some(2)], "{c}");
-        }
-    }
 }

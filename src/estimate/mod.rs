@@ -4,6 +4,7 @@
 //! a meat, so every model gets every variance type.
 
 pub mod absorb;
+pub mod columns;
 pub mod design;
 pub mod error;
 pub mod formula;
@@ -18,6 +19,7 @@ pub mod relogit;
 pub mod results;
 pub mod split;
 pub mod tidy;
+pub mod variants;
 pub mod vcov;
 
 pub use design::{design, design_with, Design};

@@ -1,7 +1,8 @@
 //! A whole estimate as users see it: the coefficient table, the model-level numbers (broom's
 //! `glance`), and a statsmodels-like text summary. Serialized as the JSON of `allywar fit --out`.
 
-use super::design::{design_with, group_ids, Design, Variants};
+use super::columns::group_ids;
+use super::design::{design_with, Design};
 use super::error::EstimateError;
 use super::formula::parse;
 use super::glm::fit_with;
@@ -9,6 +10,7 @@ use super::margins::{average_marginal_effects, Margin};
 use super::model::{Control, Estimator, Fit, Model};
 use super::predict::{first_difference, predict, FirstDifference, Prediction};
 use super::tidy::{tidy, Term};
+use super::variants::Variants;
 use super::vcov::{vcov_with, Meats, Variance, VarianceSpec};
 use crate::timing::Stage;
 use polars::prelude::*;

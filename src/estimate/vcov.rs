@@ -152,7 +152,7 @@ fn symmetric(mut m: Vec<f64>, k: usize) -> Vec<f64> {
 /// Dense group numbers 0.. in order of first appearance, and their count.
 fn dense(groups: &[i64]) -> (Vec<u32>, usize) {
     let (lo, hi) = (groups.iter().copied().min().unwrap_or(0), groups.iter().copied().max().unwrap_or(0));
-    let (ids, count) = super::design::first_appearance(groups.iter().map(|&g| Some(g)), groups.len(), lo, hi);
+    let (ids, count) = super::columns::first_appearance(groups.iter().map(|&g| Some(g)), groups.len(), lo, hi);
     (ids.into_iter().map(Option::unwrap_or_default).collect(), count)
 }
 

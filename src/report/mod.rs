@@ -8,6 +8,7 @@ pub mod curve;
 pub mod episodes;
 pub mod figure;
 pub mod findings;
+pub mod frame_spec;
 pub mod frames;
 pub mod listing;
 pub mod manifest;

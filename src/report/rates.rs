@@ -5,12 +5,102 @@
 //! cluster bootstrap over conflicts, seeded so reruns print the same numbers.
 
 use super::figure::{Chart, Interval};
+use super::frame_spec::FrameSpec;
 use super::listing::Listing;
-use super::spec::{AllianceRule, PublishedRate, RatesSpec};
 use super::table::thousands;
 use crate::estimate::predict::Rng;
 use polars::prelude::*;
+use serde::Deserialize;
 use std::collections::BTreeMap;
+use toml::Spanned;
+
+/// One `[[rates]]` table of a study.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatesSpec {
+    /// File name (without extension) of the table and its figure.
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// The 0/1 outcome (null rows are not scored).
+    #[serde(default = "fulfilled")]
+    pub outcome: String,
+    /// The cluster column (a key of the frame).
+    #[serde(default = "conflict_id")]
+    pub cluster: String,
+    /// Bootstrap draws.
+    #[serde(default = "draws")]
+    pub draws: usize,
+    /// Bootstrap seed.
+    #[serde(default = "seed")]
+    pub seed: u64,
+    /// Frame options that differ from the study's (a filter applies to every row).
+    #[serde(default)]
+    pub frame: FrameSpec,
+    /// The rows.
+    #[serde(rename = "row")]
+    pub rows: Vec<RateRow>,
+}
+
+fn fulfilled() -> String {
+    "fulfilled".into()
+}
+fn conflict_id() -> String {
+    "conflict_id".into()
+}
+fn draws() -> usize {
+    2000
+}
+fn seed() -> u64 {
+    20_180_401
+}
+
+/// One rate: which rows, at which level, and the published rate beside it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateRow {
+    /// Row label.
+    pub label: String,
+    /// Rows kept: `column OP number` joined by `and`.
+    #[serde(default)]
+    pub filter: Option<Spanned<String>>,
+    /// Rows whose `pact_type` is this (defense, offense, neutrality, nonaggression).
+    #[serde(default)]
+    pub pact_type: Option<String>,
+    /// Rows whose `obligation` is this (every obligation judged by its own rule).
+    #[serde(default)]
+    pub obligation: Option<String>,
+    /// One row per alliance × conflict instead of one per commitment: `every` (honoured when
+    /// every ally it called on did as promised) or `any` (when at least one did).
+    #[serde(default)]
+    pub alliance: Option<AllianceRule>,
+    /// The published rate of the same quantity.
+    #[serde(default)]
+    pub published: Option<PublishedRate>,
+}
+
+/// When an alliance counts as honoured in a conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AllianceRule {
+    /// Every ally it called on did as promised.
+    Every,
+    /// At least one did.
+    Any,
+}
+
+/// A published rate.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishedRate {
+    /// The rate (a fraction).
+    pub value: f64,
+    /// Who published it.
+    pub source: String,
+    /// How the design here differs from the published one (case universe, coding of
+    /// fulfilment); the two are set side by side, never tested against each other.
+    pub differs: String,
+}
 
 /// One computed rate.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,6 +5,7 @@
 
 pub use super::checker::SpecError;
 use super::checker::{model_columns, Checker};
+use super::frame_spec::FrameSpec;
 use super::frames::Comparison;
 use super::multiverse::plan::{plan, Draft, MultiverseSpec};
 use super::multiverse::Multiverse;
@@ -56,7 +57,7 @@ pub struct Study {
     pub episodes: Vec<super::episodes::EpisodesSpec>,
     /// Rates with conflict-clustered intervals beside published rates (abandonment).
     #[serde(rename = "rates", default)]
-    pub rates: Vec<RatesSpec>,
+    pub rates: Vec<super::rates::RatesSpec>,
 }
 
 /// Rows of a frame shown as a table (a focal state's episodes), sorted by the columns in order.
@@ -72,127 +73,6 @@ pub struct ListingSpec {
     /// Frame options that differ from the study's (a filter picks the rows).
     #[serde(default)]
     pub frame: FrameSpec,
-}
-
-/// Which frame to build and which rows to keep.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FrameSpec {
-    /// Unit of analysis (`dyad-year`, `joiner`, `mission`, ...).
-    #[serde(default)]
-    pub unit: Option<Spanned<String>>,
-    /// Years `A:B`.
-    #[serde(default)]
-    pub years: Option<Spanned<String>>,
-    /// Dispute source (`gml`, `cow5`).
-    #[serde(default)]
-    pub mids: Option<Spanned<String>>,
-    /// Directed dyad-years (default true).
-    #[serde(default)]
-    pub directed: Option<bool>,
-    /// Politically relevant dyads only.
-    #[serde(default)]
-    pub prd: Option<bool>,
-    /// Conflicts that call allies (invocation frames): `war` or `mid`.
-    #[serde(default)]
-    pub conflicts: Option<Spanned<String>>,
-    /// Drop dyad-years of ongoing disputes that are not onsets (dyad-year frames).
-    #[serde(default)]
-    pub drop_ongoing: Option<bool>,
-    /// Keep Tago's crises without a use of force (us-force frames).
-    #[serde(default)]
-    pub crises: Option<bool>,
-    /// Rows kept: comparisons `column OP number` joined by `and` (`year >= 1945 and major1 == 1`).
-    #[serde(default)]
-    pub filter: Option<Spanned<String>>,
-}
-
-/// One `[[rates]]` table of a study.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RatesSpec {
-    /// File name (without extension) of the table and its figure.
-    pub name: String,
-    /// Title.
-    pub title: String,
-    /// The 0/1 outcome (null rows are not scored).
-    #[serde(default = "fulfilled")]
-    pub outcome: String,
-    /// The cluster column (a key of the frame).
-    #[serde(default = "conflict_id")]
-    pub cluster: String,
-    /// Bootstrap draws.
-    #[serde(default = "draws")]
-    pub draws: usize,
-    /// Bootstrap seed.
-    #[serde(default = "seed")]
-    pub seed: u64,
-    /// Frame options that differ from the study's (a filter applies to every row).
-    #[serde(default)]
-    pub frame: FrameSpec,
-    /// The rows.
-    #[serde(rename = "row")]
-    pub rows: Vec<RateRow>,
-}
-
-fn fulfilled() -> String {
-    "fulfilled".into()
-}
-fn conflict_id() -> String {
-    "conflict_id".into()
-}
-fn draws() -> usize {
-    2000
-}
-fn seed() -> u64 {
-    20_180_401
-}
-
-/// One rate: which rows, at which level, and the published rate beside it.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RateRow {
-    /// Row label.
-    pub label: String,
-    /// Rows kept: `column OP number` joined by `and`.
-    #[serde(default)]
-    pub filter: Option<Spanned<String>>,
-    /// Rows whose `pact_type` is this (defense, offense, neutrality, nonaggression).
-    #[serde(default)]
-    pub pact_type: Option<String>,
-    /// Rows whose `obligation` is this (every obligation judged by its own rule).
-    #[serde(default)]
-    pub obligation: Option<String>,
-    /// One row per alliance × conflict instead of one per commitment: `every` (honoured when
-    /// every ally it called on did as promised) or `any` (when at least one did).
-    #[serde(default)]
-    pub alliance: Option<AllianceRule>,
-    /// The published rate of the same quantity.
-    #[serde(default)]
-    pub published: Option<PublishedRate>,
-}
-
-/// When an alliance counts as honoured in a conflict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AllianceRule {
-    /// Every ally it called on did as promised.
-    Every,
-    /// At least one did.
-    Any,
-}
-
-/// A published rate.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PublishedRate {
-    /// The rate (a fraction).
-    pub value: f64,
-    /// Who published it.
-    pub source: String,
-    /// How the design here differs from the published one (case universe, coding of
-    /// fulfilment); the two are set side by side, never tested against each other.
-    pub differs: String,
 }
 
 /// One model of a study.

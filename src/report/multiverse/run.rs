@@ -141,7 +141,7 @@ struct Shared<'a> {
 }
 
 /// Designs that differ only in their absorbed fixed effects: one reading of the frame serves them
-/// all (see [`crate::estimate::design::Variants`]).
+/// all (see [`crate::estimate::variants::Variants`]).
 struct Group<'a> {
     frame: String,
     /// The formula without `| fe`.
