@@ -26,6 +26,7 @@ pub mod bench;
 pub mod catalog;
 pub mod datadir;
 pub mod estimate;
+pub mod expr;
 pub mod fetch;
 pub mod frame;
 pub mod input;

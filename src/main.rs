@@ -30,8 +30,10 @@ enum Command {
     Build(cmd::build::Args),
     /// Every variable a unit can carry: name, definition, source, years.
     Vars(cmd::vars::Args),
-    /// Estimate a model on a frame (OLS, logit, Poisson; classical, robust, clustered, dyadic SEs).
-    Fit(cmd::fit::Args),
+    /// Estimate a model on a frame (OLS, logit, probit, Poisson, negative binomial, ordered and
+    /// multinomial logit, rare-events logit; classical, robust, clustered, two-way and dyadic
+    /// SEs; fixed effects; margins, predictions, first differences).
+    Fit(Box<cmd::fit::Args>),
     /// Time whole builds from the raw files (peacesciencer's frame, or every variable).
     Bench(cmd::bench::Args),
     /// Run the studies of reports/ into tables, figures, results.json and reports/index.html.
@@ -66,7 +68,7 @@ fn try_main(command: Command, out: &mut cmd::Out) -> anyhow::Result<ExitCode> {
         Command::Data(args) => cmd::data::run(args, out),
         Command::Build(args) => cmd::build::run(args, out),
         Command::Vars(args) => cmd::vars::run(args, out),
-        Command::Fit(args) => cmd::fit::run(args, out),
+        Command::Fit(args) => cmd::fit::run(*args, out),
         Command::Bench(args) => cmd::bench::run(args, out),
         Command::Reproduce(args) => cmd::reproduce::run(args, out),
         Command::Multiverse(args) => cmd::multiverse::run(args, out),

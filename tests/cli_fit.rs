@@ -159,3 +159,131 @@ fn degenerate_inputs_and_text_columns_on_the_command_line() {
     let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(r["results"]["model"].as_str().or(r["model"].as_str()), Some("negbin"));
 }
+
+/// Stata-style post-estimation on the command line: `--se robust` is HC1, margins say which are
+/// discrete changes, and `--margins-at` writes its table, its JSON and a marginsplot.
+#[test]
+fn margins_at_a_grid_with_a_plot_and_robust_as_hc1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference/synthetic.csv");
+    let (json, stem) = (tmp.path().join("fit.json"), tmp.path().join("profile"));
+    let run = |se: &str, out: &std::path::Path| {
+        allywar()
+            .arg("fit")
+            .arg(&data)
+            .args(["--formula", "y_bin ~ x1 + I(x1^2) + x2 + C(year)", "--model", "logit", "--margins", "--se", se])
+            .args(["--margins-at", "x1=-1:2:0.5", "--margins-plot"])
+            .arg(&stem)
+            .arg("--out")
+            .arg(out)
+            .assert()
+            .success()
+    };
+    let ok = run("robust", &json);
+    let stdout = String::from_utf8_lossy(&ok.get_output().stdout).into_owned();
+    assert!(stdout.contains("variance: hc1"), "{stdout}");
+    let margins = stdout.split("average marginal effects").nth(1).unwrap_or_default();
+    let line = |start: &str| margins.lines().find(|l| l.starts_with(start)).unwrap_or_default().to_string();
+    assert!(line("x2 ").contains("discrete change") && line("x1 ").contains("derivative"), "{stdout}");
+    assert!(line("C(year)[T.2003]").contains("discrete change"), "{stdout}");
+    assert!(line("I(x1^2)").is_empty(), "no margin of its own for a term of x1: {stdout}");
+    assert!(stdout.contains("average predicted y_bin with x1 set to each value"), "{stdout}");
+    let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(r["variance"], "hc1");
+    let at = r["margins_at"].as_array().unwrap();
+    assert_eq!(at.iter().map(|p| p["at"]["x1"].as_f64().unwrap()).collect::<Vec<_>>(), vec![-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0]);
+    // Probabilities rise with x1 here, and every interval holds its estimate.
+    let est: Vec<f64> = at.iter().map(|p| p["estimate"].as_f64().unwrap()).collect();
+    assert!(est.windows(2).all(|w| w[0] < w[1]), "{est:?}");
+    assert!(at.iter().all(|p| p["conf_low"].as_f64() < p["estimate"].as_f64() && p["estimate"].as_f64() < p["conf_high"].as_f64()));
+    let png = std::fs::read(stem.with_extension("png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(std::fs::read_to_string(stem.with_extension("svg")).unwrap().contains("x1"));
+    // The alias gives the very numbers of hc1.
+    let hc1 = tmp.path().join("hc1.json");
+    run("hc1", &hc1);
+    let other: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&hc1).unwrap()).unwrap();
+    assert_eq!(r["coefficients"], other["coefficients"]);
+
+    // A grid that is not one, and a column the model does not read.
+    for (grid, says) in
+        [("x1=0:1", "expected COL=FROM:TO:STEP"), ("x1=2:0:1", "step must be positive"), ("x9=0:1:1", "not a numeric column")]
+    {
+        allywar()
+            .arg("fit")
+            .arg(&data)
+            .args(["--formula", "y_bin ~ x1 + x2", "--model", "logit", "--margins-at", grid])
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(says))
+            .stderr(predicate::str::contains("panicked").not());
+    }
+}
+
+/// `--derive` and `--filter` (polars SQL) give the fit of the same columns computed by hand and
+/// the same rows selected by hand.
+#[test]
+fn derived_columns_and_filters_equal_the_same_computed_by_hand() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference/synthetic.csv");
+    // By hand: the rows of 2001 on, x13 = x1·x3 and hi = 1 where x3 > 0, written as a new file.
+    let text = std::fs::read_to_string(&data).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = |c: &str| header.iter().position(|h| *h == c).unwrap();
+    let mut by_hand = format!("{},x13,hi\n", header.join(","));
+    let mut kept = 0;
+    for l in lines {
+        let cells: Vec<&str> = l.split(',').collect();
+        let num = |c: &str| cells[at(c)].parse::<f64>().unwrap();
+        if num("year") >= 2001.0 {
+            kept += 1;
+            by_hand.push_str(&format!("{l},{},{}\n", num("x1") * num("x3"), i32::from(num("x3") > 0.0)));
+        }
+    }
+    let hand = tmp.path().join("by_hand.csv");
+    std::fs::write(&hand, by_hand).unwrap();
+    let fit = |frame: &std::path::Path, extra: &[&str], out: &std::path::Path| {
+        allywar()
+            .arg("fit")
+            .arg(frame)
+            .args(["--formula", "y_bin ~ x13 + hi + x2", "--model", "logit", "--se", "cluster:dyad_id"])
+            .args(extra)
+            .arg("--out")
+            .arg(out)
+            .assert()
+            .success()
+    };
+    let (a, b) = (tmp.path().join("derived.json"), tmp.path().join("hand.json"));
+    let run = fit(&data, &["--derive", "x13 = x1 * x3", "--derive", "hi=x3 > 0", "--filter", "year >= 2001"], &a);
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(stderr.contains(&format!("--filter year >= 2001: {kept} of 416 rows kept")), "{stderr}");
+    fit(&hand, &[], &b);
+    let read = |p: &std::path::Path| serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(p).unwrap()).unwrap();
+    let (derived, hand) = (read(&a), read(&b));
+    assert_eq!(derived["glance"]["nobs"], kept);
+    for (x, y) in derived["coefficients"].as_array().unwrap().iter().zip(hand["coefficients"].as_array().unwrap()) {
+        for k in ["estimate", "std_error"] {
+            let (x, y) = (x[k].as_f64().unwrap(), y[k].as_f64().unwrap());
+            assert!((x - y).abs() <= 1e-12 * y.abs().max(1.0), "{k}: {x} vs {y}");
+        }
+    }
+    let recorded = serde_json::to_string(&derived["data"]).unwrap();
+    assert!(recorded.contains("x13 = x1 * x3") && recorded.contains("year >= 2001"), "{recorded}");
+
+    // Mistakes name the column or the expression.
+    for (flag, value, says) in [
+        ("--filter", "yeer >= 2001", "no column `yeer`"),
+        ("--filter", "year >=", "not an SQL expression"),
+        ("--derive", "x13", "NAME = EXPRESSION"),
+    ] {
+        allywar()
+            .arg("fit")
+            .arg(&data)
+            .args(["--formula", "y_bin ~ x1", flag, value])
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(says))
+            .stderr(predicate::str::contains("panicked").not());
+    }
+}

@@ -154,22 +154,43 @@ fn a_real_frame_built_by_allywar_matches_statsmodels() {
     }
 }
 
+/// Average marginal effects as Stata reads them: statsmodels' `get_margeff(dummy=True)` where a
+/// column enters one term, and numerical derivatives of the average prediction through every
+/// term (polynomials, interactions, `log()`, factor levels against the reference) elsewhere.
 #[test]
-fn average_marginal_effects_match_statsmodels() {
-    use allywar::estimate::average_marginal_effects;
-    let r = reference();
+fn average_marginal_effects_match_statsmodels_and_numerical_derivatives() {
+    use allywar::estimate::{estimate_with, Estimator, MarginKind, Options, VarianceSpec};
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference/margins.json");
+    let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let df = data();
-    for (model, outcome, family) in [("logit", "y_bin", Model::Logit), ("poisson", "y_cnt", Model::Poisson)] {
-        let d = design(&df, outcome, &["x1", "x2", "x3"], true).unwrap();
-        let f = fit(&d, family).unwrap();
-        let v = vcov(&d, &f, &Variance::Classical).unwrap();
-        let want = &r["margins"][model];
-        let got = average_marginal_effects(&d, &f, &v);
-        assert_eq!(got.len(), 3);
-        for (j, m) in got.iter().enumerate() {
-            assert_eq!(m.term, want["terms"][j].as_str().unwrap());
-            close(m.estimate, want["estimate"][j].as_f64().unwrap(), &format!("{model} AME {}", m.term));
-            close(m.std_error, want["std_error"][j].as_f64().unwrap(), &format!("{model} AME SE {}", m.term));
+    let cases = r["cases"].as_array().unwrap();
+    assert!(cases.len() >= 7);
+    for case in cases {
+        let (formula, model) = (case["formula"].as_str().unwrap(), case["model"].as_str().unwrap());
+        let estimator: Estimator = model.parse().unwrap();
+        let at = &case["at"];
+        let grid: Vec<f64> =
+            at["predictions"].as_array().map_or_else(Vec::new, |p| p.iter().map(|p| p["value"].as_f64().unwrap()).collect());
+        let margins_at = at["column"].as_str().map(|c| (c.to_string(), grid.clone()));
+        let options = Options { margins: true, margins_at, ..Options::default() };
+        let got = estimate_with(&df, formula, estimator.model(None), &VarianceSpec::Classical, &options).unwrap();
+        assert_eq!(got.margins_at.len(), grid.len());
+        for (p, w) in got.margins_at.iter().zip(at["predictions"].as_array().into_iter().flatten()) {
+            let what = format!("{model} {formula}: average prediction at x1 = {}", p.at["x1"]);
+            assert_eq!(p.at["x1"], w["value"].as_f64().unwrap());
+            close(p.estimate, w["estimate"].as_f64().unwrap(), &what);
+            close(p.std_error, w["std_error"].as_f64().unwrap(), &format!("{what} SE"));
+        }
+        let want = case["margins"].as_array().unwrap();
+        assert_eq!(got.margins.len(), want.len(), "{model} {formula}: {:?}", got.margins);
+        for (m, w) in got.margins.iter().zip(want) {
+            let what = format!("{model} {formula}: {}", m.term);
+            assert_eq!(m.term, w["term"].as_str().unwrap(), "{what}");
+            let kind = if w["kind"] == "derivative" { MarginKind::Derivative } else { MarginKind::DiscreteChange };
+            assert_eq!(m.kind, kind, "{what}");
+            close(m.estimate, w["estimate"].as_f64().unwrap(), &what);
+            close(m.std_error, w["std_error"].as_f64().unwrap(), &format!("{what} SE"));
+            assert!((m.conf_high - m.conf_low - 2.0 * 1.959963984540054 * m.std_error).abs() < 1e-12);
         }
     }
 }

@@ -266,3 +266,119 @@ alternatives = [{ name = "war", se = "cluster:conflict_id" }, { name = "obligati
     let est: f64 = row["estimate"].parse().unwrap();
     assert!((est - fit.coefficients[1].estimate).abs() < 1e-12, "{est} vs {}", fit.coefficients[1].estimate);
 }
+
+/// `[derive]` columns (polars SQL) in a study's models, filters and multiverse equal the same
+/// columns computed in the test with polars' own expressions on a frame from `allywar build`.
+#[test]
+fn derived_columns_in_a_spec_equal_an_independent_computation() {
+    use polars::prelude::*;
+    let data = common::real_data_dir();
+    let tmp = tempfile::tempdir().unwrap();
+    let reports = study(
+        tmp.path(),
+        r#"
+title = "Derived columns"
+question = "Do major-power dyads start more disputes?"
+
+[frame]
+unit = "dyad-year"
+years = "1946:1970"
+mids = "gml"
+filter = "cold_war_core = 1"
+
+[derive]
+any_major = "major1 = 1 OR major2 = 1"
+cold_war_core = "year BETWEEN 1950 AND 1965"
+cap_share = "cinc1 / (cinc1 + cinc2)"
+
+[[model]]
+name = "Derived"
+formula = "init ~ any_major + cap_share + tgt_def"
+estimator = "logit"
+se = "cluster:dyad_id"
+
+[multiverse]
+term = "any_major"
+formula = "init ~ any_major + cap_share"
+
+[[multiverse.choice]]
+name = "estimator"
+alternatives = [{ name = "logit", estimator = "logit" }, { name = "LPM", estimator = "ols" }]
+"#,
+    );
+    allywar().args(["reproduce", "test", "-q", "--reports"]).arg(&reports).arg("--data-dir").arg(&data).assert().success();
+    let results: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(reports.join("test/results.json")).unwrap()).unwrap();
+    let model = &results["models"][0];
+    let coefficients = model["results"]["coefficients"].as_array().or(model["coefficients"].as_array()).unwrap();
+
+    // The same by hand: polars' own expressions, no SQL.
+    let frame = tmp.path().join("dy.parquet");
+    allywar()
+        .args([
+            "build",
+            "dyad-year",
+            "--years",
+            "1946:1970",
+            "--mids",
+            "gml",
+            "-q",
+            "--vars",
+            "init,major1,major2,cinc1,cinc2,tgt_def",
+            "--out",
+        ])
+        .arg(&frame)
+        .arg("--data-dir")
+        .arg(&data)
+        .assert()
+        .success();
+    let df = allywar::input::read_frame(&frame).unwrap();
+    let major = |c: &str| col(c).cast(DataType::Int32).eq(lit(1));
+    let df = df
+        .lazy()
+        .filter(col("year").gt_eq(lit(1950)).and(col("year").lt_eq(lit(1965))))
+        .with_columns([
+            major("major1").or(major("major2")).cast(DataType::Int32).alias("any_major"),
+            (col("cinc1") / (col("cinc1") + col("cinc2"))).alias("cap_share"),
+        ])
+        .collect()
+        .unwrap();
+    let fit = allywar::estimate::estimate(
+        &df,
+        "init ~ any_major + cap_share + tgt_def",
+        allywar::estimate::Model::Logit,
+        &"cluster:dyad_id".parse().unwrap(),
+    )
+    .unwrap();
+    assert_eq!(coefficients.len(), fit.coefficients.len());
+    for (got, want) in coefficients.iter().zip(&fit.coefficients) {
+        assert_eq!(got["term"], want.term.as_str());
+        for (k, w) in [("estimate", want.estimate), ("std_error", want.std_error)] {
+            let g = got[k].as_f64().unwrap();
+            assert!((g - w).abs() <= 1e-10 * w.abs().max(1e-3), "{} {k}: {g} vs {w}", want.term);
+        }
+    }
+    let out = tmp.path().join("mv");
+    allywar()
+        .args(["multiverse", "test", "-q", "--reports"])
+        .arg(&reports)
+        .arg("--out")
+        .arg(&out)
+        .arg("--data-dir")
+        .arg(&data)
+        .assert()
+        .success();
+    let rows = read_csv(&out.join("multiverse.csv"));
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r["status"] == "ok" && r["frame"].contains("cold_war_core = 1")), "{rows:?}");
+
+    // A derived column that reads itself through another, and one the unit cannot compute.
+    for (derive, says) in
+        [("a = \"b + 1\"\nb = \"a * 2\"", "in a circle"), ("a = \"polity_x + 1\"", "`polity_x` is not a variable of dyad-year frames")]
+    {
+        let text = format!(
+            "title = \"t\"\nquestion = \"q\"\n[frame]\nunit = \"dyad-year\"\n[derive]\n{derive}\n[[model]]\nname = \"m\"\nformula = \"init ~ a\"\nestimator = \"logit\"\n"
+        );
+        let reports = study(&tmp.path().join("bad"), &text);
+        allywar().args(["reproduce", "--list", "--reports"]).arg(&reports).assert().success().stdout(predicates::str::contains(says));
+    }
+}

@@ -90,10 +90,13 @@ fn a_changed_data_file_makes_exactly_its_studies_stale() {
     let run =
         allywar().args(["reproduce", "--allow-unverified", "--reports"]).arg(&reports).arg("--data-dir").arg(&changed).assert().success();
     let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    let skipped = stderr.lines().find_map(|l| l.split_once("up to date, skipped: ")).map(|(_, s)| s).unwrap_or_default();
     for id in ["coalitions", "dangerous_dyads", "descriptives", "deterrence", "entanglement", "restraint"] {
-        assert!(stderr.contains(&format!("{id}: up to date, skipped")), "{id}: {stderr}");
+        assert!(skipped.contains(id), "{id}: {stderr}");
     }
-    assert!(stderr.contains("abandonment: data `war_inter` changed"), "{stderr}");
+    // The refused run above is on record: it failed, and its input changed.
+    let why = stderr.lines().find(|l| l.contains("abandonment: its last run failed")).unwrap_or_default();
+    assert!(why.contains("does not match the catalog") && why.contains("data `war_inter` changed"), "{stderr}");
     // The others' files are untouched; the page says which input was not verified.
     let after = files(&reports);
     for (path, bytes) in &before {
@@ -138,4 +141,58 @@ fn two_runs_give_the_same_bytes() {
         assert_eq!(p, q);
         assert!(a == b, "{} differs between two runs", p.display());
     }
+}
+
+/// `--check` after a failed run: the study stays stale (and with it the page that shows the
+/// failure) until a run succeeds, whether the spec had a typo or the data directory was wrong.
+#[test]
+fn a_failed_run_leaves_check_failing() {
+    let data = common::real_data_dir();
+    let tmp = tempfile::tempdir().unwrap();
+    let reports = tmp.path().join("reports");
+    copy_tree(&root().join("reports"), &reports);
+    let check = |dir: &Path| allywar().args(["reproduce", "--check", "--reports"]).arg(&reports).arg("--data-dir").arg(dir).assert();
+    check(&data).success();
+
+    // 1. A spec typo: the run fails, the page says so, and --check fails even after the spec is
+    // mended, until the study runs again.
+    let spec = reports.join("descriptives/spec.toml");
+    let good = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(&spec, good.replacen("[frame]", "[frame]\nunitt = \"dyad-year\"", 1)).unwrap();
+    let run =
+        allywar().args(["reproduce", "-q", "descriptives", "--reports"]).arg(&reports).arg("--data-dir").arg(&data).assert().failure();
+    assert!(String::from_utf8_lossy(&run.get_output().stderr).contains("unitt"), "the error names the typo");
+    let page = std::fs::read_to_string(reports.join("index.html")).unwrap();
+    assert!(page.contains("This study failed"), "the page shows the failure");
+    std::fs::write(&spec, &good).unwrap();
+    let out = check(&data).failure();
+    let listing = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(listing.contains("stale: descriptives: its last run failed"), "{listing}");
+    assert!(listing.contains("index.html"), "the page showing the failure is stale: {listing}");
+    // A successful run clears it.
+    allywar().args(["reproduce", "-q", "descriptives", "--reports"]).arg(&reports).arg("--data-dir").arg(&data).assert().success();
+    check(&data).success();
+
+    // 2. A wrong data directory: a copy whose war file is another release (not pinned, not
+    // allowed unverified). The studies reading it fail; with the right directory again, --check
+    // still fails until they are rerun.
+    let wrong = tmp.path().join("wrong");
+    copy_tree(&data, &wrong);
+    let war = wrong.join("cow_war_4.0/Inter-StateWarData_v4.0.csv");
+    let text = std::fs::read_to_string(&war).unwrap();
+    std::fs::write(&war, text.replacen(",1773700,", ",1773701,", 1)).unwrap();
+    allywar()
+        .args(["reproduce", "-q", "--force", "abandonment", "--reports"])
+        .arg(&reports)
+        .arg("--data-dir")
+        .arg(&wrong)
+        .assert()
+        .failure();
+    assert!(std::fs::read_to_string(reports.join("index.html")).unwrap().contains("This study failed"));
+    let out = check(&data).failure();
+    let listing = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert_eq!(stale(listing.as_bytes()), BTreeSet::from(["abandonment".to_string()]), "{listing}");
+    assert!(listing.contains("its last run failed") && listing.contains("sha256"), "{listing}");
+    allywar().args(["reproduce", "-q", "abandonment", "--reports"]).arg(&reports).arg("--data-dir").arg(&data).assert().success();
+    check(&data).success();
 }

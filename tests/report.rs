@@ -62,7 +62,8 @@ fn check(text: &str) -> Result<spec::Checked, spec::SpecError> {
 fn spec_errors_point_at_the_line_and_the_nearest_name() {
     let c = check(GOOD).unwrap();
     assert_eq!(c.id, "x");
-    assert_eq!(c.models[0].filter[0], allywar::report::frames::Comparison { column: "year".into(), op: "<".into(), value: 1945.0 });
+    assert_eq!(c.models[0].filter.text(), "year < 1945");
+    assert_eq!(c.models[0].filter.columns(), ["year"]);
     assert_eq!(c.models[0].fd, vec![("tgt_def".to_string(), 0.0, 1.0)]);
     let cases: [(&str, &str, usize, &[&str]); 8] = [
         (
@@ -74,7 +75,7 @@ fn spec_errors_point_at_the_line_and_the_nearest_name() {
         ("estimator = \"logit\"", "estimator = \"logitt\"", 12, &["unknown estimator `logitt`", "did you mean `logit`?"]),
         ("kind = \"coefficients\"", "kind = \"coefficient\"", 19, &["unknown figure kind `coefficient`", "did you mean `coefficients`?"]),
         ("filter = \"year < 1945\"", "filter = \"yeer < 1945\"", 14, &["`yeer` is not a variable", "did you mean `year`?"]),
-        ("filter = \"year < 1945\"", "filter = \"year before 1945\"", 14, &["expected `column OP number`"]),
+        ("filter = \"year < 1945\"", "filter = \"year before 1945\"", 14, &["not an SQL expression"]),
         ("se = \"cluster:dyad_id\"", "se = \"cluster:dyad\"", 13, &["`dyad` is not a variable", "did you mean `dyad_id`?"]),
         ("unit = \"dyad-year\"", "unit = \"dyad-years\"", 6, &["unknown unit `dyad-years`", "did you mean `dyad-year`?"]),
         ("question = \"q\"", "question = \"q\"\nquestoin = \"r\"", 3, &["unknown field `questoin`"]),

@@ -5,7 +5,7 @@
 //! allywar data fetch    [NAME...] [--mirror DIR|URL] [--data-dir DIR] [--allow-unverified]
 //! allywar data describe NAME [--json]
 //! allywar data cite     [NAME...]
-//! allywar data show     NAME [--head N] [--filter COLUMN=VALUE]... [--data-dir DIR]
+//! allywar data show     NAME [--head N] [--filter EXPR]... [--data-dir DIR]
 //! ```
 
 use super::{DataArgs, Out};
@@ -70,7 +70,8 @@ enum Command {
         /// Rows to print.
         #[arg(long, default_value_t = 10)]
         head: usize,
-        /// Keep rows where COLUMN equals VALUE (repeatable), e.g. --filter year=1914.
+        /// Keep rows where an SQL expression holds (repeatable; as `fit --filter`), e.g.
+        /// --filter year=1914, --filter "cinc > 0.1"; COLUMN=VALUE on a text column needs no quotes.
         #[arg(long, value_name = "COLUMN=VALUE")]
         filter: Vec<String>,
         #[command(flatten)]
@@ -264,28 +265,27 @@ fn show(out: &mut Out, name: &str, head: usize, filters: &[String], data: &DataA
     }
     let loaded_rows = loaded.frame.height();
     let mut lf = loaded.frame.lazy();
+    let d = catalog().get(name)?;
     for f in filters {
-        let (col_name, value) = f.split_once('=').with_context(|| format!("--filter {f:?}: expected COLUMN=VALUE"))?;
-        let d = catalog().get(name)?;
-        let Some(c) = d.column(col_name) else {
-            let hint = allywar::suggest::did_you_mean(col_name, d.columns.iter().map(|c| c.name.as_str()));
-            bail!("--filter {f:?}: `{name}` has no column `{col_name}`{hint}");
-        };
-        let rhs = match c.ty {
-            allywar::catalog::ColumnType::I32 | allywar::catalog::ColumnType::I64 => {
-                lit(value.parse::<i64>().with_context(|| format!("--filter {f:?}: `{col_name}` holds integers"))?)
+        // `COLUMN=VALUE` on a text or date column is read as a quoted value (`stateabb=USA`);
+        // anything else is an SQL expression, as `fit --filter` and spec filters read it.
+        let text = match f.split_once('=') {
+            Some((c, v))
+                if !v.contains(['\'', ' ', '='])
+                    && d.column(c.trim()).is_some_and(|c| c.ty.as_str() == "str" || c.ty.as_str() == "date") =>
+            {
+                format!("{} = '{}'", c.trim(), v.trim())
             }
-            allywar::catalog::ColumnType::F64 => {
-                lit(value.parse::<f64>().with_context(|| format!("--filter {f:?}: `{col_name}` holds numbers"))?)
+            _ => f.clone(),
+        };
+        let filter = allywar::expr::RowFilter::parse(&text).with_context(|| format!("--filter {f:?}"))?;
+        for c in filter.columns() {
+            if d.column(c).is_none() {
+                let hint = allywar::suggest::did_you_mean(c, d.columns.iter().map(|c| c.name.as_str()));
+                bail!("--filter {f:?}: `{name}` has no column `{c}`{hint}");
             }
-            _ => lit(value.to_string()),
-        };
-        let lhs = match c.ty {
-            allywar::catalog::ColumnType::I32 | allywar::catalog::ColumnType::I64 => col(col_name).cast(DataType::Int64),
-            allywar::catalog::ColumnType::Date => col(col_name).cast(DataType::String),
-            _ => col(col_name),
-        };
-        lf = lf.filter(lhs.eq(rhs));
+        }
+        lf = filter.apply(&lf.collect()?).with_context(|| format!("--filter {f:?}"))?.lazy();
     }
     let df = lf.collect()?;
     // Polars reads its table layout from the environment; a pipe gets a wide table.

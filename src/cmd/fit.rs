@@ -7,6 +7,7 @@ use super::build::{build_frame, FrameArgs};
 use super::Out;
 use allywar::estimate::formula::parse;
 use allywar::estimate::{estimate_with, Control, Estimator, Options, VarianceSpec};
+use allywar::expr::{derive, Derived, RowFilter};
 use allywar::types::Unit;
 use anyhow::{bail, Context, Result};
 use std::fmt::Write as _;
@@ -29,9 +30,28 @@ pub struct Args {
     /// (dyadic takes the two state columns).
     #[arg(long, default_value = "classical")]
     pub se: VarianceSpec,
+    /// A column computed before the fit, `NAME=EXPRESSION` in SQL as polars reads it:
+    /// `dem_both=polity2_1 >= 6 AND polity2_2 >= 6`, `cap_share=cinc1 / (cinc1 + cinc2)`.
+    /// Repeat for several; a later one may read an earlier one.
+    #[arg(long, value_name = "NAME=EXPR")]
+    pub derive: Vec<String>,
+    /// Fit on the rows where this SQL expression holds (Stata's `if`): `year >= 1990`,
+    /// `major1 = 1 OR major2 = 1`; the language of spec filters. A row where it is missing is
+    /// left out.
+    #[arg(long, value_name = "EXPR")]
+    pub filter: Option<String>,
     /// Also print the average marginal effects (always in the JSON).
     #[arg(long)]
     pub margins: bool,
+    /// Average predictions over the sample with a column set to each value of a grid, the
+    /// others as observed (Stata's `margins, at()`): `peace_years=0:30:5` (from:to:step) or
+    /// `cinc=0.01,0.1,0.3`.
+    #[arg(long, value_name = "COL=FROM:TO:STEP")]
+    pub margins_at: Option<String>,
+    /// Draw the --margins-at predictions with their 95% band (Stata's `marginsplot`) as
+    /// STEM.png and STEM.svg.
+    #[arg(long, value_name = "STEM", requires = "margins_at")]
+    pub margins_plot: Option<PathBuf>,
     /// Rare-events logit: the population share of ones (prior correction of the intercept).
     #[arg(long, value_name = "SHARE")]
     pub tau: Option<f64>,
@@ -62,15 +82,21 @@ pub struct Args {
 
 /// Runs `allywar fit`.
 pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
-    let (df, data) = match <Unit as clap::ValueEnum>::from_str(&args.frame, true) {
+    let derived: Vec<Derived> = args.derive.iter().map(|d| Derived::parse(d).context("--derive")).collect::<Result<_>>()?;
+    let filter = args.filter.as_deref().map(RowFilter::parse).transpose().context("--filter")?.unwrap_or_default();
+    let (df, mut data) = match <Unit as clap::ValueEnum>::from_str(&args.frame, true) {
         Ok(unit) => {
             args.build.check(unit)?;
             // Only the columns the model needs: outcome, regressors' columns, fixed effects,
             // cluster variables (the unit's keys are always there).
             let mut vars = parse(&args.formula)?.columns();
             vars.extend(args.se.columns().into_iter().map(String::from));
+            vars.extend(filter.columns().iter().cloned());
+            vars.extend(derived.iter().flat_map(|d| d.columns().iter().cloned()));
+            // Derived columns are computed here, not built.
+            let made: Vec<&str> = derived.iter().map(|d| d.name.as_str()).collect();
             let mut seen = std::collections::HashSet::new();
-            vars.retain(|c| !unit.keys().contains(&c.as_str()) && seen.insert(c.clone()));
+            vars.retain(|c| !unit.keys().contains(&c.as_str()) && !made.contains(&c.as_str()) && seen.insert(c.clone()));
             let spec = args.build.spec(unit, &vars);
             spec.check()?;
             let built = build_frame(&spec, &args.build, out)?;
@@ -99,6 +125,18 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
             (df, vec![serde_json::json!({"file": args.frame, "sha256": sha256})])
         }
     };
+    let df = derive(df, &derived).context("--derive")?;
+    for d in &derived {
+        data.push(serde_json::json!({"derive": format!("{} = {}", d.name, d.text())}));
+    }
+    let df = if filter.is_all() {
+        df
+    } else {
+        let kept = filter.apply(&df).context("--filter")?;
+        out.note(&format!("--filter {filter}: {} of {} rows kept", kept.height(), df.height()));
+        data.push(serde_json::json!({"filter": filter.text()}));
+        kept
+    };
     let model = args.model.model(args.tau);
     if args.tau.is_some() && args.model != Estimator::Relogit {
         bail!("--tau applies to --model relogit only");
@@ -110,6 +148,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         sims: args.sims,
         seed: args.seed,
         margins: true,
+        margins_at: args.margins_at.as_deref().map(grid).transpose()?,
     };
     let results = estimate_with(&df, &args.formula, model, &args.se, &options)?;
     if !results.glance.converged {
@@ -125,6 +164,14 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     write!(out, "{}", results.summary())?;
     if args.margins {
         write!(out, "{}", results.margins_text())?;
+    }
+    if !results.margins_at.is_empty() {
+        write!(out, "{}", results.margins_at_text())?;
+    }
+    if let Some(stem) = &args.margins_plot {
+        let profile = allywar::report::marginsplot::Profile::new(&results);
+        allywar::report::marginsplot::write(&profile, stem)?;
+        out.done(&format!("wrote {} and {}", stem.with_extension("png").display(), stem.with_extension("svg").display()));
     }
     if let Some(path) = &args.out {
         let json = results.to_json(serde_json::Value::Array(data));
@@ -147,6 +194,30 @@ fn settings(spec: &str) -> Result<std::collections::BTreeMap<String, f64>> {
             Ok((k.trim().to_string(), v))
         })
         .collect()
+}
+
+/// `peace_years=0:30:5` (from:to:step, both ends in) or `cinc=0.01,0.1` as a column and values.
+fn grid(spec: &str) -> Result<(String, Vec<f64>)> {
+    let bad = || anyhow::anyhow!("--margins-at `{spec}`: expected COL=FROM:TO:STEP (peace_years=0:30:5) or COL=V1,V2,...");
+    let (column, values) = spec.split_once('=').ok_or_else(bad)?;
+    let numbers =
+        |s: &str, sep: char| s.split(sep).map(|v| v.trim().parse::<f64>().ok().filter(|v| v.is_finite())).collect::<Option<Vec<f64>>>();
+    let values = if values.contains(':') {
+        match numbers(values, ':').ok_or_else(bad)?.as_slice() {
+            [from, to, step] if *step > 0.0 && to >= from => {
+                let n = ((to - from) / step + 1e-9).floor() as usize;
+                if n >= 1000 {
+                    bail!("--margins-at `{spec}`: {} values; at most 1,000", n + 1);
+                }
+                (0..=n).map(|i| from + i as f64 * step).collect()
+            }
+            [_, _, _] => bail!("--margins-at `{spec}`: the step must be positive and TO at least FROM"),
+            _ => return Err(bad()),
+        }
+    } else {
+        numbers(values, ',').ok_or_else(bad)?
+    };
+    Ok((column.trim().to_string(), values))
 }
 
 /// `tgt_def=0:1` as a first difference.

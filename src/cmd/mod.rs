@@ -78,7 +78,9 @@ impl Out {
             return indicatif::ProgressBar::hidden();
         }
         let bar = indicatif::ProgressBar::new(len);
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {prefix}: {msg} ({elapsed})") {
+        // Without a count (len 0) a spinner: the message says how far it is, never "0/0".
+        let template = if len == 0 { "{spinner} {prefix}: {msg} ({elapsed})" } else { "{bar:30} {pos}/{len} {prefix}: {msg} ({elapsed})" };
+        if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
             bar.set_style(style);
         }
         bar.enable_steady_tick(std::time::Duration::from_millis(100));

@@ -86,6 +86,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     let mut hashes = Hashes::default();
     let mut runs: Vec<(String, Checked, std::collections::BTreeMap<String, String>)> = Vec::new();
     let mut outcomes: Vec<(String, Result<pipeline::Outcome, String>)> = Vec::new();
+    let mut skipped: Vec<&str> = Vec::new();
     for (id, c) in checked.iter().filter(|(id, _)| chosen(id)) {
         match c {
             Err(e) => outcomes.push((id.clone(), Err(e.clone()))),
@@ -93,7 +94,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
                 let inputs = manifest::inputs(c, &dir, &mut hashes);
                 let why = manifest::staleness(manifest.studies.get(id), &args.reports.join(id), &inputs);
                 if why.is_empty() && !args.force {
-                    out.note(&format!("{id}: up to date, skipped (--force runs it anyway)"));
+                    skipped.push(id);
                     continue;
                 }
                 if !why.is_empty() {
@@ -103,7 +104,20 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
             }
         }
     }
-    let bar = out.bar(runs.len() as u64);
+    if !skipped.is_empty() {
+        let index = args.reports.join("index.html");
+        if runs.is_empty() && outcomes.is_empty() {
+            out.note(&format!(
+                "all {} studies are up to date (inputs, spec and build as in {}); the report is {}; `allywar reproduce --force` reruns them",
+                skipped.len(),
+                manifest_path.display(),
+                index.display()
+            ));
+        } else {
+            out.note(&format!("up to date, skipped: {} (--force runs them anyway)", skipped.join(", ")));
+        }
+    }
+    let bar = if runs.is_empty() { indicatif::ProgressBar::hidden() } else { out.bar(runs.len() as u64) };
     let mut inputs_of = std::collections::BTreeMap::new();
     for (id, c, inputs) in runs {
         bar.set_prefix(id.clone());
@@ -140,7 +154,10 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
             }
             Err(e) => {
                 failed += 1;
-                // Its record stays: what it may have written shows as modified outputs.
+                // Its record stays, marked failed: it is stale (and so is the page showing the
+                // failure) until a run succeeds; what it may have written shows as modified.
+                let entry = manifest::failure(manifest.studies.get(id), e);
+                manifest.studies.insert(id.clone(), entry);
                 eprintln!("error: study {id}: {e}");
             }
         }

@@ -52,6 +52,39 @@ impl Expr {
         })
     }
 
+    /// The value and the derivative with respect to column `wrt` for one row (forward-mode
+    /// differentiation: exact, not a finite difference); `None` when a column is missing.
+    pub fn eval_derivative(&self, wrt: &str, get: &dyn Fn(&str) -> Option<f64>) -> Option<(f64, f64)> {
+        Some(match self {
+            Expr::Num(v) => (*v, 0.0),
+            Expr::Col(c) => (get(c)?, if c == wrt { 1.0 } else { 0.0 }),
+            Expr::Neg(e) => {
+                let (v, d) = e.eval_derivative(wrt, get)?;
+                (-v, -d)
+            }
+            Expr::Bin(op, a, b) => {
+                let ((a, da), (b, db)) = (a.eval_derivative(wrt, get)?, b.eval_derivative(wrt, get)?);
+                match op {
+                    '+' => (a + b, da + db),
+                    '-' => (a - b, da - db),
+                    '*' => (a * b, da * b + a * db),
+                    '/' => (a / b, (da * b - a * db) / (b * b)),
+                    // A constant exponent (the usual x^2) keeps the rule defined at x = 0.
+                    _ if db == 0.0 => (a.powf(b), if da == 0.0 { 0.0 } else { b * a.powf(b - 1.0) * da }),
+                    _ => (a.powf(b), a.powf(b) * (db * a.ln() + b * da / a)),
+                }
+            }
+            Expr::Call(f, e) => {
+                let (v, d) = e.eval_derivative(wrt, get)?;
+                match f.as_str() {
+                    "log" => (v.ln(), d / v),
+                    "exp" => (v.exp(), v.exp() * d),
+                    _ => (v.sqrt(), d / (2.0 * v.sqrt())),
+                }
+            }
+        })
+    }
+
     /// The values at the rows `rows` of frame columns given whole (callers pass complete rows
     /// only).
     pub fn eval_rows(&self, columns: &HashMap<&str, &[f64]>, rows: &[usize]) -> Vec<f64> {

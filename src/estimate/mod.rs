@@ -26,7 +26,7 @@ pub use design::{design, design_with, Design};
 pub use error::EstimateError;
 pub use formula::Formula;
 pub use glm::{fit, fit_with};
-pub use margins::{average_marginal_effects, Margin};
+pub use margins::{average_marginal_effects, Margin, MarginKind};
 pub use model::{Control, Estimator, Fit, Model};
 pub use results::{estimate, estimate_with, Glance, Options, Results};
 pub use tidy::{tidy, Term};

@@ -6,7 +6,7 @@ use super::design::{design_with, Design};
 use super::error::EstimateError;
 use super::formula::parse;
 use super::glm::fit_with;
-use super::margins::{average_marginal_effects, Margin};
+use super::margins::{average_marginal_effects, average_predictions, Margin, MarginKind};
 use super::model::{Control, Estimator, Fit, Model};
 use super::predict::{first_difference, predict, FirstDifference, Prediction};
 use super::tidy::{tidy, Term};
@@ -66,6 +66,10 @@ pub struct Results {
     pub margins: Vec<Margin>,
     /// Expected outcomes at chosen values.
     pub predictions: Vec<Prediction>,
+    /// Average predictions over the sample with one column set to each value of a grid
+    /// (Stata's `margins, at()`).
+    #[serde(default)]
+    pub margins_at: Vec<Prediction>,
     /// First differences with simulated intervals.
     pub first_differences: Vec<FirstDifference>,
     /// Absorbed fixed effects.
@@ -104,6 +108,8 @@ pub struct Options {
     pub seed: u64,
     /// Average marginal effects (a multiverse, which reads one coefficient, skips them).
     pub margins: bool,
+    /// Average predictions with this column set to each of these values.
+    pub margins_at: Option<(String, Vec<f64>)>,
 }
 
 impl Default for Options {
@@ -114,6 +120,7 @@ impl Default for Options {
             first_differences: Vec::new(),
             sims: 1000,
             seed: 20010101,
+            margins_at: None,
             margins: true,
         }
     }
@@ -380,7 +387,11 @@ fn results(
         .collect();
     // Absorbed levels count as parameters in the information criteria, as dummies would.
     let params = p + f.dof_absorbed as f64;
-    let margins = if options.margins { average_marginal_effects(d, f, &v) } else { Vec::new() };
+    let margins = if options.margins { average_marginal_effects(df, d, f, &v)? } else { Vec::new() };
+    let margins_at = match &options.margins_at {
+        Some((column, values)) => average_predictions(df, d, f, &v, column, values)?,
+        None => Vec::new(),
+    };
     t.done("estimate: quantities");
     Ok(Results {
         formula: formula.to_string(),
@@ -389,6 +400,7 @@ fn results(
         coefficients: tidy(d, f, &variance, &v, 0.95),
         dropped_collinear: d.collinear.clone(),
         margins,
+        margins_at,
         predictions,
         first_differences,
         fixed_effects,
@@ -423,6 +435,7 @@ impl Results {
             "glance": self.glance,
             "margins": self.margins,
             "predictions": self.predictions,
+            "margins_at": self.margins_at,
             "first_differences": self.first_differences,
             "fixed_effects": self.fixed_effects,
             "dropped_collinear": self.dropped_collinear,
@@ -432,12 +445,62 @@ impl Results {
     /// The average marginal effects as text.
     pub fn margins_text(&self) -> String {
         let width = self.margins.iter().map(|m| m.term.len()).max().unwrap_or(4).max(4);
-        let mut s = format!("average marginal effects (dy/dx over the sample, delta-method SEs, {}):\n", self.variance);
-        let _ = writeln!(s, "{:<width$} {:>11} {:>10}", "term", "dy/dx", "std_error");
+        let mut s = format!(
+            "average marginal effects over the sample (dy/dx through every term; discrete change for factor levels and 0/1 columns; delta-method SEs, {}):\n",
+            self.variance
+        );
+        let _ = writeln!(
+            s,
+            "{:<width$} {:>15} {:>11} {:>10} {:>9} {:>9} {:>11} {:>11}",
+            "term", "", "dy/dx", "std_error", "z", "p_value", "conf_low", "conf_high"
+        );
         for m in &self.margins {
-            let _ = writeln!(s, "{:<width$} {:>11.5} {:>10.5}", m.term, m.estimate, m.std_error);
+            let kind = match m.kind {
+                MarginKind::Derivative => "derivative",
+                MarginKind::DiscreteChange => "discrete change",
+            };
+            let _ = writeln!(
+                s,
+                "{:<width$} {kind:>15} {:>11} {:>10} {:>9.3} {:>9.4} {:>11} {:>11}",
+                m.term,
+                num(m.estimate),
+                num(m.std_error),
+                m.statistic,
+                m.p_value,
+                num(m.conf_low),
+                num(m.conf_high)
+            );
         }
         s
+    }
+
+    /// The average predictions at the --margins-at values as text.
+    pub fn margins_at_text(&self) -> String {
+        let column = self.margins_at.first().and_then(|p| p.at.keys().next()).cloned().unwrap_or_default();
+        let width = column.len().max(5);
+        let mut s = format!(
+            "average predicted {} with {column} set to each value, the other columns as observed (delta-method 95% intervals, {}):\n",
+            self.outcome(),
+            self.variance
+        );
+        let _ = writeln!(s, "{column:>width$} {:>11} {:>10} {:>11} {:>11}", "estimate", "std_error", "conf_low", "conf_high");
+        for p in &self.margins_at {
+            let v = p.at.values().next().copied().unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "{v:>width$} {:>11} {:>10} {:>11} {:>11}",
+                num(p.estimate),
+                num(p.std_error),
+                num(p.conf_low),
+                num(p.conf_high)
+            );
+        }
+        s
+    }
+
+    /// The outcome column.
+    pub fn outcome_column(&self) -> &str {
+        self.outcome()
     }
 
     /// A statsmodels-like text summary.
@@ -483,8 +546,14 @@ impl Results {
         for t in &self.coefficients {
             let _ = writeln!(
                 s,
-                "{:<width$} {:>11.5} {:>10.5} {:>9.3} {:>9.4} {:>11.5} {:>11.5}",
-                t.term, t.estimate, t.std_error, t.statistic, t.p_value, t.conf_low, t.conf_high
+                "{:<width$} {:>11} {:>10} {:>9.3} {:>9.4} {:>11} {:>11}",
+                t.term,
+                num(t.estimate),
+                num(t.std_error),
+                t.statistic,
+                t.p_value,
+                num(t.conf_low),
+                num(t.conf_high)
             );
         }
         let r2 = if self.model == Estimator::Ols { "R²" } else { "pseudo-R² (McFadden)" };

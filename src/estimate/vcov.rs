@@ -55,14 +55,16 @@ impl std::fmt::Display for VarianceSpec {
 impl std::str::FromStr for VarianceSpec {
     type Err = String;
     fn from_str(spec: &str) -> Result<VarianceSpec, String> {
-        const KINDS: [&str; 7] = ["classical", "hc0", "hc1", "hc3", "cluster", "twoway", "dyadic"];
-        let expected = "expected classical, hc0, hc1, hc3, cluster:VAR, twoway:VAR1,VAR2 or dyadic:STATE1,STATE2";
+        const KINDS: [&str; 8] = ["classical", "hc0", "hc1", "hc3", "robust", "cluster", "twoway", "dyadic"];
+        let expected =
+            "expected classical, hc0, hc1 (or robust, as Stata calls it), hc3, cluster:VAR, twoway:VAR1,VAR2 or dyadic:STATE1,STATE2";
         let (kind, cols) = spec.trim().split_once(':').unwrap_or((spec.trim(), ""));
         let cols: Vec<String> = cols.split(',').map(str::trim).filter(|c| !c.is_empty()).map(String::from).collect();
         let v = match (kind, cols.as_slice()) {
             ("classical", []) => VarianceSpec::Classical,
             ("hc0", []) => VarianceSpec::Hc0,
-            ("hc1", []) => VarianceSpec::Hc1,
+            // Stata's `vce(robust)` is HC1.
+            ("hc1" | "robust", []) => VarianceSpec::Hc1,
             ("hc3", []) => VarianceSpec::Hc3,
             ("cluster", [c]) => VarianceSpec::Cluster(c.clone()),
             ("twoway", [a, b]) => VarianceSpec::TwoWay(a.clone(), b.clone()),

@@ -1,9 +1,10 @@
 //! Checking a spec's names against what allywar knows (units' variables, estimators, variance
 //! types), with errors that point at the line of spec.toml and name the nearest valid name.
 
-use super::frames::Comparison;
+use super::frames::RowFilter;
 use crate::estimate::formula::parse;
 use crate::estimate::VarianceSpec;
+use crate::expr::Derived;
 use crate::frame::Spec as FrameRequest;
 use crate::suggest::did_you_mean;
 use crate::types::Unit;
@@ -28,6 +29,9 @@ pub struct Checker<'a> {
     pub path: &'a Path,
     /// Its text.
     pub text: &'a str,
+    /// The study's derived columns (`[derive]`), in the order they are computed, each with the
+    /// span of its definition.
+    pub derived: Vec<(Derived, std::ops::Range<usize>)>,
 }
 
 impl Checker<'_> {
@@ -69,6 +73,7 @@ impl Checker<'_> {
             .copied()
             .chain(crate::vars::for_unit(unit, directed).map(|v| v.name))
             .chain(extra.iter().map(String::as_str))
+            .chain(self.derived.iter().map(|(d, _)| d.name.as_str()))
             .collect();
         if known.contains(&value.get_ref().as_str()) {
             return Ok(());
@@ -80,23 +85,36 @@ impl Checker<'_> {
         )
     }
 
-    /// Reads `column OP number` comparisons joined by `and`.
-    pub fn filter(&self, unit: Unit, directed: bool, f: &Spanned<String>) -> Result<Vec<Comparison>, SpecError> {
-        let mut out = Vec::new();
-        for part in f.get_ref().split(" and ").map(str::trim).filter(|p| !p.is_empty()) {
-            let op = ["==", "!=", "<=", ">=", "<", ">"].into_iter().find(|op| part.contains(op));
-            let Some(op) = op else {
-                return self.error(f.span(), format!("filter `{part}`: expected `column OP number` with OP one of == != < <= > >="));
-            };
-            let (column, value) = part.split_once(op).unwrap_or_default();
-            let column = column.trim().to_string();
-            let Ok(value) = value.trim().parse::<f64>() else {
-                return self.error(f.span(), format!("filter `{part}`: `{}` is not a number", value.trim()));
-            };
-            self.column(unit, directed, &Spanned::new(f.span(), column.clone()), &[])?;
-            out.push(Comparison { column, op: op.to_string(), value });
+    /// The frame columns that `columns` read: each derived column replaced by the columns its
+    /// expression reads (checked against the unit), the others kept.
+    pub fn expand(&self, unit: Unit, directed: bool, columns: Vec<String>) -> Result<Vec<String>, SpecError> {
+        let mut out: Vec<String> = Vec::new();
+        let mut todo: Vec<String> = columns.into_iter().rev().collect();
+        while let Some(col) = todo.pop() {
+            match self.derived.iter().find(|(d, _)| d.name == col) {
+                Some((d, span)) => {
+                    for input in d.columns().iter().rev() {
+                        if !self.derived.iter().any(|(e, _)| &e.name == input) {
+                            self.column(unit, directed, &Spanned::new(span.clone(), input.clone()), &[])?;
+                        }
+                        todo.push(input.clone());
+                    }
+                }
+                None if !out.contains(&col) => out.push(col),
+                None => {}
+            }
         }
         Ok(out)
+    }
+
+    /// Reads a row filter (an SQL expression, as `fit --filter` reads it) and checks that the
+    /// unit has every column it reads.
+    pub fn filter(&self, unit: Unit, directed: bool, f: &Spanned<String>) -> Result<RowFilter, SpecError> {
+        let filter = RowFilter::parse(f.get_ref()).or_else(|e| self.error(f.span(), format!("filter {e}")))?;
+        for column in filter.columns() {
+            self.column(unit, directed, &Spanned::new(f.span(), column.clone()), &[])?;
+        }
+        Ok(filter)
     }
 }
 
@@ -108,7 +126,7 @@ pub fn model_columns(
     req: &FrameRequest,
     formula: &Spanned<String>,
     se: &Spanned<String>,
-    filter: &[Comparison],
+    filter: &RowFilter,
 ) -> Result<(Vec<String>, VarianceSpec), SpecError> {
     let parsed = parse(formula.get_ref()).or_else(|e| c.error(formula.span(), format!("formula: {e}")))?;
     let mut columns = parsed.columns();
@@ -120,7 +138,8 @@ pub fn model_columns(
         c.column(req.unit, req.directed, &Spanned::new(se.span(), col.to_string()), &[])?;
         columns.push(col.to_string());
     }
-    columns.extend(filter.iter().map(|f| f.column.clone()));
+    columns.extend(filter.columns().iter().cloned());
+    let mut columns = c.expand(req.unit, req.directed, columns)?;
     let mut seen = std::collections::BTreeSet::new();
     columns.retain(|col| !req.unit.keys().contains(&col.as_str()) && seen.insert(col.clone()));
     Ok((columns, variance))

@@ -2,65 +2,22 @@
 //! variables share a frame carrying the union of them), and the row filters of spec.toml.
 
 use crate::datadir::DataDir;
+use crate::expr::Derived;
+pub use crate::expr::RowFilter;
 use crate::frame::{BuildError, Spec as FrameRequest};
 use crate::sources::Input;
 use crate::timing::Stage;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
-/// `column OP value`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Comparison {
-    /// Column.
-    pub column: String,
-    /// One of `==`, `!=`, `<`, `<=`, `>`, `>=`.
-    pub op: String,
-    /// Value.
-    pub value: f64,
-}
-
-impl Comparison {
-    /// Whether `v` passes.
-    pub fn holds(&self, v: f64) -> bool {
-        match self.op.as_str() {
-            "==" => v == self.value,
-            "!=" => v != self.value,
-            "<" => v < self.value,
-            "<=" => v <= self.value,
-            ">" => v > self.value,
-            _ => v >= self.value,
-        }
-    }
-}
-
 /// The key of frames that can be shared: everything but the variables.
 pub fn frame_key(r: &FrameRequest) -> String {
     format!("{:?}|{:?}|{}|{}|{:?}|{}|{:?}|{}", r.unit, r.years, r.directed, r.prd, r.mids, r.drop_ongoing, r.conflicts, r.crises)
 }
 
-/// Keeps the rows where every comparison holds (a missing value fails).
-pub fn filtered(df: &DataFrame, filter: &[Comparison]) -> Result<DataFrame, PolarsError> {
-    if filter.is_empty() {
-        return Ok(df.clone());
-    }
-    let mut pred: Option<Expr> = None;
-    for c in filter {
-        let x = col(c.column.as_str()).cast(DataType::Float64);
-        let v = lit(c.value);
-        let e = match c.op.as_str() {
-            "==" => x.eq(v),
-            "!=" => x.neq(v),
-            "<" => x.lt(v),
-            "<=" => x.lt_eq(v),
-            ">" => x.gt(v),
-            _ => x.gt_eq(v),
-        };
-        pred = Some(match pred {
-            Some(p) => p.and(e),
-            None => e,
-        });
-    }
-    df.clone().lazy().filter(pred.unwrap_or(lit(true))).collect()
+/// Keeps the rows where the filter holds (a missing value fails).
+pub fn filtered(df: &DataFrame, filter: &RowFilter) -> Result<DataFrame, PolarsError> {
+    filter.apply(df).map_err(|e| PolarsError::ComputeError(format!("filter {e}").into()))
 }
 
 /// Frames by key, every input read, and the builds' notes.
@@ -68,7 +25,8 @@ pub type Frames = (BTreeMap<String, DataFrame>, Vec<Input>, Vec<String>);
 
 /// Builds the distinct frames of `requests` once each, returning them by key, with the inputs and
 /// notes of the builds.
-pub fn build_frames(requests: &[&FrameRequest], dir: &DataDir, progress: &dyn Fn(&str)) -> Result<Frames, BuildError> {
+/// The derived columns are added to every frame that has the columns they read.
+pub fn build_frames(requests: &[&FrameRequest], derived: &[Derived], dir: &DataDir, progress: &dyn Fn(&str)) -> Result<Frames, BuildError> {
     let mut merged: BTreeMap<String, FrameRequest> = BTreeMap::new();
     for r in requests {
         let e = merged.entry(frame_key(r)).or_insert_with(|| (*r).clone().vars(Vec::<String>::new()));
@@ -95,7 +53,13 @@ pub fn build_frames(requests: &[&FrameRequest], dir: &DataDir, progress: &dyn Fn
                 notes.push(n);
             }
         }
-        frames.insert(key, built.frame);
+        let mut frame = built.frame;
+        for d in derived {
+            if d.columns().iter().all(|c| frame.schema().contains(c)) {
+                frame = crate::expr::derive(frame, std::slice::from_ref(d)).map_err(|e| BuildError::Derive(e.to_string()))?;
+            }
+        }
+        frames.insert(key, frame);
     }
     inputs.sort_by_key(|i| i.dataset.name());
     Ok((frames, inputs, notes))

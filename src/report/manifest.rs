@@ -37,6 +37,9 @@ pub struct Entry {
     pub inputs: BTreeMap<String, String>,
     /// sha256 of each output file, by file name in the study's folder.
     pub outputs: BTreeMap<String, String>,
+    /// Why its last run failed: the outputs are not those of its inputs until a run succeeds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<String>,
 }
 
 /// Why a study's outputs are stale.
@@ -60,6 +63,11 @@ pub enum Reason {
         /// sha256 now (empty: no longer read).
         now: String,
     },
+    /// Its last run failed (its outputs, if any, are those of an earlier run).
+    Failed {
+        /// The error it failed with.
+        error: String,
+    },
     /// An output is missing or differs from what was written.
     Output {
         /// File name in the study's folder.
@@ -82,6 +90,7 @@ impl fmt::Display for Reason {
             Reason::Input { dataset, was, now } if was.is_empty() => write!(f, "now reads data `{dataset}` ({})", short(now)),
             Reason::Input { dataset, now, .. } if now.is_empty() => write!(f, "no longer reads data `{dataset}`"),
             Reason::Input { dataset, was, now } => write!(f, "data `{dataset}` changed (sha256 {} → {})", short(was), short(now)),
+            Reason::Failed { error } => write!(f, "its last run failed ({error})"),
             Reason::Output { file, how } => write!(f, "{file} {how} since it was generated"),
         }
     }
@@ -165,7 +174,15 @@ pub fn outputs(folder: &Path) -> std::io::Result<BTreeMap<String, String>> {
 
 /// The record of a study just generated in `folder` from `inputs`.
 pub fn entry(folder: &Path, inputs: BTreeMap<String, String>) -> std::io::Result<Entry> {
-    Ok(Entry { allywar: BUILD.to_string(), spec: sha256_file(&folder.join("spec.toml"))?, inputs, outputs: outputs(folder)? })
+    Ok(Entry { allywar: BUILD.to_string(), spec: sha256_file(&folder.join("spec.toml"))?, inputs, outputs: outputs(folder)?, failed: None })
+}
+
+/// The record of a study whose run just failed with `error`: the earlier record (or none) with
+/// the failure noted, so that it stays stale until a run succeeds.
+pub fn failure(earlier: Option<&Entry>, error: &str) -> Entry {
+    // The first line is enough to say why; the page carries the whole message.
+    let first = error.lines().next().unwrap_or_default();
+    Entry { failed: Some(first.to_string()), ..earlier.cloned().unwrap_or_default() }
 }
 
 /// Why a study's outputs in `folder` are stale against its record, given the sha256 of its
@@ -175,6 +192,13 @@ pub fn staleness(recorded: Option<&Entry>, folder: &Path, inputs: &BTreeMap<Stri
         return vec![Reason::New];
     };
     let mut why = Vec::new();
+    if let Some(error) = &e.failed {
+        why.push(Reason::Failed { error: error.clone() });
+        if e.spec.is_empty() {
+            // It never ran to the end: nothing else was recorded to compare.
+            return why;
+        }
+    }
     if e.allywar != BUILD {
         why.push(Reason::Build { was: e.allywar.clone() });
     }

@@ -12,6 +12,7 @@ pub mod frame_spec;
 pub mod frames;
 pub mod listing;
 pub mod manifest;
+pub mod marginsplot;
 pub mod multiverse;
 pub mod page;
 pub mod pipeline;

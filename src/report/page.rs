@@ -241,11 +241,8 @@ fn specification(s: &mut String, o: &Outcome) {
         if f.unit.options().mids && !war_invocations {
             frame.push_str(&format!(", {} disputes", f.mids.title()));
         }
-        if !m.filter.is_empty() {
-            frame.push_str(&format!(
-                ", where {}",
-                m.filter.iter().map(|c| format!("{} {} {}", c.column, c.op, c.value)).collect::<Vec<_>>().join(" and ")
-            ));
+        if !m.filter.is_all() {
+            frame.push_str(&format!(", where {}", m.filter));
         }
         let _ = writeln!(
             s,

@@ -134,7 +134,7 @@ pub fn run(study: &Checked, dir: &DataDir, folder: &Path, progress: &(dyn Fn(&st
     requests.extend(study.listing_frames.iter().map(|(r, _)| r));
     requests.extend(study.rate_frames.iter().map(|(r, _, _)| r));
     requests.extend(study.multiverse.iter().flat_map(|m| m.specs.iter().map(|s| &s.frame)));
-    let (frames, mut inputs, notes) = build_frames(&requests, dir, &|s| progress(s))?;
+    let (frames, mut inputs, notes) = build_frames(&requests, &study.derived, dir, &|s| progress(s))?;
     let mut episodes = Vec::new();
     for (e, cases) in study.study.episodes.iter().zip(&study.episode_cases) {
         progress(&format!("locating {}", e.name));

@@ -127,7 +127,7 @@ pub struct Rate {
 
 /// Computes the rates of `spec` from `df` (already filtered by the table's frame filter); `rows`
 /// holds each row's parsed filter.
-pub fn compute(spec: &RatesSpec, df: &DataFrame, rows: &[Vec<super::frames::Comparison>]) -> PolarsResult<Vec<Rate>> {
+pub fn compute(spec: &RatesSpec, df: &DataFrame, rows: &[super::frames::RowFilter]) -> PolarsResult<Vec<Rate>> {
     let mut out = Vec::new();
     for (r, filter) in spec.rows.iter().zip(rows) {
         let mut sub = super::frames::filtered(df, filter)?;

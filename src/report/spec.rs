@@ -6,11 +6,12 @@
 pub use super::checker::SpecError;
 use super::checker::{model_columns, Checker};
 use super::frame_spec::FrameSpec;
-use super::frames::Comparison;
+use super::frames::RowFilter;
 use super::multiverse::plan::{plan, Draft, MultiverseSpec};
 use super::multiverse::Multiverse;
 use crate::estimate::formula::parse;
 use crate::estimate::{Estimator, Model, VarianceSpec};
+use crate::expr::Derived;
 use crate::frame::Spec as FrameRequest;
 use crate::types::{Conflicts, Mids, Unit, Years};
 use serde::Deserialize;
@@ -58,6 +59,10 @@ pub struct Study {
     /// Rates with conflict-clustered intervals beside published rates (abandonment).
     #[serde(rename = "rates", default)]
     pub rates: Vec<super::rates::RatesSpec>,
+    /// Columns computed from the frame's own before anything reads them: `name = "SQL
+    /// expression"` (as `fit --derive`), usable in formulas, filters, figures and listings.
+    #[serde(default)]
+    pub derive: BTreeMap<String, Spanned<String>>,
 }
 
 /// Rows of a frame shown as a table (a focal state's episodes), sorted by the columns in order.
@@ -222,7 +227,7 @@ pub struct Planned {
     /// The frame (variables: every column the model reads).
     pub frame: FrameRequest,
     /// Row filter.
-    pub filter: Vec<Comparison>,
+    pub filter: RowFilter,
     /// First differences (column, from, to).
     pub fd: Vec<(String, f64, f64)>,
     /// Published results it reproduces (empty: an extension).
@@ -248,15 +253,17 @@ pub struct Checked {
     pub models: Vec<Planned>,
     /// Each figure's frame request (carrying the columns it reads) and row filter, in order of
     /// the figures (models' figures need none, but get the study's).
-    pub figure_frames: Vec<(FrameRequest, Vec<Comparison>)>,
+    pub figure_frames: Vec<(FrameRequest, RowFilter)>,
     /// Each listing's frame request and row filter, in order of the listings.
-    pub listing_frames: Vec<(FrameRequest, Vec<Comparison>)>,
+    pub listing_frames: Vec<(FrameRequest, RowFilter)>,
     /// The multiverse, every specification planned.
     pub multiverse: Option<Multiverse>,
     /// Each episode listing's cases: name, start years, adversary.
     pub episode_cases: Vec<Vec<(String, Years, i32)>>,
     /// Each rates table's frame request, its own filter and each row's filter.
-    pub rate_frames: Vec<(FrameRequest, Vec<Comparison>, Vec<Vec<Comparison>>)>,
+    pub rate_frames: Vec<(FrameRequest, RowFilter, Vec<RowFilter>)>,
+    /// The `[derive]` columns, in the order they are computed.
+    pub derived: Vec<Derived>,
 }
 
 impl Checked {
@@ -308,6 +315,38 @@ fn merged(base: &FrameSpec, own: &FrameSpec) -> FrameSpec {
     }
 }
 
+/// The `[derive]` columns parsed, in an order where each comes after the derived columns it
+/// reads (a circle is an error).
+fn derived_in_order(c: &Checker, table: &BTreeMap<String, Spanned<String>>) -> Result<Vec<(Derived, std::ops::Range<usize>)>, SpecError> {
+    let mut parsed = Vec::new();
+    for (name, text) in table {
+        let d = Derived::new(name, text.get_ref()).or_else(|e| c.error(text.span(), format!("derive {e}")))?;
+        parsed.push((d, text.span()));
+    }
+    let names: Vec<String> = parsed.iter().map(|(d, _)| d.name.clone()).collect();
+    let mut ordered: Vec<(Derived, std::ops::Range<usize>)> = Vec::new();
+    while !parsed.is_empty() {
+        let ready = parsed
+            .iter()
+            .position(|(d, _)| d.columns().iter().all(|col| !names.contains(col) || ordered.iter().any(|(o, _)| &o.name == col)));
+        match ready {
+            Some(i) => ordered.push(parsed.remove(i)),
+            None => {
+                let (d, span) = &parsed[0];
+                return c.error(
+                    span.clone(),
+                    format!(
+                        "derive `{}`: the derived columns {} read each other in a circle",
+                        d.name,
+                        parsed.iter().map(|(d, _)| format!("`{}`", d.name)).collect::<Vec<_>>().join(", ")
+                    ),
+                );
+            }
+        }
+    }
+    Ok(ordered)
+}
+
 /// Reads and checks `reports/<id>/spec.toml`.
 pub fn load(path: &Path) -> Result<Checked, SpecError> {
     let text =
@@ -317,14 +356,15 @@ pub fn load(path: &Path) -> Result<Checked, SpecError> {
 
 /// Checks a spec's text (`path` names it in errors).
 pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
-    let c = Checker { path, text };
+    let mut c = Checker { path, text, derived: Vec::new() };
     let study: Study = toml::from_str(text).map_err(|e| SpecError {
         path: path.to_path_buf(),
         line: e.span().map_or(0, |s| c.line(s)),
         message: e.message().to_string(),
     })?;
+    c.derived = derived_in_order(&c, &study.derive)?;
     let id = path.parent().and_then(Path::file_name).map_or("study".into(), |n| n.to_string_lossy().into_owned());
-    let request = |f: &FrameSpec, span_hint: std::ops::Range<usize>| -> Result<(FrameRequest, Vec<Comparison>), SpecError> {
+    let request = |f: &FrameSpec, span_hint: std::ops::Range<usize>| -> Result<(FrameRequest, RowFilter), SpecError> {
         let Some(unit_name) = &f.unit else {
             return c.error(
                 span_hint,
@@ -358,7 +398,7 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
         }
         let filter = match &f.filter {
             Some(s) => c.filter(unit, r.directed, s)?,
-            None => Vec::new(),
+            None => RowFilter::all(),
         };
         Ok((r, filter))
     };
@@ -428,7 +468,7 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
             return c
                 .error(f.kind.span(), "a network figure needs a dyad-year frame and one 0/1 column (`columns = [\"def_any\"]`)".into());
         }
-        let mut columns: Vec<String> = filter.iter().map(|f| f.column.clone()).collect();
+        let mut columns: Vec<String> = filter.columns().to_vec();
         for col in f.columns.iter().chain(&f.by) {
             c.column(req.unit, req.directed, col, &[])?;
             columns.push(col.get_ref().clone());
@@ -436,6 +476,7 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
         if f.kind.get_ref() == "per_year" && f.by.is_none() {
             columns.push("year".into());
         }
+        let mut columns = c.expand(req.unit, req.directed, columns)?;
         let mut seen = std::collections::BTreeSet::new();
         columns.retain(|col| !req.unit.keys().contains(&col.as_str()) && seen.insert(col.clone()));
         if columns.is_empty() {
@@ -449,11 +490,12 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
             return c.error(0..0, format!("listing `{}` needs `columns`", l.name));
         };
         let (req, filter) = request(&merged(&study.frame, &l.frame), first.span())?;
-        let mut columns: Vec<String> = filter.iter().map(|f| f.column.clone()).collect();
+        let mut columns: Vec<String> = filter.columns().to_vec();
         for col in &l.columns {
             c.column(req.unit, req.directed, col, &[])?;
             columns.push(col.get_ref().clone());
         }
+        let mut columns = c.expand(req.unit, req.directed, columns)?;
         let mut seen = std::collections::BTreeSet::new();
         columns.retain(|col| !req.unit.keys().contains(&col.as_str()) && seen.insert(col.clone()));
         listing_frames.push((req.vars(columns), filter));
@@ -462,7 +504,7 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
     for r in &study.rates {
         let span = r.rows.iter().find_map(|row| row.filter.as_ref().map(Spanned::span)).unwrap_or(0..0);
         let (req, filter) = request(&merged(&study.frame, &r.frame), span.clone())?;
-        let mut columns: Vec<String> = filter.iter().map(|f| f.column.clone()).collect();
+        let mut columns: Vec<String> = filter.columns().to_vec();
         for col in [&r.outcome, &r.cluster] {
             c.column(req.unit, req.directed, &Spanned::new(span.clone(), col.clone()), &[])?;
             columns.push(col.clone());
@@ -471,9 +513,9 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
         for row in &r.rows {
             let f = match &row.filter {
                 Some(f) => c.filter(req.unit, req.directed, f)?,
-                None => Vec::new(),
+                None => RowFilter::all(),
             };
-            columns.extend(f.iter().map(|f| f.column.clone()));
+            columns.extend(f.columns().iter().cloned());
             if row.pact_type.is_some() || row.obligation.is_some() || row.alliance.is_some() {
                 if req.unit != Unit::Commitment {
                     return c.error(span, format!("rates `{}`: `pact_type`, `obligation` and `alliance` need a commitment frame", r.name));
@@ -493,6 +535,7 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
         if req.unit == Unit::Commitment {
             columns.push("co_belligerent".into());
         }
+        let mut columns = c.expand(req.unit, req.directed, columns)?;
         let mut seen = std::collections::BTreeSet::new();
         columns.retain(|col| !req.unit.keys().contains(&col.as_str()) && seen.insert(col.clone()));
         rate_frames.push((req.vars(columns), filter, rows));
@@ -509,7 +552,12 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
                     mids: d.mids.clone().or_else(|| base.mids.clone()),
                     years: d.years.clone().or_else(|| base.years.clone()),
                     prd: d.prd.or(base.prd),
-                    filter: (!filters.is_empty()).then(|| Spanned::new(filter_span, filters.join(" and "))),
+                    // Each in parentheses, so that an OR in one cannot swallow the others.
+                    filter: match filters.len() {
+                        0 => None,
+                        1 => Some(Spanned::new(filter_span, filters.remove(0))),
+                        _ => Some(Spanned::new(filter_span, filters.iter().map(|f| format!("({f})")).collect::<Vec<_>>().join(" AND "))),
+                    },
                     ..base.clone()
                 };
                 request(&fs, m.term.span())
@@ -542,6 +590,7 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
         multiverse,
         episode_cases,
         rate_frames,
+        derived: c.derived.into_iter().map(|(d, _)| d).collect(),
     })
 }
 

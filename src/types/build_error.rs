@@ -21,4 +21,7 @@ pub enum BuildError {
     /// Frame computation failed.
     #[error("building the frame: {0}")]
     Frame(#[from] PolarsError),
+    /// A derived column could not be computed.
+    #[error("derive {0}")]
+    Derive(String),
 }

@@ -39,6 +39,29 @@ pub enum Group {
     Unit,
 }
 
+impl Group {
+    /// What building the group does, in the field's words (for progress lines).
+    pub fn describe(self) -> &'static str {
+        match self {
+            Group::Conflict => "dispute onsets and initiators",
+            Group::Peace => "peace years",
+            Group::AtopDirect => "ATOP obligations within and around the dyad",
+            Group::AtopThird => "third parties' ATOP obligations",
+            Group::AllianceTypes => "Benson's alliance types",
+            Group::Specific => "defence promises against the other state",
+            Group::Similarity => "alliance-portfolio similarity",
+            Group::Capabilities => "NMC capabilities",
+            Group::Majors => "major powers",
+            Group::Contiguity => "contiguity",
+            Group::Capdist => "capital-to-capital distance",
+            Group::Mindist => "minimum distance",
+            Group::Democracy => "democracy scores",
+            Group::Rivalry => "strategic rivalries",
+            Group::Unit => "the unit's own columns",
+        }
+    }
+}
+
 /// One variable a unit can carry.
 #[derive(Debug, Clone, Copy)]
 pub struct Var {

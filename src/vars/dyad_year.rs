@@ -42,7 +42,7 @@ pub fn frame(ctx: &BuildContext, mut u: DyadUniverse) -> Result<DataFrame, Build
     // doubled peak memory (each group's columns are built before they are converted).
     let mut cols = DyadColumns::default();
     for &g in &groups {
-        ctx.src.stage(&format!("computing {g:?}"));
+        ctx.src.stage(&format!("computing {}", g.describe()));
         let t = Stage::start();
         let out = add_group(ctx, g, &u)?;
         t.done(&format!("{g:?}"));

@@ -365,11 +365,6 @@ def main():
 
     out["models"]["logit"] = ml_cases(d["y_bin"], X, sm.families.Binomial(), d)
     out["models"]["poisson"] = ml_cases(d["y_cnt"], X, sm.families.Poisson(), d)
-    # Average marginal effects (dydx over the sample, delta-method SEs, classical variance).
-    out["margins"] = {}
-    for model, y, cls in [("logit", d["y_bin"], sm.Logit), ("poisson", d["y_cnt"], sm.Poisson)]:
-        m = cls(y, X).fit(disp=0, tol=1e-12, maxiter=100).get_margeff(at="overall", method="dydx")
-        out["margins"][model] = {"terms": names[1:], "estimate": m.margeff.tolist(), "std_error": m.margeff_se.tolist()}
     out["more"] = more_models(d, X)
     out["fixed_effects"] = fixed_effects(d)
     out["formula"] = formula_and_predictions(d)

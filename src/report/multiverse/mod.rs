@@ -12,7 +12,7 @@ pub mod run;
 pub mod summary;
 
 use super::curve;
-use super::frames::Comparison;
+use super::frames::RowFilter;
 use crate::estimate::Model;
 use crate::frame::Spec as FrameRequest;
 
@@ -37,7 +37,7 @@ pub struct Specification {
     /// Its frame (variables: what it reads).
     pub frame: FrameRequest,
     /// Its rows.
-    pub filter: Vec<Comparison>,
+    pub filter: RowFilter,
     /// Its formula, fixed effects included.
     pub formula: String,
     /// Its estimator.

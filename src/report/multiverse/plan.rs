@@ -17,7 +17,7 @@ use crate::estimate::formula::parse;
 use crate::estimate::Estimator;
 use crate::frame::Spec as FrameRequest;
 use crate::report::checker::{model_columns, Checker, SpecError};
-use crate::report::frames::Comparison;
+use crate::report::frames::RowFilter;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -190,7 +190,7 @@ pub fn expand(m: &MultiverseSpec) -> (Vec<Draft>, usize) {
 
 /// The frame request and rows of a combination: the study's frame with the combination's
 /// settings (spec.rs merges them, as it does a model's).
-pub type FrameOf<'a> = dyn Fn(&Draft) -> Result<(FrameRequest, Vec<Comparison>), SpecError> + 'a;
+pub type FrameOf<'a> = dyn Fn(&Draft) -> Result<(FrameRequest, RowFilter), SpecError> + 'a;
 
 /// Checks the `[multiverse]` table and plans every specification.
 pub fn plan(c: &Checker, m: &MultiverseSpec, frame_of: &FrameOf) -> Result<Multiverse, SpecError> {
@@ -259,7 +259,7 @@ pub fn plan(c: &Checker, m: &MultiverseSpec, frame_of: &FrameOf) -> Result<Multi
             formula.push_str(" | ");
             formula.push_str(&fe.join(" + "));
         }
-        let key = format!("{formula}|{}|{:?}|{}", se.get_ref(), filter, req.unit);
+        let key = format!("{formula}|{}|{}|{}", se.get_ref(), filter, req.unit);
         let (columns, variance) = match checked_columns.get(&key) {
             Some(checked) => checked.clone(),
             None => {

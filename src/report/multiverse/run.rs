@@ -197,7 +197,7 @@ pub fn run(m: &Multiverse, term: &str, frames: &BTreeMap<String, DataFrame>, job
             Some((f, fe)) => (f.to_string(), fe.split('+').map(|c| c.trim().to_string()).collect()),
             None => (s.formula.clone(), Vec::new()),
         };
-        let key = format!("{frame}|{:?}|{formula}", s.filter);
+        let key = format!("{frame}|{}|{formula}", s.filter);
         let g = *index.entry(key).or_insert_with(|| {
             groups.push(Group { frame: frame.clone(), formula, variants: Vec::new() });
             groups.len() - 1
@@ -333,8 +333,8 @@ pub fn frame(m: &Multiverse, term: &str, rows: &[Row]) -> PolarsResult<DataFrame
         if s.frame.prd {
             f.push_str(", --prd");
         }
-        for c in &s.filter {
-            f.push_str(&format!(", {} {} {}", c.column, c.op, c.value));
+        if !s.filter.is_all() {
+            f.push_str(&format!(", {}", s.filter));
         }
         f
     }));
