@@ -62,6 +62,39 @@ impl DataDir {
         self
     }
 
+    /// Where the user catalog of this directory is (its pins): `$ALLYWAR_CATALOG`, else
+    /// `allywar.toml` in the directory.
+    pub fn user_catalog_path(&self) -> PathBuf {
+        crate::pins::path_for(&self.root)
+    }
+
+    /// The user catalog of this directory (empty when there is none).
+    pub fn user_catalog(&self) -> Result<crate::pins::UserCatalog, crate::pins::PinError> {
+        crate::pins::UserCatalog::read(&self.user_catalog_path())
+    }
+
+    /// Checks a file's size and sha256 against its pin in the user catalog, if the dataset has
+    /// one, else against the catalog.
+    pub fn verify(&self, d: &Dataset, bytes: u64, sha256: &str) -> Result<crate::verify::Verification, crate::pins::PinError> {
+        use crate::verify::{compare, Verification};
+        let pins = self.user_catalog()?;
+        Ok(match pins.pin(&d.name) {
+            Some(p) if p.current.bytes == bytes && p.current.sha256 == sha256 => Verification::Verified,
+            Some(_) => Verification::Mismatch { bytes, sha256: sha256.to_string() },
+            None => compare(d, bytes, sha256),
+        })
+    }
+
+    /// Checks the dataset's file in this directory (see [`DataDir::verify`]).
+    pub fn check_file(&self, d: &Dataset) -> std::io::Result<crate::verify::Verification> {
+        use crate::verify::{sha256_file, Verification};
+        match sha256_file(&self.path_of(d)) {
+            Ok((bytes, sha)) => self.verify(d, bytes, &sha).map_err(std::io::Error::other),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Verification::Missing),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Where a dataset's file is (or would be) in this directory.
     pub fn path_of(&self, d: &Dataset) -> PathBuf {
         self.root.join(&d.path)
@@ -95,20 +128,22 @@ pub struct Inventory {
 impl DataDir {
     /// Hashes every catalog file present and lists the files the catalog does not know.
     pub fn inventory(&self) -> std::io::Result<Inventory> {
-        use crate::verify::{check_file, Verification};
+        use crate::verify::Verification;
         let cat = crate::catalog::catalog();
+        let pins = self.user_catalog().map_err(std::io::Error::other)?;
         let mut entries = Vec::with_capacity(cat.datasets.len());
         for d in &cat.datasets {
             let path = self.path_of(d);
-            let verification = check_file(d, &path)?;
-            let rows = (verification == Verification::Verified).then_some(d.rows);
+            let verification = self.check_file(d)?;
+            let pinned = pins.pin(&d.name).map(|p| p.current.rows);
+            let rows = (verification == Verification::Verified).then_some(pinned.unwrap_or(d.rows));
             entries.push(Entry { name: d.name.clone(), version: d.version.clone(), path, verification, rows });
         }
         let known: std::collections::HashSet<&str> = cat.datasets.iter().map(|d| d.path.as_str()).collect();
         let mut not_in_catalog = Vec::new();
         if self.root.is_dir() {
             walk(&self.root, &self.root, &mut |rel| {
-                if !known.contains(rel) {
+                if !known.contains(rel) && rel != crate::pins::FILE_NAME {
                     not_in_catalog.push(rel.to_string());
                 }
             })?;

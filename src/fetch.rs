@@ -6,7 +6,7 @@
 use crate::atomic::write_bytes;
 use crate::catalog::Dataset;
 use crate::datadir::DataDir;
-use crate::verify::{check_file, compare, sha256_hex, Verification};
+use crate::verify::{sha256_hex, Verification};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
@@ -60,7 +60,7 @@ pub enum FetchError {
         member: String,
     },
     /// What arrived is not the catalog's file.
-    #[error("{source_name}: sha256 {actual} ({actual_bytes} bytes) does not match the catalog's {expected} ({expected_bytes} bytes) for `{dataset}`; nothing was written (pass --allow-unverified to accept a release the catalog does not know)")]
+    #[error("{source_name}: sha256 {actual} ({actual_bytes} bytes) does not match the catalog's {expected} ({expected_bytes} bytes) for `{dataset}`; nothing was written (`allywar data pin {dataset} --from-producer` checks a new release against the dataset's schema and accepts it; --allow-unverified writes it unchecked)")]
     Checksum {
         /// Dataset.
         dataset: String,
@@ -123,12 +123,13 @@ impl Fetcher {
     pub fn fetch(&mut self, dir: &DataDir, d: &Dataset) -> Result<Outcome, FetchError> {
         let dest = dir.path_of(d);
         let write_err = |source| FetchError::Write { path: dest.clone(), source };
-        if check_file(d, &dest).map_err(write_err)? == Verification::Verified {
+        if dir.check_file(d).map_err(write_err)? == Verification::Verified {
             return Ok(Outcome::AlreadyVerified);
         }
         let (source_name, bytes) = self.obtain(d)?;
         let sha = sha256_hex(&bytes);
-        let outcome = match compare(d, bytes.len() as u64, &sha) {
+        let verification = dir.verify(d, bytes.len() as u64, &sha).map_err(|e| write_err(std::io::Error::other(e)))?;
+        let outcome = match verification {
             Verification::Verified => Outcome::Fetched,
             _ if self.opts.allow_unverified => Outcome::FetchedUnverified,
             _ => {
@@ -146,7 +147,9 @@ impl Fetcher {
         Ok(outcome)
     }
 
-    fn obtain(&mut self, d: &Dataset) -> Result<(String, Vec<u8>), FetchError> {
+    /// The bytes of a dataset's file from the mirror or the producer (unchecked), and where
+    /// they came from.
+    pub fn obtain(&mut self, d: &Dataset) -> Result<(String, Vec<u8>), FetchError> {
         match &self.opts.mirror {
             Some(Mirror::Dir(root)) => {
                 let path = root.join(&d.path);

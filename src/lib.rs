@@ -31,6 +31,7 @@ pub mod fetch;
 pub mod frame;
 pub mod input;
 pub mod output;
+pub mod pins;
 pub mod report;
 pub mod sources;
 pub mod suggest;

@@ -196,3 +196,98 @@ fn a_failed_run_leaves_check_failing() {
     allywar().args(["reproduce", "-q", "abandonment", "--reports"]).arg(&reports).arg("--data-dir").arg(&data).assert().success();
     check(&data).success();
 }
+
+/// The new-data workflow end to end, on a copy of the data: a producer's corrected NMC file is
+/// checked and pinned, the studies reading it are named and found stale, `reproduce` takes the
+/// pinned file without --allow-unverified, and its summary names the numbers that moved.
+#[test]
+fn new_data_is_pinned_and_the_report_names_the_moved_numbers() {
+    let real = common::real_data_dir();
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    copy_tree(&real, &data);
+    let reports = tmp.path().join("reports");
+    std::fs::create_dir_all(reports.join("capabilities")).unwrap();
+    std::fs::write(
+        reports.join("capabilities/spec.toml"),
+        r#"title = "Capabilities"
+question = "Do major powers spend more on their militaries?"
+[frame]
+unit = "state-year"
+years = "1816:1900"
+[[model]]
+name = "Spending"
+formula = "milex ~ cinc + major"
+estimator = "ols"
+se = "hc1"
+"#,
+    )
+    .unwrap();
+    let with = |args: &[&str]| {
+        let mut cmd = allywar();
+        cmd.args(args).arg("--reports").arg(&reports).arg("--data-dir").arg(&data);
+        cmd
+    };
+    let pin = |file: &Path| {
+        let mut cmd = allywar();
+        cmd.args(["data", "pin", "nmc", "--file"]).arg(file).arg("--reports").arg(&reports).arg("--data-dir").arg(&data);
+        cmd
+    };
+    with(&["reproduce", "-q"]).assert().success();
+    with(&["reproduce", "--check"]).assert().success();
+
+    // A corrected release: Britain's military spending in 1816 revised.
+    let nmc = data.join("cow_nmc_6.0/NMC-60-abridged.csv");
+    let text = std::fs::read_to_string(&nmc).unwrap();
+    let revised = text.replacen("UKG,200,1816,16942,", "UKG,200,1816,26942,", 1);
+    assert_ne!(text, revised);
+    let release = tmp.path().join("NMC-60-revised.csv");
+    std::fs::write(&release, &revised).unwrap();
+
+    // A broken file is refused with its line and column, and nothing is written.
+    let broken = tmp.path().join("NMC-broken.csv");
+    std::fs::write(&broken, text.replacen("UKG,200,1816,16942,", "UKG,200,1816,lots,", 1)).unwrap();
+    let refused = pin(&broken).assert().failure();
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(stderr.contains("NMC-broken.csv") && stderr.contains("3876") && stderr.contains("milex"), "{stderr}");
+    assert!(!data.join("allywar.toml").exists() && std::fs::read_to_string(&nmc).unwrap() == text, "nothing written");
+
+    let pinned = pin(&release).assert().success();
+    let stdout = String::from_utf8_lossy(&pinned.get_output().stdout).into_owned();
+    assert!(stdout.contains("pinned nmc") && stdout.contains("15951 rows, 1816–2016"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&pinned.get_output().stderr).into_owned();
+    assert!(stderr.contains("stale now: capabilities"), "{stderr}");
+    let catalog = std::fs::read_to_string(data.join("allywar.toml")).unwrap();
+    assert!(catalog.contains("dataset = \"nmc\"") && catalog.contains("rows = 15951") && catalog.contains("pinned = \"20"), "{catalog}");
+    assert_eq!(std::fs::read_to_string(&nmc).unwrap(), revised, "the file is in the data directory");
+
+    // Stale, then regenerated from the pinned file, no --allow-unverified needed.
+    let stale = with(&["reproduce", "--check"]).assert().failure();
+    assert!(String::from_utf8_lossy(&stale.get_output().stdout).contains("stale: capabilities: data `nmc` changed"));
+    let changes = tmp.path().join("changes.md");
+    allywar()
+        .args(["reproduce", "-q", "--changes"])
+        .arg(&changes)
+        .arg("--reports")
+        .arg(&reports)
+        .arg("--data-dir")
+        .arg(&data)
+        .assert()
+        .success();
+    let summary = std::fs::read_to_string(&changes).unwrap();
+    assert!(summary.contains("**capabilities** · Spending"), "{summary}");
+    for moved in ["- cinc estimate: ", "- major estimate: ", "- (Intercept) estimate: "] {
+        let line = summary.lines().find(|l| l.starts_with(moved)).unwrap_or_else(|| panic!("{moved}: {summary}"));
+        let (old, new) = line[moved.len()..].split_once(" → ").unwrap();
+        assert_ne!(old, new, "{line}");
+    }
+    assert!(!summary.contains("- N: "), "the rows did not change: {summary}");
+    with(&["reproduce", "--check"]).assert().success();
+
+    // A second release: the first pin goes into the history.
+    std::fs::write(&release, revised.replacen("UKG,200,1816,26942,", "UKG,200,1816,36942,", 1)).unwrap();
+    pin(&release).assert().success();
+    let catalog = std::fs::read_to_string(data.join("allywar.toml")).unwrap();
+    assert_eq!(catalog.matches("sha256 = ").count(), 2, "{catalog}");
+    assert!(catalog.contains("[[pin.history]]"), "{catalog}");
+}

@@ -1,4 +1,4 @@
-//! `allywar data`: the raw datasets — status, fetch, describe, cite, show.
+//! `allywar data`: the raw datasets — status, fetch, describe, cite, show, pin.
 //!
 //! ```text
 //! allywar data status   [--data-dir DIR] [--json] [--check]
@@ -6,6 +6,7 @@
 //! allywar data describe NAME [--json]
 //! allywar data cite     [NAME...]
 //! allywar data show     NAME [--head N] [--filter EXPR]... [--data-dir DIR]
+//! allywar data pin      NAME [--file PATH | --from-producer [--mirror DIR|URL]] [--data-dir DIR]
 //! ```
 
 use super::{DataArgs, Out};
@@ -63,6 +64,9 @@ enum Command {
         /// Dataset names.
         names: Vec<String>,
     },
+    /// Accept a new file for a dataset (a producer's new release, a corrected file) after
+    /// reading it with the dataset's schema; recorded in the user catalog beside the data.
+    Pin(super::pin::Args),
     /// A quick look at a loaded frame.
     Show {
         /// Dataset name.
@@ -87,6 +91,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         Command::Describe { name, json } => describe(out, &name, json),
         Command::Cite { names } => cite(out, &names),
         Command::Show { name, head, filter, data } => show(out, &name, head, &filter, &data),
+        Command::Pin(args) => super::pin::run(args, out),
     }
 }
 
@@ -134,11 +139,16 @@ fn print_status(out: &mut Out, dir: &DataDir, inv: &Inventory) -> std::fmt::Resu
     let exists = if dir.root.is_dir() { "" } else { "; it does not exist: `allywar data fetch --mirror DIR|URL` fills it" };
     writeln!(out, "data directory: {} ({}{exists})", dir.root.display(), dir.origin.describe())?;
     let w = inv.entries.iter().map(|e| e.name.len()).max().unwrap_or(4).max(7);
-    writeln!(out, "{:<w$}  {:<12}  {:<8}  {:>9}  path", "dataset", "version", "status", "rows")?;
+    writeln!(out, "{:<w$}  {:<14}  {:<8}  {:>9}  path", "dataset", "version", "status", "rows")?;
+    let pins = dir.user_catalog().unwrap_or_default();
     for e in &inv.entries {
         let rows = e.rows.map_or_else(|| "-".to_string(), |r| r.to_string());
-        let version: String = e.version.chars().take(12).collect();
-        writeln!(out, "{:<w$}  {:<12}  {:<8}  {:>9}  {}", e.name, version, e.verification.as_str(), rows, e.path.display())?;
+        // A pinned file shows its pin's date where the catalog's version would be.
+        let version: String = match pins.pin(&e.name) {
+            Some(p) => format!("pin {}", p.current.pinned),
+            None => e.version.chars().take(12).collect(),
+        };
+        writeln!(out, "{:<w$}  {:<14}  {:<8}  {:>9}  {}", e.name, version, e.verification.as_str(), rows, e.path.display())?;
     }
     let count = |s: &str| inv.entries.iter().filter(|e| e.verification.as_str() == s).count();
     writeln!(

@@ -6,6 +6,7 @@ pub mod build;
 pub mod data;
 pub mod fit;
 pub mod multiverse;
+pub mod pin;
 pub mod reproduce;
 pub mod vars;
 

@@ -39,6 +39,10 @@ pub struct Args {
     /// exit 1 when there is one (for CI).
     #[arg(long, conflicts_with_all = ["force", "list"])]
     pub check: bool,
+    /// Write the reported numbers that moved in the studies run (old → new, by study, model
+    /// and term) to this Markdown file: the summary of a pull request with regenerated reports.
+    #[arg(long, value_name = "FILE.md")]
+    pub changes: Option<PathBuf>,
     /// Fetch missing datasets from this mirror (a folder or URL laid out like data/raw) instead
     /// of the producers (default: $ALLYWAR_MIRROR).
     #[arg(long, value_name = "DIR|URL")]
@@ -119,11 +123,17 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     }
     let bar = if runs.is_empty() { indicatif::ProgressBar::hidden() } else { out.bar(runs.len() as u64) };
     let mut inputs_of = std::collections::BTreeMap::new();
+    let mut moved = Vec::new();
     for (id, c, inputs) in runs {
         bar.set_prefix(id.clone());
         let folder = args.reports.join(&id);
+        let read = || -> Option<serde_json::Value> { serde_json::from_slice(&std::fs::read(folder.join("results.json")).ok()?).ok() };
+        let before = read();
         let done = pipeline::run(&c, &dir, &folder, &|stage| bar.set_message(stage.to_string())).map_err(|e| e.to_string());
         bar.inc(1);
+        if let (Some(old), Some(new), true) = (&before, read(), done.is_ok()) {
+            moved.extend(allywar::report::changes::moved(&id, old, &new));
+        }
         inputs_of.insert(id.clone(), inputs);
         outcomes.push((id, done));
     }
@@ -181,6 +191,11 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     allywar::atomic::write_bytes(&path, html.as_bytes()).with_context(|| format!("{}: cannot write", path.display()))?;
     manifest.index = manifest::sha256_file(&path)?;
     manifest.write(&manifest_path)?;
+    if let Some(file) = &args.changes {
+        let text = allywar::report::changes::markdown(&moved);
+        allywar::atomic::write_bytes(file, text.as_bytes()).with_context(|| format!("{}: cannot write", file.display()))?;
+        out.note(&format!("{} reported numbers moved; listed in {}", moved.len(), file.display()));
+    }
     out.done(&format!("wrote {} and {}", path.display(), manifest_path.display()));
     if let (Some(_), Some(b)) = (std::env::var_os("ALLYWAR_TIMINGS"), allywar::bench::peak_rss()) {
         eprintln!("timing: peak {:.0} MiB", b as f64 / 1048576.0);

@@ -3,6 +3,7 @@
 //! findings in words ([`findings`]), gathered in one self-contained page ([`page`]).
 
 pub mod canvas;
+pub mod changes;
 pub mod checker;
 pub mod curve;
 pub mod episodes;

@@ -34,7 +34,7 @@ pub use dates::{days_from_civil, year_of_day};
 
 use crate::catalog::{catalog, Format};
 use crate::datadir::DataDir;
-use crate::verify::{compare, sha256_hex, Verification};
+use crate::verify::{sha256_hex, Verification};
 use polars::prelude::DataFrame;
 
 /// A loaded dataset with what was checked on the way.
@@ -49,6 +49,21 @@ pub struct Loaded {
     pub blank_rows_dropped: usize,
     /// Lowercase hex sha256 of the file read.
     pub sha256: String,
+}
+
+/// Reads the bytes of a dataset's file with the dataset's schema — its columns, types,
+/// missing codes and unique key — without the checksum check (for `allywar data pin`, which
+/// checks a new file before accepting it). `path` names the file in errors.
+pub fn parse_file(d: &crate::catalog::Dataset, path: &std::path::Path, bytes: &[u8]) -> Result<DataFrame, LoadError> {
+    match d.format {
+        Format::Rda | Format::Dta => Err(LoadError::NotLoadable {
+            dataset: d.name.clone(),
+            format: if d.format == Format::Rda { "R data" } else { "Stata" },
+            instead: String::new(),
+        }),
+        Format::Xls => Ok(xls::read(d, path, bytes)?.0),
+        Format::Csv => Ok(text::read(d, path, bytes)?.0),
+    }
 }
 
 /// Loads a catalog dataset.
@@ -85,9 +100,10 @@ pub fn load_table(dir: &DataDir, name: &str) -> Result<Loaded, LoadError> {
         _ => LoadError::Io { path: path.clone(), source },
     })?;
     let sha = sha256_hex(&bytes);
-    let verification = compare(d, bytes.len() as u64, &sha);
+    let verification = dir.verify(d, bytes.len() as u64, &sha)?;
     if verification != Verification::Verified && !dir.allow_unverified {
         return Err(LoadError::Checksum {
+            dataset: d.name.clone(),
             path,
             expected: d.sha256.clone(),
             actual: sha.clone(),

@@ -41,9 +41,15 @@ pub enum LoadError {
         source: std::io::Error,
     },
 
-    /// The file differs from the catalog's verified copy.
-    #[error("{}: sha256 {actual} ({actual_bytes} bytes) does not match the catalog ({expected}, {expected_bytes} bytes): the file is corrupted or a release the catalog does not know; pass --allow-unverified to use it anyway", path.display())]
+    /// The user catalog beside the data cannot be read.
+    #[error(transparent)]
+    Pins(#[from] crate::pins::PinError),
+
+    /// The file differs from the catalog's verified copy (and from its pin, if any).
+    #[error("{}: sha256 {actual} ({actual_bytes} bytes) does not match the catalog ({expected}, {expected_bytes} bytes): the file is corrupted or a release the catalog does not know; `allywar data pin {dataset}` checks it against the dataset's schema and accepts it, or pass --allow-unverified to use it once", path.display())]
     Checksum {
+        /// Dataset name.
+        dataset: String,
         /// File.
         path: PathBuf,
         /// sha256 in the catalog.

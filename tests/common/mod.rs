@@ -9,7 +9,7 @@ use std::path::PathBuf;
 /// where its data are.
 pub fn allywar() -> Command {
     let mut cmd = Command::cargo_bin("allywar").unwrap();
-    cmd.env_remove("ALLYWAR_DATA").env_remove("ALLYWAR_MIRROR");
+    cmd.env_remove("ALLYWAR_DATA").env_remove("ALLYWAR_MIRROR").env_remove("ALLYWAR_CATALOG");
     cmd
 }
 
