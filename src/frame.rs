@@ -218,6 +218,7 @@ impl Spec {
                 (Group::Democracy, _) => vec![DatasetId::Democracy],
                 (Group::Rivalry, _) => vec![DatasetId::Rivalries],
                 (Group::Unit, _) => vec![],
+                (Group::Identity, _) => vec![DatasetId::States],
             });
         }
         out.sort();

@@ -34,6 +34,8 @@ enum Command {
     /// multinomial logit, rare-events logit; classical, robust, clustered, two-way and dyadic
     /// SEs; fixed effects; margins, predictions, first differences).
     Fit(Box<cmd::fit::Args>),
+    /// A regression table (Markdown, LaTeX, HTML, CSV) from fits saved by `fit --out`.
+    Table(cmd::table::Args),
     /// Time whole builds from the raw files (peacesciencer's frame, or every variable).
     Bench(cmd::bench::Args),
     /// Run the studies of reports/ into tables, figures, results.json and reports/index.html.
@@ -69,6 +71,7 @@ fn try_main(command: Command, out: &mut cmd::Out) -> anyhow::Result<ExitCode> {
         Command::Build(args) => cmd::build::run(args, out),
         Command::Vars(args) => cmd::vars::run(args, out),
         Command::Fit(args) => cmd::fit::run(*args, out),
+        Command::Table(args) => cmd::table::run(args, out),
         Command::Bench(args) => cmd::bench::run(args, out),
         Command::Reproduce(args) => cmd::reproduce::run(args, out),
         Command::Multiverse(args) => cmd::multiverse::run(args, out),

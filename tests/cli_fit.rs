@@ -287,3 +287,63 @@ fn derived_columns_and_filters_equal_the_same_computed_by_hand() {
             .stderr(predicate::str::contains("panicked").not());
     }
 }
+
+/// `allywar table` lays out saved fits as a regression table in every format, labels applied,
+/// LaTeX free of raw non-ASCII signs; a file that is not a fit is named.
+#[test]
+fn a_table_from_saved_fits_in_every_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference/synthetic.csv");
+    let mut fits = Vec::new();
+    for (name, formula, model) in [("lpm", "y_bin ~ x1 + I(x1^2) + x2", "ols"), ("logit", "y_bin ~ x1 + I(x1^2) + x2 + x3", "logit")] {
+        let out = tmp.path().join(format!("{name}.json"));
+        allywar()
+            .arg("fit")
+            .arg(&data)
+            .args(["--formula", formula, "--model", model, "--se", "robust", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        fits.push(out);
+    }
+    let want: Vec<serde_json::Value> = fits.iter().map(|f| serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap()).collect();
+    for ext in ["md", "tex", "html", "csv"] {
+        let out = tmp.path().join(format!("t.{ext}"));
+        allywar()
+            .arg("table")
+            .args(&fits)
+            .args(["--names", "LPM,Logit", "--label", "I(x1^2)=x1² × 1", "--label", "x2=Treated", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert!(text.contains("Treated") && text.contains("Logit"), "{ext}: {text}");
+        match ext {
+            "tex" => {
+                assert!(text.is_ascii() || !text.contains(['²', '×']), "raw non-ASCII in LaTeX: {text}");
+                assert!(text.contains("x1$^{2}$ $\\times$ 1") && text.contains("\\toprule"), "{text}");
+            }
+            "csv" => {
+                // Full precision, equal to the fits' own numbers.
+                let x3 = text.lines().find(|l| l.starts_with("Logit,x3,")).unwrap();
+                let est: f64 = x3.split(',').nth(3).unwrap().parse().unwrap();
+                assert_eq!(est, want[1]["coefficients"][4]["estimate"].as_f64().unwrap());
+            }
+            "md" => assert!(text.contains("| x1² × 1 |") && text.contains("* p < 0.05"), "{text}"),
+            _ => assert!(text.contains("<table class=\"regression\">"), "{text}"),
+        }
+    }
+    // Markdown on stdout without --out; a file that is not a fit, a format that is not one.
+    allywar().arg("table").args(&fits).assert().success().stdout(predicate::str::contains("| | lpm | logit |"));
+    let bad = tmp.path().join("bad.json");
+    std::fs::write(&bad, "{\"formula\": 3}").unwrap();
+    allywar().arg("table").arg(&bad).assert().failure().stderr(predicate::str::contains("bad.json: not a fit"));
+    allywar()
+        .arg("table")
+        .args(&fits)
+        .arg("--out")
+        .arg(tmp.path().join("t.docx"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not a table format"));
+}

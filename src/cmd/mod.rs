@@ -8,6 +8,7 @@ pub mod fit;
 pub mod multiverse;
 pub mod pin;
 pub mod reproduce;
+pub mod table;
 pub mod vars;
 
 use allywar::DataDir;

@@ -327,10 +327,6 @@ pub fn run(study: &Checked, dir: &DataDir, folder: &Path, progress: &(dyn Fn(&st
     Ok(Outcome { study: study.clone(), results, inputs, notes, table_html, figures, descriptions, listings, multiverse, replications })
 }
 
-/// COW regions by country code, in legend order.
-const REGIONS: [(&str, i32, i32); 5] =
-    [("Americas", 0, 199), ("Europe", 200, 399), ("Africa", 400, 626), ("Middle East", 627, 699), ("Asia and Oceania", 700, 999)];
-
 /// The network of the pairs where `column` is 1 (each unordered pair once): states in COW code
 /// order around the circle, labelled by abbreviation and coloured by region; and a sentence
 /// on its size and best-connected states.
@@ -343,8 +339,8 @@ fn network(df: &DataFrame, column: &str, title: &str, dir: &DataDir) -> Result<(
     let states: Vec<i32> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
     let names = crate::sources::load_id(dir, crate::catalog::DatasetId::States).map_err(BuildError::from)?;
     let abb = crate::sources::system::abbreviations(&names)?;
-    let region = |c: i32| REGIONS.iter().position(|r| c >= r.1 && c <= r.2).unwrap_or(REGIONS.len() - 1);
-    let nodes: Vec<(String, usize)> = states.iter().map(|&c| (abb.get(&c).cloned().unwrap_or_else(|| c.to_string()), region(c))).collect();
+    let nodes: Vec<(String, usize)> =
+        states.iter().map(|&c| (abb.get(&c).cloned().unwrap_or_else(|| c.to_string()), crate::types::region::index(c))).collect();
     let pos = |c: i32| states.binary_search(&c).unwrap_or(0);
     let edges: Vec<(usize, usize)> = pairs.iter().map(|&(a, b)| (pos(a), pos(b))).collect();
     let mut degree: Vec<(usize, &str)> =
@@ -357,7 +353,7 @@ fn network(df: &DataFrame, column: &str, title: &str, dir: &DataDir) -> Result<(
         states.len(),
         if top.is_empty() { "none".to_string() } else { top.join(", ") }
     );
-    let groups = REGIONS.iter().map(|r| r.0.to_string()).collect();
+    let groups = crate::types::region::REGIONS.iter().map(|r| r.to_string()).collect();
     Ok((Chart::Network { nodes, edges, groups }, sentence))
 }
 

@@ -163,10 +163,59 @@ fn escape_tex(s: &str) -> String {
             '|' => out.push_str("\\textbar{}"),
             '<' => out.push_str("\\textless{}"),
             '>' => out.push_str("\\textgreater{}"),
-            _ => out.push(ch),
+            c if c.is_ascii() => out.push(c),
+            c => match tex_of(c) {
+                "" => out.push(c),
+                tex => out.push_str(tex),
+            },
         }
     }
     out
+}
+
+/// A non-ASCII character as LaTeX that compiles without extra packages (beyond booktabs):
+/// superscripts, ×, dashes, comparison signs, Greek letters, accented letters; any other is
+/// kept (LaTeX reads UTF-8 input since 2018): "" says so.
+fn tex_of(c: char) -> &'static str {
+    match c {
+        '²' => "$^{2}$",
+        '³' => "$^{3}$",
+        '¹' => "$^{1}$",
+        '×' => "$\\times$",
+        '·' => "$\\cdot$",
+        '−' => "$-$",
+        '±' => "$\\pm$",
+        '≥' => "$\\geq$",
+        '≤' => "$\\leq$",
+        '≠' => "$\\neq$",
+        '→' => "$\\rightarrow$",
+        '–' => "--",
+        '—' => "---",
+        '…' => "\\ldots{}",
+        '‘' => "`",
+        '’' => "'",
+        '“' => "``",
+        '”' => "''",
+        'α' => "$\\alpha$",
+        'β' => "$\\beta$",
+        'θ' => "$\\theta$",
+        'τ' => "$\\tau$",
+        'σ' => "$\\sigma$",
+        'μ' => "$\\mu$",
+        'é' => "\\'{e}",
+        'è' => "\\`{e}",
+        'á' => "\\'{a}",
+        'à' => "\\`{a}",
+        'í' => "\\'{i}",
+        'ó' => "\\'{o}",
+        'ú' => "\\'{u}",
+        'ñ' => "\\~{n}",
+        'ç' => "\\c{c}",
+        'ä' => "\\\"{a}",
+        'ö' => "\\\"{o}",
+        'ü' => "\\\"{u}",
+        _ => "",
+    }
 }
 
 /// HTML-escapes text.
@@ -283,4 +332,13 @@ pub fn csv(columns: &[Column], labels: &BTreeMap<String, String>) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn latex_converts_superscripts_and_signs() {
+        assert_eq!(super::escape_tex("I(peace_years²) × major – 5%"), "I(peace\\_years$^{2}$) $\\times$ major -- 5\\%");
+        assert_eq!(super::escape_tex("Ω"), "Ω");
+    }
 }

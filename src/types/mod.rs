@@ -5,6 +5,7 @@ mod build_error;
 mod conflicts;
 mod load_error;
 mod mids;
+pub mod region;
 pub mod registry;
 pub mod selection;
 mod unit;

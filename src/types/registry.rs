@@ -37,6 +37,8 @@ pub enum Group {
     Rivalry,
     /// A column of the unit's own source file (joiner, dispute, mission, us-force).
     Unit,
+    /// States' COW abbreviations and regions.
+    Identity,
 }
 
 impl Group {
@@ -58,6 +60,7 @@ impl Group {
             Group::Democracy => "democracy scores",
             Group::Rivalry => "strategic rivalries",
             Group::Unit => "the unit's own columns",
+            Group::Identity => "state abbreviations and regions",
         }
     }
 }
@@ -122,6 +125,8 @@ impl Var {
 }
 
 const DY: &[Unit] = &[Unit::DyadYear];
+const REGION: &str = "COW region by country code (text): Americas 2–165, Europe 200–395, Africa 402–626, Middle East 630–698, Asia and Oceania 700–990 (the blocks of the MID data and the report's figures)";
+const REGION_1: &str = "state 1's COW region by country code (text): Americas 2–165, Europe 200–395, Africa 402–626, Middle East 630–698, Asia and Oceania 700–990";
 const SY: &[Unit] = &[Unit::StateYear];
 const JO: &[Unit] = &[Unit::Joiner];
 const DI: &[Unit] = &[Unit::Dispute];
@@ -363,6 +368,10 @@ static VARS: &[Var] = &[
     var!("milit1", Capabilities, DY, "militarization of state 1: milper / tpop", Source::Data(DatasetId::Nmc)),
     var!("milit2", Capabilities, DY, "militarization of state 2: milper / tpop", Source::Data(DatasetId::Nmc)),
     var!("milit_min", Capabilities, DY, "min(milit1, milit2) (weak link)", Source::Data(DatasetId::Nmc)),
+    var!("stateabb1", Identity, DY, "state 1's COW abbreviation (text)", Source::Data(DatasetId::States)),
+    var!("stateabb2", Identity, DY, "state 2's COW abbreviation (text)", Source::Data(DatasetId::States)),
+    var!("region1", Identity, DY, REGION_1, Source::Data(DatasetId::States)),
+    var!("region2", Identity, DY, "state 2's COW region (as region1)", Source::Data(DatasetId::States)),
     var!("major1", Majors, DY, "state 1 is a COW major power in the year", Source::Data(DatasetId::Majors)),
     var!("major2", Majors, DY, "state 2 is a COW major power in the year", Source::Data(DatasetId::Majors)),
     var!("major_any", Majors, DY, "either state is a major power", Source::Data(DatasetId::Majors)),
@@ -416,6 +425,8 @@ static VARS: &[Var] = &[
     var!("milper", Capabilities, SY, "military personnel (thousands)", Source::Data(DatasetId::Nmc)),
     var!("tpop", Capabilities, SY, "total population (thousands)", Source::Data(DatasetId::Nmc)),
     var!("milit", Capabilities, SY, "milper / tpop", Source::Data(DatasetId::Nmc)),
+    var!("stateabb", Identity, SY, "COW state abbreviation (text)", Source::Data(DatasetId::States)),
+    var!("region", Identity, SY, REGION, Source::Data(DatasetId::States)),
     var!("major", Majors, SY, "COW major power in the year", Source::Data(DatasetId::Majors)),
     var!("polity2", Democracy, SY, "Polity5 polity2", Source::Column(DatasetId::Democracy, "polity2")),
     var!("v2x_polyarchy", Democracy, SY, "V-Dem electoral democracy", Source::Data(DatasetId::Democracy)),

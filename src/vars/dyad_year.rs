@@ -236,6 +236,10 @@ fn add_group(ctx: &BuildContext, g: Group, u: &DyadUniverse) -> Result<GroupOut,
             let majors = Majors::new(&ctx.src.get(DatasetId::Majors)?)?;
             cols.ints(majors.dyad_columns(c1, c2, y));
         }
+        Group::Identity => {
+            let abb = crate::sources::system::abbreviations(&ctx.src.get(DatasetId::States)?)?;
+            cols.columns(super::identity::columns(&abb, &[("1", c1), ("2", c2)]));
+        }
         Group::Contiguity => {
             let cont = Contiguity::new(&ctx.src.get(DatasetId::Contdird)?)?;
             let ct: Vec<Option<i32>> = cont.for_rows(&FrameKeys::new(c1, c2, y)).into_iter().map(Some).collect();

@@ -11,6 +11,7 @@ pub mod commitment;
 pub mod conflict;
 pub mod dyad_year;
 pub mod geography;
+pub mod identity;
 pub mod invocation;
 pub mod joiner;
 pub mod regime;

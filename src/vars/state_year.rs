@@ -26,6 +26,10 @@ pub fn frame(ctx: &BuildContext, rows: StateYears) -> Result<DataFrame, BuildErr
         cols.push(column("tpop", caps.iter().map(|k| k.tpop).collect()));
         cols.push(column("milit", caps.iter().map(|k| k.milit()).collect()));
     }
+    if ctx.wants(Group::Identity) {
+        let abb = crate::sources::system::abbreviations(&ctx.src.get(DatasetId::States)?)?;
+        cols.extend(super::identity::columns(&abb, &[("", c)]));
+    }
     if ctx.wants(Group::Majors) {
         let m = Majors::new(&ctx.src.get(DatasetId::Majors)?)?;
         cols.push(column("major", (0..c.len()).map(|i| Some(i32::from(m.is_major(c[i], y[i])))).collect()));
