@@ -168,7 +168,7 @@ impl Spec {
         Ok(chosen)
     }
 
-    /// The datasets a build of this spec reads.
+    /// The datasets a build of this spec reads (see also [`composed_datasets`]).
     pub fn datasets(&self, chosen: &[&'static Var]) -> Vec<DatasetId> {
         let mut groups: Vec<Group> = chosen.iter().map(|v| v.group).collect();
         if self.prd {
@@ -219,6 +219,9 @@ impl Spec {
                 (Group::Rivalry, _) => vec![DatasetId::Rivalries],
                 (Group::Unit, _) => vec![],
                 (Group::Identity, _) => vec![DatasetId::States],
+                // What a composed variable's condition reads is known only from its name: see
+                // `composed_datasets`.
+                (Group::Composed, _) => composed_datasets(chosen),
             });
         }
         out.sort();
@@ -258,4 +261,20 @@ impl Spec {
         };
         Ok(Built { frame, notes: ctx.take_notes(), inputs: src.inputs(), vars: ctx.chosen })
     }
+}
+
+/// What the composed third-party variables among `chosen` read: ATOP, and the dataset of each
+/// condition (major powers, democracy, contiguity, capabilities).
+fn composed_datasets(chosen: &[&'static Var]) -> Vec<DatasetId> {
+    use crate::types::composed::{parse, Condition};
+    let mut out = vec![DatasetId::AtopDdy];
+    for c in chosen.iter().filter_map(|v| parse(v.name)) {
+        out.push(match c.condition {
+            Condition::Major | Condition::Minor => DatasetId::Majors,
+            Condition::Democracy | Condition::NonDemocracy => DatasetId::Democracy,
+            Condition::ContiguousToOther => DatasetId::Contdird,
+            Condition::CincAbove(_) => DatasetId::Nmc,
+        });
+    }
+    out
 }

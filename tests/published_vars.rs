@@ -303,3 +303,72 @@ fn originators_per_side_and_the_uses_of_force() {
     let all = build(Spec::new(Unit::UsForce).crises(true)).frame;
     assert_eq!(all.height(), 288);
 }
+
+/// Composed third-party variables against a computation from the raw files in the test: ATOP
+/// 5.1's directed defence promises and COW's major-power spells, read with the csv crate.
+#[test]
+fn a_major_power_defence_ally_counted_from_the_raw_files() {
+    use std::collections::{HashMap, HashSet};
+    let data = common::real_data_dir();
+    let tmp = tempfile::tempdir().unwrap();
+    let frame = tmp.path().join("dy.parquet");
+    common::allywar()
+        .args([
+            "build",
+            "dyad-year",
+            "--years",
+            "1930:1950",
+            "-q",
+            "--vars",
+            "tgt_def[major],n_tgt_def[major],chal_def[minor],tgt_def",
+            "--out",
+        ])
+        .arg(&frame)
+        .arg("--data-dir")
+        .arg(&data)
+        .assert()
+        .success();
+    let df = allywar::input::read_frame(&frame).unwrap();
+    let col = |c: &str| -> Vec<Option<i64>> {
+        df.column(c).unwrap().cast(&polars::prelude::DataType::Int64).unwrap().i64().unwrap().iter().collect()
+    };
+    let (c1, c2, y) = (col("ccode1"), col("ccode2"), col("year"));
+    let (major_flag, major_n, minor_chal, any) = (col("tgt_def[major]"), col("n_tgt_def[major]"), col("chal_def[minor]"), col("tgt_def"));
+
+    let mut majors: HashSet<(i64, i64)> = HashSet::new();
+    let mut r = csv::Reader::from_path(data.join("cow_system_2016/majors2016.csv")).unwrap();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let (c, s, e): (i64, i64, i64) = (rec[1].parse().unwrap(), rec[2].parse().unwrap(), rec[5].parse().unwrap());
+        (s..=e).for_each(|year| {
+            majors.insert((c, year));
+        });
+    }
+    let mut promisers: HashMap<(i64, i64), Vec<i64>> = HashMap::new();
+    let mut r = csv::Reader::from_path(data.join("atop_5.1/peacesciencer_atop_alliance_ddy_5.1.csv")).unwrap();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let (a, b, year, def): (i64, i64, i64, &str) = (rec[0].parse().unwrap(), rec[1].parse().unwrap(), rec[2].parse().unwrap(), &rec[3]);
+        if def == "1" && (1930..=1950).contains(&year) {
+            promisers.entry((b, year)).or_default().push(a);
+        }
+    }
+    let (mut flagged, mut rows) = (0, 0);
+    for i in 0..df.height() {
+        let (a, b, year) = (c1[i].unwrap(), c2[i].unwrap(), y[i].unwrap());
+        let third = |own: i64, other: i64| promisers.get(&(own, year)).into_iter().flatten().filter(move |&&c| c != other).copied();
+        let n = third(b, a).filter(|&c| majors.contains(&(c, year))).count() as i64;
+        assert_eq!(major_n[i], Some(n), "n_tgt_def[major] at {a} {b} {year}");
+        assert_eq!(major_flag[i], Some(i64::from(n > 0)), "tgt_def[major] at {a} {b} {year}");
+        let minor = third(a, b).any(|c| !majors.contains(&(c, year)));
+        assert_eq!(minor_chal[i], Some(i64::from(minor)), "chal_def[minor] at {a} {b} {year}");
+        // A major-power defender is a defender.
+        assert!(major_flag[i] <= any[i]);
+        flagged += usize::from(n > 0);
+        rows += 1;
+    }
+    assert!(flagged > 1000 && flagged < rows, "{flagged} of {rows}");
+    // Poland in 1939: Britain and France (majors) had promised it defence against Germany.
+    let poland = (0..df.height()).find(|&i| c1[i] == Some(255) && c2[i] == Some(290) && y[i] == Some(1939)).unwrap();
+    assert_eq!(major_n[poland], Some(2), "GMY–POL 1939: UKG and FRN");
+}

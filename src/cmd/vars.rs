@@ -55,6 +55,17 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
             let kind = if v.directed_only { "directed only" } else { "variable" };
             rows.push(Row { unit, name: v.name, kind, definition: v.definition, source, years });
         }
+        if unit == Unit::DyadYear {
+            let y = Source::Data(allywar::catalog::DatasetId::AtopDdy).years(Mids::Gml);
+            rows.push(Row {
+                unit,
+                name: "tgt_def[major] ...",
+                kind: "composed",
+                definition: allywar::types::composed::SYNTAX,
+                source: "atop_ddy, and majors, democracy, contdird or nmc for the condition".into(),
+                years: vec![(None, y.first, y.last)],
+            });
+        }
     }
     if args.json {
         let list: Vec<serde_json::Value> = rows

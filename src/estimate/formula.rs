@@ -284,6 +284,12 @@ impl Reader<'_> {
         while self.at < self.s.len() && is_name(self.s[self.at]) {
             self.at += 1;
         }
+        // A composed variable's condition belongs to its name: `tgt_def[major]`, `x[cinc>0.1]`.
+        if self.at > start && self.s.get(self.at) == Some(&b'[') {
+            if let Some(len) = self.s[self.at..].iter().position(|&c| c == b']') {
+                self.at += len + 1;
+            }
+        }
         (self.at > start).then(|| String::from_utf8_lossy(&self.s[start..self.at]).into_owned())
     }
 

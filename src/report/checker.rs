@@ -78,6 +78,9 @@ impl Checker<'_> {
         if known.contains(&value.get_ref().as_str()) {
             return Ok(());
         }
+        if unit == Unit::DyadYear && crate::types::composed::parse(value.get_ref()).is_some() {
+            return Ok(());
+        }
         let hint = did_you_mean(value.get_ref(), known.iter().copied());
         self.error(
             value.span(),

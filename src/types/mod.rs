@@ -2,6 +2,7 @@
 //! registry and the errors of loading and building. Nothing here loads or computes data.
 
 mod build_error;
+pub mod composed;
 mod conflicts;
 mod load_error;
 mod mids;

@@ -39,6 +39,8 @@ pub enum Group {
     Unit,
     /// States' COW abbreviations and regions.
     Identity,
+    /// Third-party variables composed on request (`tgt_def[major]`).
+    Composed,
 }
 
 impl Group {
@@ -61,6 +63,7 @@ impl Group {
             Group::Rivalry => "strategic rivalries",
             Group::Unit => "the unit's own columns",
             Group::Identity => "state abbreviations and regions",
+            Group::Composed => "composed third-party variables",
         }
     }
 }

@@ -65,7 +65,8 @@ pub fn select<S: AsRef<str>>(unit: Unit, directed: bool, names: &[S]) -> Result<
         if unit.keys().contains(&name.as_str()) {
             continue;
         }
-        let v = all().find(|v| v.name == name && v.units.contains(&unit)).or_else(|| all().find(|v| v.name == name));
+        let composed = (unit == Unit::DyadYear).then(|| super::composed::parse(name)).flatten().map(|c| c.var());
+        let v = all().find(|v| v.name == name && v.units.contains(&unit)).or_else(|| all().find(|v| v.name == name)).or(composed);
         let Some(v) = v else {
             let candidates = unit.keys().iter().copied().chain(for_unit(unit, directed).map(|v| v.name));
             let suggestion = crate::suggest::nearest(name, candidates).map(String::from);

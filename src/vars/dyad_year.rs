@@ -11,9 +11,11 @@ use super::rivalry::Rivalries;
 use super::similarity::{self, Similarity};
 use super::specific::{self, DefencePromises};
 use super::spells;
+use super::third_party::{Conditions, Promisers};
 use crate::catalog::DatasetId;
 use crate::sources::index::{column, FrameKeys};
 use crate::timing::Stage;
+use crate::types::composed::{Composed, Condition};
 use crate::types::{BuildError, Group, Mids, Years};
 use crate::units::dyad_year::DyadUniverse;
 use crate::units::BuildContext;
@@ -235,6 +237,27 @@ fn add_group(ctx: &BuildContext, g: Group, u: &DyadUniverse) -> Result<GroupOut,
         Group::Majors => {
             let majors = Majors::new(&ctx.src.get(DatasetId::Majors)?)?;
             cols.ints(majors.dyad_columns(c1, c2, y));
+        }
+        Group::Composed => {
+            let wanted: Vec<Composed> = ctx.chosen.iter().filter_map(|v| crate::types::composed::parse(v.name)).collect();
+            let needs = |f: &dyn Fn(&Condition) -> bool| wanted.iter().any(|w| f(&w.condition));
+            let load = |need: bool, id: DatasetId| -> Result<Option<DataFrame>, BuildError> {
+                Ok(if need { Some(ctx.src.get(id)?) } else { None })
+            };
+            let conditions = Conditions {
+                majors: load(needs(&|c| matches!(c, Condition::Major | Condition::Minor)), DatasetId::Majors)?
+                    .map(|df| Majors::new(&df))
+                    .transpose()?,
+                democracy: load(needs(&|c| matches!(c, Condition::Democracy | Condition::NonDemocracy)), DatasetId::Democracy)?
+                    .map(|df| Democracy::new(&df))
+                    .transpose()?,
+                contiguity: load(needs(&|c| matches!(c, Condition::ContiguousToOther)), DatasetId::Contdird)?
+                    .map(|df| Contiguity::new(&df))
+                    .transpose()?,
+                nmc: load(needs(&|c| matches!(c, Condition::CincAbove(_))), DatasetId::Nmc)?.map(|df| Nmc::new(&df)).transpose()?,
+            };
+            let promisers = Promisers::new(&ctx.src.get(DatasetId::AtopDdy)?)?;
+            cols.columns(super::third_party::columns(&promisers, &conditions, &wanted, c1, c2, y));
         }
         Group::Identity => {
             let abb = crate::sources::system::abbreviations(&ctx.src.get(DatasetId::States)?)?;

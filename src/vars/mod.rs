@@ -20,6 +20,7 @@ pub mod similarity;
 pub mod specific;
 pub mod spells;
 pub mod state_year;
+pub mod third_party;
 
 pub use crate::types::registry::all as all_vars;
 pub use crate::types::selection::{find, for_unit, parse_list, select};
