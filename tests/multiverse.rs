@@ -370,6 +370,22 @@ alternatives = [{ name = "logit", estimator = "logit" }, { name = "LPM", estimat
     let rows = read_csv(&out.join("multiverse.csv"));
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|r| r["status"] == "ok" && r["frame"].contains("cold_war_core = 1")), "{rows:?}");
+    let md = std::fs::read_to_string(out.join("multiverse.md")).unwrap();
+    assert!(md.contains("Every specification uses the same standard errors: classical"), "no se choice, said: {md}");
+    // --limit: the title speaks of the specifications run.
+    let limited = tmp.path().join("mv1");
+    allywar()
+        .args(["multiverse", "test", "-q", "--limit", "1", "--reports"])
+        .arg(&reports)
+        .arg("--out")
+        .arg(&limited)
+        .arg("--data-dir")
+        .arg(&data)
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(limited.join("multiverse.md")).unwrap();
+    assert!(md.lines().next().unwrap().contains("the first 1 of 2 specifications (--limit 1)"), "{md}");
+    assert!(md.contains("- 1 specifications") || md.contains("- 1 specification"), "{md}");
 
     // A derived column that reads itself through another, and one the unit cannot compute.
     for (derive, says) in

@@ -360,3 +360,20 @@ fn a_failing_study_does_not_stop_the_others() {
         .failure()
         .stderr(predicates::str::contains("no study `nosuch`"));
 }
+
+/// A model where the focus term enters an interaction is not pooled with the others: its
+/// coefficient is a conditional effect, and the findings say so.
+#[test]
+fn findings_never_pool_a_conditional_effect() {
+    let plain = golden_results("logit.json");
+    let mut interacted = plain.clone();
+    let mut term = interacted.coefficients[1].clone();
+    term.term = format!("{}:x2", plain.coefficients[1].term);
+    interacted.coefficients.push(term);
+    let focus = plain.coefficients[1].term.clone();
+    let results = vec![("Plain".to_string(), plain.clone()), ("Interacted".to_string(), interacted), ("Again".to_string(), plain)];
+    let lines = allywar::report::findings::sentences(&results, Some(&focus), &BTreeMap::new());
+    let across = lines.iter().find(|l| l.starts_with("Across the")).unwrap();
+    assert!(across.starts_with("Across the 2 models"), "{lines:?}");
+    assert!(lines.iter().any(|l| l.starts_with("In Interacted") && l.contains("interaction") && l.contains("left out")), "{lines:?}");
+}

@@ -47,8 +47,11 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     let Some(mut m) = study.multiverse.clone() else {
         bail!("{}: the study has no [multiverse] table", path.display());
     };
-    if let Some(n) = args.limit {
+    if let Some(n) = args.limit.filter(|&n| n < m.specs.len()) {
+        // The title, summary and curve then speak of the specifications actually run.
+        let total = m.specs.len();
         m.specs.truncate(n);
+        m.title = format!("{} — the first {} of {} specifications (--limit {n})", m.title, n, allywar::report::table::thousands(total));
     }
     let m = &m;
     let term = args.term.clone().unwrap_or_else(|| m.term.clone());

@@ -186,6 +186,9 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         };
         parts.push(page::Part { id: id.clone(), title, html, datasets: datasets(&manifest) });
     }
+    // In the order of the questions (each spec's `order`), not alphabetical.
+    let order_of = |id: &str| checked.iter().find(|(i, _)| i == id).and_then(|(_, c)| c.as_ref().ok()).map_or(u32::MAX, |c| c.study.order);
+    parts.sort_by(|a, b| order_of(&a.id).cmp(&order_of(&b.id)).then(a.id.cmp(&b.id)));
     let html = page::render(&parts);
     let path = args.reports.join("index.html");
     allywar::atomic::write_bytes(&path, html.as_bytes()).with_context(|| format!("{}: cannot write", path.display()))?;

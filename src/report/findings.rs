@@ -57,8 +57,15 @@ pub fn sentences(results: &[(String, Results)], focus: Option<&str>, labels: &BT
         return out;
     };
     let name = label(focus);
-    let with: Vec<(&String, &crate::estimate::Term, &Results)> =
-        results.iter().filter_map(|(n, r)| r.coefficients.iter().find(|c| c.term == focus).map(|c| (n, c, r))).collect();
+    // A model where the term also enters an interaction estimates its effect when the other
+    // term is zero: a conditional effect, never pooled with the unconditional ones.
+    let interacted = |r: &Results| r.coefficients.iter().any(|c| c.term.contains(':') && c.term.split(':').any(|p| p == focus));
+    let with: Vec<(&String, &crate::estimate::Term, &Results)> = results
+        .iter()
+        .filter(|(_, r)| !interacted(r))
+        .filter_map(|(n, r)| r.coefficients.iter().find(|c| c.term == focus).map(|c| (n, c, r)))
+        .collect();
+    let conditional: Vec<&String> = results.iter().filter(|(_, r)| interacted(r)).map(|(n, _)| n).collect();
     if let Some((n, c, r)) = with.first() {
         let direction = if c.estimate > 0.0 { "positive" } else { "negative" };
         let sig =
@@ -106,6 +113,13 @@ pub fn sentences(results: &[(String, Results)], focus: Option<&str>, labels: &BT
             significant
         ));
     }
+    if !conditional.is_empty() {
+        out.push(format!(
+            "In {} {name} also enters an interaction, so its coefficient there is its effect when the terms it interacts with are zero; {} left out of the statements above.",
+            conditional.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", "),
+            if conditional.len() == 1 { "that model is" } else { "those models are" }
+        ));
+    }
     let fds: Vec<(&String, &crate::estimate::predict::FirstDifference)> =
         results.iter().flat_map(|(n, r)| r.first_differences.iter().filter(|d| d.column == focus).map(move |d| (n, d))).collect();
     if let Some((n, d)) = fds.first() {
@@ -148,14 +162,25 @@ pub fn groups_sentence(name: &str, groups: &[(String, GroupMean)], share: bool) 
     if groups.is_empty() {
         return None;
     }
-    let v = |x: f64| if share { format!("{:.1}%", 100.0 * x) } else { num(x) };
+    // A share and its interval with the decimals that keep them apart.
+    let v3 = |g: &GroupMean| -> [String; 3] {
+        if share {
+            let p = super::table::percents(&[g.mean, g.low, g.high]);
+            [p[0].clone(), p[1].clone(), p[2].clone()]
+        } else {
+            [num(g.mean), num(g.low), num(g.high)]
+        }
+    };
     // Many groups: the small ones are left to the figure.
     let many = groups.len() > 6;
     let shown: Vec<&(String, GroupMean)> = groups.iter().filter(|(_, g)| !many || g.n >= 10).collect();
     let left = groups.len() - shown.len();
     let parts: Vec<String> = shown
         .iter()
-        .map(|(label, g)| format!("{label} {} (95% CI {} to {}, n = {})", v(g.mean), v(g.low), v(g.high), super::table::thousands(g.n)))
+        .map(|(label, g)| {
+            let [m, lo, hi] = v3(g);
+            format!("{label} {m} (95% CI {lo} to {hi}, n = {})", super::table::thousands(g.n))
+        })
         .collect();
     let rest = if left > 0 { format!(" ({left} groups with fewer than 10 rows are in the figure only)") } else { String::new() };
     Some(format!("{name}: {}{rest}.", parts.join("; ")))
@@ -163,7 +188,9 @@ pub fn groups_sentence(name: &str, groups: &[(String, GroupMean)], share: bool) 
 
 /// A sentence setting a published value beside the estimate of the same group.
 pub fn published_sentence(p: &super::spec::Published, series: &str, level: &str, g: &GroupMean, share: bool) -> String {
-    let v = |x: f64| if share { format!("{:.1}%", 100.0 * x) } else { num(x) };
+    let shown =
+        if share { super::table::percents(&[p.value, g.mean, g.low, g.high]) } else { [p.value, g.mean, g.low, g.high].map(num).to_vec() };
+    let v = |x: f64| [p.value, g.mean, g.low, g.high].iter().position(|y| *y == x).map_or_else(|| num(x), |i| shown[i].clone());
     let head = format!(
         "{} report {} of {}; here, {} for {level}: {} (95% CI {} to {}, n = {})",
         p.source,

@@ -30,6 +30,10 @@ pub struct Study {
     pub title: String,
     /// The question the study answers.
     pub question: String,
+    /// Where the study stands on the page: studies in the order of the questions they answer
+    /// (lowest first; then by folder name). Descriptives go last.
+    #[serde(default = "default_order")]
+    pub order: u32,
     /// Works the study follows (author year), for the report.
     #[serde(default)]
     pub follows: Vec<String>,
@@ -597,4 +601,8 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
 /// A cheap variable to carry when a frame is built only for its rows.
 fn frame_default_var(unit: Unit) -> &'static str {
     crate::vars::for_unit(unit, true).next().map_or("year", |v| v.name)
+}
+
+fn default_order() -> u32 {
+    100
 }

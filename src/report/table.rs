@@ -42,6 +42,20 @@ pub fn num(v: f64) -> String {
     }
 }
 
+/// Shares as percentages with the fewest decimals (one to four) at which different values
+/// print differently, so that a rare outcome's share and its interval never all read "0.1%".
+pub fn percents(values: &[f64]) -> Vec<String> {
+    let fmt = |d: usize| values.iter().map(|x| format!("{:.d$}%", 100.0 * x)).collect::<Vec<_>>();
+    for d in 1..4 {
+        let s = fmt(d);
+        let apart = values.iter().zip(&s).all(|(x, a)| values.iter().zip(&s).all(|(y, b)| x == y || a != b));
+        if apart {
+            return s;
+        }
+    }
+    fmt(4)
+}
+
 /// One model's column: its heading and its results.
 #[derive(Debug, Clone)]
 pub struct Column<'a> {

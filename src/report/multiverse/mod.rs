@@ -131,7 +131,14 @@ pub fn write(m: &Multiverse, term: &str, ran: &run::Ran, folder: &std::path::Pat
     let y_label = format!("Average partial effect on Pr({outcome}), percentage points");
     super::curve::write(&curve::Curve::new(m.title.clone(), y_label, points, choices), &folder.join(CURVE))?;
     let summary = summary::Summary::of(m, term, &ran.rows);
-    let sentences = summary.sentences(&outcome);
+    let mut sentences = summary.sentences(&outcome);
+    // Without a choice of variance every specification shares one: say which.
+    if let Some(first) = m.specs.first().map(|s| &s.se) {
+        if m.specs.iter().all(|s| &s.se == first) {
+            sentences
+                .push(format!("Every specification uses the same standard errors: {first} (the multiverse has no choice of variance)."));
+        }
+    }
     let mut md = format!("# {}\n\n", m.title);
     for s in &sentences {
         md.push_str(&format!("- {s}\n"));
