@@ -227,3 +227,30 @@ fn outputs_get_the_users_umask_and_a_terminal_gets_progress() {
     // Not on a pipe.
     build(&["mission"], &tmp.path().join("m2.parquet")).success().stderr(predicate::str::contains("building mission").not());
 }
+
+/// `build --derive/--filter`: the columns an expression reads are built, the derived column and
+/// the kept rows equal the same computed in the test, and the output's metadata says how.
+#[test]
+fn build_with_derived_columns_and_a_filter() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("majors.csv");
+    common::allywar()
+        .args(["build", "dyad-year", "--years", "1990:1991", "--vars", "init", "-q"])
+        .args(["--derive", "both_major = major1 = 1 AND major2 = 1", "--filter", "both_major = 1 AND year = 1990", "--out"])
+        .arg(&out)
+        .arg("--data-dir")
+        .arg(common::real_data_dir())
+        .assert()
+        .success();
+    let mut r = csv::Reader::from_path(&out).unwrap();
+    let h = r.headers().unwrap().clone();
+    let at = |c: &str| h.iter().position(|x| x == c).unwrap_or_else(|| panic!("{c} in {h:?}"));
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    // Five major powers in 1990 (USA, UKG, FRN, RUS, CHN): 20 directed pairs.
+    assert_eq!(rows.len(), 20);
+    for row in &rows {
+        assert_eq!((&row[at("major1")], &row[at("major2")], &row[at("both_major")], &row[at("year")]), ("1", "1", "1", "1990"));
+    }
+    let meta = std::fs::read_to_string(tmp.path().join("majors.csv.meta.json")).unwrap();
+    assert!(meta.contains("both_major = major1 = 1 AND major2 = 1") && meta.contains("both_major = 1 AND year = 1990"), "{meta}");
+}

@@ -7,10 +7,11 @@
 //! ```
 
 use super::{DataArgs, Out};
+use allywar::expr::{derive, Derived, RowFilter};
 use allywar::frame::{Built, Spec};
 use allywar::output::{check_path, write_frame_with, Metadata};
 use allywar::types::{Conflicts, Mids, Unit, Years};
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -30,6 +31,13 @@ pub struct Args {
     /// UNIT.parquet.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// A column computed from the frame's, `NAME=EXPRESSION` in SQL (as `fit --derive`); the
+    /// columns it reads are built too. Repeat for several.
+    #[arg(long, value_name = "NAME=EXPR")]
+    pub derive: Vec<String>,
+    /// Keep the rows where this SQL expression holds (as `fit --filter`).
+    #[arg(long, value_name = "EXPR")]
+    pub filter: Option<String>,
 }
 
 /// The flags that shape a frame, shared by `build` and `fit UNIT`.
@@ -143,13 +151,38 @@ impl FrameArgs {
 /// Runs `allywar build`.
 pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     args.frame.check(args.unit)?;
-    let spec = args.frame.spec(args.unit, &args.vars);
+    let derived: Vec<Derived> = args.derive.iter().map(|d| Derived::parse(d).context("--derive")).collect::<Result<_>>()?;
+    let filter = args.filter.as_deref().map(RowFilter::parse).transpose().context("--filter")?.unwrap_or_default();
+    // The columns the expressions read are built with the ones asked for (all: already there).
+    let mut vars = allywar::vars::parse_list(&args.vars);
+    if !vars.is_empty() && !vars.iter().any(|v| v == "all") {
+        let made: Vec<&str> = derived.iter().map(|d| d.name.as_str()).collect();
+        let read = derived.iter().flat_map(|d| d.columns().iter()).chain(filter.columns());
+        for c in read {
+            if !vars.contains(c) && !made.contains(&c.as_str()) && !args.unit.keys().contains(&c.as_str()) {
+                vars.push(c.clone());
+            }
+        }
+    }
+    let spec = args.frame.spec(args.unit, &vars);
     // Everything that can be checked without data is checked before any work is done.
     spec.check()?;
     let path = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("{}.parquet", args.unit.name())));
     check_path(&path)?;
     let mut built = build_frame(&spec, &args.frame, out)?;
-    let meta = metadata(&built, &spec);
+    let mut meta = metadata(&built, &spec);
+    if !derived.is_empty() || !filter.is_all() {
+        built.frame = derive(std::mem::take(&mut built.frame), &derived).context("--derive")?;
+        let before = built.frame.height();
+        built.frame = filter.apply(&built.frame).context("--filter")?;
+        if !filter.is_all() {
+            out.note(&format!("--filter {filter}: {} of {before} rows kept", built.frame.height()));
+        }
+        // The output says how its extra columns and rows came to be.
+        let said: Vec<String> = derived.iter().map(|d| format!("{} = {}", d.name, d.text())).collect();
+        meta.entries.push(("allywar_derive".into(), serde_json::json!({"derive": said, "filter": filter.text()}).to_string()));
+        meta.labels.extend(derived.iter().map(|d| (d.name.clone(), format!("derived: {}", d.text()))));
+    }
     write_frame_with(&mut built.frame, &path, &meta)?;
     for note in &built.notes {
         out.note(note);
