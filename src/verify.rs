@@ -63,15 +63,6 @@ pub fn compare(d: &Dataset, bytes: u64, sha256: &str) -> Verification {
     }
 }
 
-/// Checks the file at `path` against the catalog entry.
-pub fn check_file(d: &Dataset, path: &Path) -> std::io::Result<Verification> {
-    match sha256_file(path) {
-        Ok((bytes, sha)) => Ok(compare(d, bytes, &sha)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Verification::Missing),
-        Err(e) => Err(e),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #[test]

@@ -18,6 +18,7 @@ pub mod predict;
 pub mod relogit;
 pub mod results;
 pub mod split;
+pub mod text;
 pub mod tidy;
 pub mod variants;
 pub mod vcov;

@@ -88,6 +88,41 @@ impl Checker<'_> {
         )
     }
 
+    /// The `[derive]` columns parsed, in an order where each comes after the derived columns it
+    /// reads (a circle is an error).
+    pub fn derived_in_order(
+        &self,
+        table: &std::collections::BTreeMap<String, Spanned<String>>,
+    ) -> Result<Vec<(Derived, std::ops::Range<usize>)>, SpecError> {
+        let mut parsed = Vec::new();
+        for (name, text) in table {
+            let d = Derived::new(name, text.get_ref()).or_else(|e| self.error(text.span(), format!("derive {e}")))?;
+            parsed.push((d, text.span()));
+        }
+        let names: Vec<String> = parsed.iter().map(|(d, _)| d.name.clone()).collect();
+        let mut ordered: Vec<(Derived, std::ops::Range<usize>)> = Vec::new();
+        while !parsed.is_empty() {
+            let ready = parsed
+                .iter()
+                .position(|(d, _)| d.columns().iter().all(|col| !names.contains(col) || ordered.iter().any(|(o, _)| &o.name == col)));
+            match ready {
+                Some(i) => ordered.push(parsed.remove(i)),
+                None => {
+                    let (d, span) = &parsed[0];
+                    return self.error(
+                        span.clone(),
+                        format!(
+                            "derive `{}`: the derived columns {} read each other in a circle",
+                            d.name,
+                            parsed.iter().map(|(d, _)| format!("`{}`", d.name)).collect::<Vec<_>>().join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+        Ok(ordered)
+    }
+
     /// The frame columns that `columns` read: each derived column replaced by the columns its
     /// expression reads (checked against the unit), the others kept.
     pub fn expand(&self, unit: Unit, directed: bool, columns: Vec<String>) -> Result<Vec<String>, SpecError> {

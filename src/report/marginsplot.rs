@@ -32,7 +32,7 @@ impl Profile {
             "poisson" | "negbin" => "E",
             _ => "Predicted",
         };
-        let outcome = r.outcome_column().to_string();
+        let outcome = r.outcome().to_string();
         Profile {
             title: format!("Average predicted {outcome} by {column}, 95% intervals ({} {})", r.model, r.variance),
             y_label: if what == "Predicted" { format!("Predicted {outcome}") } else { format!("{what}({outcome})") },

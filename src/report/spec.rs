@@ -319,38 +319,6 @@ fn merged(base: &FrameSpec, own: &FrameSpec) -> FrameSpec {
     }
 }
 
-/// The `[derive]` columns parsed, in an order where each comes after the derived columns it
-/// reads (a circle is an error).
-fn derived_in_order(c: &Checker, table: &BTreeMap<String, Spanned<String>>) -> Result<Vec<(Derived, std::ops::Range<usize>)>, SpecError> {
-    let mut parsed = Vec::new();
-    for (name, text) in table {
-        let d = Derived::new(name, text.get_ref()).or_else(|e| c.error(text.span(), format!("derive {e}")))?;
-        parsed.push((d, text.span()));
-    }
-    let names: Vec<String> = parsed.iter().map(|(d, _)| d.name.clone()).collect();
-    let mut ordered: Vec<(Derived, std::ops::Range<usize>)> = Vec::new();
-    while !parsed.is_empty() {
-        let ready = parsed
-            .iter()
-            .position(|(d, _)| d.columns().iter().all(|col| !names.contains(col) || ordered.iter().any(|(o, _)| &o.name == col)));
-        match ready {
-            Some(i) => ordered.push(parsed.remove(i)),
-            None => {
-                let (d, span) = &parsed[0];
-                return c.error(
-                    span.clone(),
-                    format!(
-                        "derive `{}`: the derived columns {} read each other in a circle",
-                        d.name,
-                        parsed.iter().map(|(d, _)| format!("`{}`", d.name)).collect::<Vec<_>>().join(", ")
-                    ),
-                );
-            }
-        }
-    }
-    Ok(ordered)
-}
-
 /// Reads and checks `reports/<id>/spec.toml`.
 pub fn load(path: &Path) -> Result<Checked, SpecError> {
     let text =
@@ -366,7 +334,7 @@ pub fn check(path: &Path, text: &str) -> Result<Checked, SpecError> {
         line: e.span().map_or(0, |s| c.line(s)),
         message: e.message().to_string(),
     })?;
-    c.derived = derived_in_order(&c, &study.derive)?;
+    c.derived = c.derived_in_order(&study.derive)?;
     let id = path.parent().and_then(Path::file_name).map_or("study".into(), |n| n.to_string_lossy().into_owned());
     let request = |f: &FrameSpec, span_hint: std::ops::Range<usize>| -> Result<(FrameRequest, RowFilter), SpecError> {
         let Some(unit_name) = &f.unit else {
