@@ -68,6 +68,16 @@ impl DataDir {
         crate::pins::path_for(&self.root)
     }
 
+    /// Makes the variables of the user's own datasets in this directory's user catalog known
+    /// for the rest of the run (`--vars`, formulas, specs, `allywar vars`); names that clash
+    /// with the registry's or each other are an error.
+    pub fn install_user_data(&self) -> Result<(), crate::pins::PinError> {
+        let path = self.user_catalog_path();
+        let user = crate::pins::UserCatalog::read(&path)?;
+        crate::types::user_data::install(&user.datasets)
+            .map_err(|problems| crate::pins::PinError::Format { path, message: problems.join("; ") })
+    }
+
     /// The user catalog of this directory (empty when there is none).
     pub fn user_catalog(&self) -> Result<crate::pins::UserCatalog, crate::pins::PinError> {
         crate::pins::UserCatalog::read(&self.user_catalog_path())
@@ -121,7 +131,10 @@ pub struct Entry {
 pub struct Inventory {
     /// Every catalog file, in catalog order.
     pub entries: Vec<Entry>,
-    /// Files in the directory that the catalog does not list (relative paths, sorted).
+    /// The user's own datasets (`allywar data add`), in the order added, checked against what
+    /// was recorded when they were added.
+    pub user: Vec<Entry>,
+    /// Files in the directory that neither catalog lists (relative paths, sorted).
     pub not_in_catalog: Vec<String>,
 }
 
@@ -139,7 +152,22 @@ impl DataDir {
             let rows = (verification == Verification::Verified).then_some(pinned.unwrap_or(d.rows));
             entries.push(Entry { name: d.name.clone(), version: d.version.clone(), path, verification, rows });
         }
-        let known: std::collections::HashSet<&str> = cat.datasets.iter().map(|d| d.path.as_str()).collect();
+        let catalog_path = self.user_catalog_path();
+        let mut user = Vec::with_capacity(pins.datasets.len());
+        for d in &pins.datasets {
+            let path = d.path(&catalog_path);
+            let verification = match crate::verify::sha256_file(&path) {
+                Ok((_, sha)) if sha == d.record.sha256 => Verification::Verified,
+                Ok((bytes, sha256)) => Verification::Mismatch { bytes, sha256 },
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Verification::Missing,
+                Err(e) => return Err(e),
+            };
+            let rows = (verification == Verification::Verified).then_some(d.record.rows);
+            user.push(Entry { name: d.name.clone(), version: d.record.pinned.clone(), path, verification, rows });
+        }
+        let mut known: std::collections::HashSet<String> = cat.datasets.iter().map(|d| d.path.clone()).collect();
+        // The user's files, when the user catalog is in the directory.
+        known.extend(user.iter().filter_map(|e| e.path.strip_prefix(&self.root).ok()).map(|p| p.to_string_lossy().replace('\\', "/")));
         let mut not_in_catalog = Vec::new();
         if self.root.is_dir() {
             walk(&self.root, &self.root, &mut |rel| {
@@ -149,7 +177,7 @@ impl DataDir {
             })?;
         }
         not_in_catalog.sort();
-        Ok(Inventory { entries, not_in_catalog })
+        Ok(Inventory { entries, user, not_in_catalog })
     }
 }
 

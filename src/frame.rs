@@ -217,7 +217,8 @@ impl Spec {
                 (Group::Mindist, _) => vec![DatasetId::Mindist],
                 (Group::Democracy, _) => vec![DatasetId::Democracy],
                 (Group::Rivalry, _) => vec![DatasetId::Rivalries],
-                (Group::Unit, _) => vec![],
+                // The user's own files are not catalog datasets: see `vars::user_data`.
+                (Group::Unit | Group::User, _) => vec![],
                 (Group::Identity, _) => vec![DatasetId::States],
                 // What a composed variable's condition reads is known only from its name: see
                 // `composed_datasets`.
@@ -236,7 +237,10 @@ impl Spec {
 
     /// Builds the frame, telling `progress` each stage (loading a dataset, computing a group).
     pub fn build_with(&self, dir: &DataDir, progress: &dyn Fn(&str)) -> Result<Built, BuildError> {
+        dir.install_user_data().map_err(crate::types::LoadError::from)?;
         let chosen = self.check()?;
+        // The unit's builders compute the built-in variables; the user's own are joined after.
+        let (user, builtin): (Vec<&'static Var>, Vec<&'static Var>) = chosen.iter().partition(|v| v.group == Group::User);
         let src = Sources::new(dir).with_progress(progress);
         src.require(&self.datasets(&chosen))?;
         let mut ctx = BuildContext::new(&src);
@@ -247,7 +251,7 @@ impl Spec {
         ctx.drop_ongoing = self.drop_ongoing;
         ctx.conflicts = self.conflicts;
         ctx.crises = self.crises;
-        ctx.chosen = chosen;
+        ctx.chosen = builtin;
         let frame = match self.unit {
             Unit::DyadYear => vars::dyad_year::frame(&ctx, units::dyad_year::build(&ctx)?)?,
             Unit::StateYear => vars::state_year::frame(&ctx, units::state_year::build(&ctx)?)?,
@@ -259,7 +263,18 @@ impl Spec {
             Unit::AllianceYear => units::alliance_year::build(&ctx)?,
             Unit::Commitment => vars::commitment::frame(&ctx, units::commitment::build(&ctx)?)?,
         };
-        Ok(Built { frame, notes: ctx.take_notes(), inputs: src.inputs(), vars: ctx.chosen })
+        let mut inputs = src.inputs();
+        let frame = if user.is_empty() {
+            frame
+        } else {
+            src.stage("joining the user's own data");
+            let (joined, read) = vars::user_data::join(dir, frame, self.unit, &user)?;
+            inputs.extend(read);
+            let order: Vec<&str> =
+                self.unit.keys().iter().copied().chain(chosen.iter().map(|v| v.name)).filter(|c| joined.schema().contains(c)).collect();
+            joined.select(order)?
+        };
+        Ok(Built { frame, notes: ctx.take_notes(), inputs, vars: chosen })
     }
 }
 

@@ -42,7 +42,7 @@ fn suggestion_text(s: &Option<String>) -> String {
 }
 
 /// Column type in a producer file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ColumnType {
     /// 32-bit integer (integral floats such as `2.0` are accepted).

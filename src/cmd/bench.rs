@@ -65,7 +65,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         Target::Multiverse => return multiverse(&args, out),
         Target::Build => {}
     }
-    let r = allywar::bench::run(&args.data.dir(), args.scenario, args.runs)?;
+    let r = allywar::bench::run(&args.data.dir()?, args.scenario, args.runs)?;
     writeln!(out, "{}", args.scenario.describe())?;
     writeln!(out, "frame: {} rows × {} columns, written to Parquet each run", r.rows, r.columns)?;
     let runs: Vec<String> = r.seconds.iter().map(|s| format!("{s:.3}")).collect();
@@ -79,7 +79,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
 }
 
 fn fit(args: &Args, out: &mut Out) -> Result<ExitCode> {
-    let mut built = allywar::bench::fit_spec().build(&args.data.dir())?;
+    let mut built = allywar::bench::fit_spec().build(&args.data.dir()?)?;
     let frame = &mut built.frame;
     writeln!(out, "logit, init on {} regressors, directed dyad-years 1816–2014 (COW MID 5)", allywar::bench::FIT_REGRESSORS.len())?;
     writeln!(
@@ -149,7 +149,7 @@ fn reproduce(args: &Args, out: &mut Out) -> Result<ExitCode> {
     let studies =
         allywar::report::studies(&args.reports).with_context(|| format!("{}: cannot list the studies", args.reports.display()))?;
     anyhow::ensure!(!studies.is_empty(), "{}: no study (a folder with a spec.toml) found", args.reports.display());
-    let data = args.data.dir();
+    let data = args.data.dir()?;
     let mut runs = Vec::new();
     for _ in 0..args.runs.max(1) {
         let scratch = tempfile::tempdir()?;
@@ -210,7 +210,7 @@ fn seconds_after(text: &str, prefix: &str) -> f64 {
 
 fn multiverse(args: &Args, out: &mut Out) -> Result<ExitCode> {
     let exe = std::env::current_exe().context("finding the allywar binary")?;
-    let data = args.data.dir();
+    let data = args.data.dir()?;
     let mut runs: Vec<(f64, f64, f64)> = Vec::new();
     let mut specs = 0;
     for _ in 0..args.runs.max(1) {

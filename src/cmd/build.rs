@@ -135,6 +135,8 @@ impl FrameArgs {
 
     /// Refuses the flags that do not apply to `unit`.
     pub fn check(&self, unit: Unit) -> Result<()> {
+        // The user's own variables are known from here on.
+        self.data.dir()?;
         let bad = self.inapplicable(unit);
         if !bad.is_empty() {
             bail!(
@@ -194,7 +196,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
 
 /// Builds `spec` with a spinner, warning about unverified inputs.
 pub fn build_frame(spec: &Spec, frame: &FrameArgs, out: &Out) -> Result<Built> {
-    let dir = frame.data.dir();
+    let dir = frame.data.dir()?;
     let bar = spinner(out, &format!("building {}", spec.unit));
     let built = spec.build_with(&dir, &|stage| bar.set_message(stage.to_string()));
     bar.finish_and_clear();
@@ -218,7 +220,7 @@ pub fn metadata(built: &Built, spec: &Spec) -> Metadata {
         .iter()
         .map(|i| {
             serde_json::json!({
-                "dataset": i.dataset.name(), "version": i.version, "file": i.dataset.dataset().path,
+                "dataset": i.dataset, "version": i.version, "file": i.file,
                 "sha256": i.sha256, "verified": i.verified,
             })
         })

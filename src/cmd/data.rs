@@ -1,4 +1,4 @@
-//! `allywar data`: the raw datasets — status, fetch, describe, cite, show, pin.
+//! `allywar data`: the raw datasets — status, fetch, describe, cite, show, pin, add.
 //!
 //! ```text
 //! allywar data status   [--data-dir DIR] [--json] [--check]
@@ -7,6 +7,7 @@
 //! allywar data cite     [NAME...]
 //! allywar data show     NAME [--head N] [--filter EXPR]... [--data-dir DIR]
 //! allywar data pin      NAME [--file PATH | --from-producer [--mirror DIR|URL]] [--data-dir DIR]
+//! allywar data add      NAME --file PATH --unit state-year|dyad-year [--keys …] [--schema COL:TYPE,…]
 //! ```
 
 use super::{DataArgs, Out};
@@ -53,11 +54,14 @@ enum Command {
     },
     /// Codebook of a dataset: columns, types, meanings, missing codes, coverage, citation.
     Describe {
-        /// Dataset name.
+        /// Dataset name (a catalog dataset, or one of your own: `allywar data add`).
         name: String,
         /// Machine-readable output on stdout.
         #[arg(long)]
         json: bool,
+        /// The data directory whose user catalog holds your own datasets.
+        #[command(flatten)]
+        data: DataArgs,
     },
     /// BibTeX entries for the datasets (all of them, or the ones named).
     Cite {
@@ -67,6 +71,9 @@ enum Command {
     /// Accept a new file for a dataset (a producer's new release, a corrected file) after
     /// reading it with the dataset's schema; recorded in the user catalog beside the data.
     Pin(super::pin::Args),
+    /// Add a dataset of your own (state-year or dyad-year, joined on COW codes and year): its
+    /// columns become variables for --vars, formulas and specs.
+    Add(super::add::Args),
     /// A quick look at a loaded frame.
     Show {
         /// Dataset name.
@@ -88,15 +95,16 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     match args.command {
         Command::Status { data, json, check } => status(out, &data, json, check),
         Command::Fetch { names, mirror, data } => fetch(out, names, mirror, &data),
-        Command::Describe { name, json } => describe(out, &name, json),
+        Command::Describe { name, json, data } => describe(out, &name, json, &data),
         Command::Cite { names } => cite(out, &names),
         Command::Show { name, head, filter, data } => show(out, &name, head, &filter, &data),
         Command::Pin(args) => super::pin::run(args, out),
+        Command::Add(args) => super::add::run(args, out),
     }
 }
 
 fn status(out: &mut Out, data: &DataArgs, json: bool, check: bool) -> Result<ExitCode> {
-    let dir = data.dir();
+    let dir = data.dir()?;
     let inv = dir.inventory().with_context(|| format!("reading {}", dir.root.display()))?;
     if json {
         writeln!(out, "{}", serde_json::to_string_pretty(&status_json(&dir, &inv))?)?;
@@ -104,7 +112,7 @@ fn status(out: &mut Out, data: &DataArgs, json: bool, check: bool) -> Result<Exi
         print_status(out, &dir, &inv)?;
     }
     let ok = |v: &Verification| *v == Verification::Verified || (data.allow_unverified && matches!(v, Verification::Mismatch { .. }));
-    let all_ok = inv.entries.iter().all(|e| ok(&e.verification));
+    let all_ok = inv.entries.iter().chain(&inv.user).all(|e| ok(&e.verification));
     Ok(if check && !all_ok { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
@@ -131,6 +139,9 @@ fn status_json(dir: &DataDir, inv: &Inventory) -> serde_json::Value {
         "data_dir": dir.root.display().to_string(),
         "data_dir_from": dir.origin.describe(),
         "datasets": datasets,
+        "user_datasets": inv.user.iter().map(|e| serde_json::json!({
+            "name": e.name, "version": e.version, "status": e.verification.as_str(), "rows": e.rows, "path": e.path.display().to_string(),
+        })).collect::<Vec<_>>(),
         "not_in_catalog": inv.not_in_catalog,
     })
 }
@@ -159,6 +170,13 @@ fn print_status(out: &mut Out, dir: &DataDir, inv: &Inventory) -> std::fmt::Resu
         count("mismatch"),
         count("missing")
     )?;
+    if !inv.user.is_empty() {
+        writeln!(out, "the user's own, by the date added ({}):", dir.user_catalog_path().display())?;
+        for e in &inv.user {
+            let rows = e.rows.map_or_else(|| "-".to_string(), |r| r.to_string());
+            writeln!(out, "{:<w$}  {:<14}  {:<8}  {:>9}  {}", e.name, e.version, e.verification.as_str(), rows, e.path.display())?;
+        }
+    }
     if !inv.not_in_catalog.is_empty() {
         writeln!(out, "not in catalog ({}): {}", inv.not_in_catalog.len(), inv.not_in_catalog.join(", "))?;
     }
@@ -166,7 +184,7 @@ fn print_status(out: &mut Out, dir: &DataDir, inv: &Inventory) -> std::fmt::Resu
 }
 
 fn fetch(out: &mut Out, names: Vec<String>, mirror: Option<String>, data: &DataArgs) -> Result<ExitCode> {
-    let dir = data.dir();
+    let dir = data.dir()?;
     let chosen = chosen_datasets(&names)?;
     let opts =
         FetchOptions { mirror: mirror.as_deref().map(Mirror::parse), allow_unverified: data.allow_unverified, progress: out.progress() };
@@ -200,8 +218,13 @@ fn chosen_datasets(names: &[String]) -> Result<Vec<&'static Dataset>> {
     names.iter().map(|n| cat.get(n).map_err(Into::into)).collect()
 }
 
-fn describe(out: &mut Out, name: &str, json: bool) -> Result<ExitCode> {
-    let d = catalog().get(name)?;
+fn describe(out: &mut Out, name: &str, json: bool, data: &DataArgs) -> Result<ExitCode> {
+    let user = data.dir()?.user_catalog()?;
+    let own = user.dataset(name).map(|u| u.schema());
+    let d = match &own {
+        Some(d) => d,
+        None => catalog().get(name)?,
+    };
     let mut na: Vec<String> = vec!["empty cell".into(), "NA".into()];
     na.extend(d.na.iter().cloned());
     if json {
@@ -231,13 +254,19 @@ fn describe(out: &mut Out, name: &str, json: bool) -> Result<ExitCode> {
         writeln!(out, "unique key   {}", d.key.join(", "))?;
     }
     writeln!(out, "null codes   {}", na.join(", "))?;
-    writeln!(out, "producer     {}", d.homepage)?;
+    if own.is_some() {
+        writeln!(out, "added from   {} (`allywar data add`)", d.provenance)?;
+    } else {
+        writeln!(out, "producer     {}", d.homepage)?;
+    }
     if let Some(url) = &d.url {
         let member = if d.zip_member.is_empty() { String::new() } else { format!(" (member {})", d.zip_member.join(" → ")) };
         writeln!(out, "download     {url}{member}")?;
     }
-    writeln!(out, "provenance   {}", d.provenance)?;
-    writeln!(out, "cite         {} (allywar data cite {})", d.cite.join(", "), d.name)?;
+    if own.is_none() {
+        writeln!(out, "provenance   {}", d.provenance)?;
+        writeln!(out, "cite         {} (allywar data cite {})", d.cite.join(", "), d.name)?;
+    }
     if matches!(d.format, Format::Rda | Format::Dta) {
         writeln!(out, "\nThis file is verified and fetched but read through its CSV export.")?;
         return Ok(ExitCode::SUCCESS);
@@ -246,7 +275,11 @@ fn describe(out: &mut Out, name: &str, json: bool) -> Result<ExitCode> {
     let w = d.columns.iter().map(|c| c.name.len()).max().unwrap_or(6).max(6);
     writeln!(out, "{:<w$}  {:<4}  {:<w$}  meaning", "column", "type", "source")?;
     for c in &d.columns {
-        let meaning = if c.desc.is_empty() { "(see the producer's codebook)" } else { &c.desc };
+        let meaning = match (c.desc.is_empty(), own.is_some()) {
+            (false, _) => c.desc.as_str(),
+            (true, true) => "",
+            (true, false) => "(see the producer's codebook)",
+        };
         writeln!(out, "{:<w$}  {:<4}  {:<w$}  {meaning}", c.name, c.ty.as_str(), c.src.trim())?;
     }
     Ok(ExitCode::SUCCESS)
@@ -268,7 +301,7 @@ fn cite(out: &mut Out, names: &[String]) -> Result<ExitCode> {
 }
 
 fn show(out: &mut Out, name: &str, head: usize, filters: &[String], data: &DataArgs) -> Result<ExitCode> {
-    let dir = data.dir();
+    let dir = data.dir()?;
     let loaded = sources::load_table(&dir, name)?;
     if loaded.verification != Verification::Verified {
         out.warn(&format!("{name} is UNVERIFIED: its sha256 {} differs from the catalog", loaded.sha256));

@@ -106,7 +106,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
             let inputs: Vec<serde_json::Value> = built
                 .inputs
                 .iter()
-                .map(|i| serde_json::json!({"dataset": i.dataset.name(), "version": i.version, "sha256": i.sha256, "verified": i.verified}))
+                .map(|i| serde_json::json!({"dataset": i.dataset, "version": i.version, "sha256": i.sha256, "verified": i.verified}))
                 .collect();
             (built.frame, inputs)
         }

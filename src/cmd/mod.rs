@@ -1,6 +1,7 @@
 //! One module per command, each with its clap `Args` and a `run` that calls the library and
 //! prints; what they share is here.
 
+pub mod add;
 pub mod bench;
 pub mod build;
 pub mod data;
@@ -28,9 +29,12 @@ pub struct DataArgs {
 }
 
 impl DataArgs {
-    /// The data directory these flags name.
-    pub fn dir(&self) -> DataDir {
-        DataDir::resolve(self.data_dir.as_deref()).allow_unverified(self.allow_unverified)
+    /// The data directory these flags name, with the variables of the user's own datasets in
+    /// its user catalog installed for the run.
+    pub fn dir(&self) -> anyhow::Result<DataDir> {
+        let dir = DataDir::resolve(self.data_dir.as_deref()).allow_unverified(self.allow_unverified);
+        dir.install_user_data()?;
+        Ok(dir)
     }
 }
 

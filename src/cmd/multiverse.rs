@@ -43,6 +43,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         let hint = allywar::suggest::did_you_mean(&args.study, names.iter().map(String::as_str));
         bail!("no study `{}`: {} does not exist{hint}", args.study, path.display());
     }
+    let dir = args.data.dir()?;
     let study = spec::load(&path)?;
     let Some(mut m) = study.multiverse.clone() else {
         bail!("{}: the study has no [multiverse] table", path.display());
@@ -69,7 +70,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     bar.set_prefix(study.id.clone());
     let t = std::time::Instant::now();
     let requests: Vec<_> = m.specs.iter().map(|s| &s.frame).collect();
-    let (frames, _, notes) = build_frames(&requests, &study.derived, &args.data.dir(), &|stage| bar.set_message(stage.to_string()))?;
+    let (frames, _, notes) = build_frames(&requests, &study.derived, &dir, &|stage| bar.set_message(stage.to_string()))?;
     let frame_seconds = t.elapsed().as_secs_f64();
     let ran = run::run(m, &term, &frames, jobs, &|stage| bar.set_message(stage.to_string()));
     bar.finish_and_clear();

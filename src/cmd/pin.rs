@@ -41,7 +41,7 @@ pub struct Args {
 /// Runs `allywar data pin`.
 pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     let d = catalog().get(&args.name)?;
-    let dir = args.data.dir();
+    let dir = args.data.dir()?;
     let dest = dir.path_of(d);
     let (source, bytes) = match (&args.file, args.from_producer) {
         (Some(path), _) => (path.display().to_string(), std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?),

@@ -53,6 +53,8 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
+    // Before any spec is read: the user's own variables are known from here on.
+    let dir = args.data.dir()?;
     let all = studies(&args.reports).with_context(|| format!("{}: cannot list the studies", args.reports.display()))?;
     if all.is_empty() {
         bail!("{}: no study (a folder with a spec.toml) found", args.reports.display());
@@ -73,7 +75,6 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         }
     }
     let whole = args.all || args.studies.is_empty();
-    let dir = args.data.dir();
     // Every spec is read (the page names every study); an invalid one fails alone.
     let checked: Vec<(String, Result<Checked, String>)> =
         all.iter().map(|(id, path)| (id.clone(), spec::load(path).map_err(|e| e.to_string()))).collect();

@@ -19,6 +19,9 @@ pub struct Args {
     /// Machine-readable output on stdout.
     #[arg(long)]
     pub json: bool,
+    /// The data directory whose user catalog's datasets (`allywar data add`) are listed too.
+    #[command(flatten)]
+    pub data: super::DataArgs,
 }
 
 struct Row {
@@ -32,6 +35,7 @@ struct Row {
 
 /// Runs `allywar vars`.
 pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
+    args.data.dir()?;
     let units: Vec<Unit> = args.unit.map_or_else(|| Unit::ALL.to_vec(), |u| vec![u]);
     // The earlier GML releases cover the same years as 2.2.1: `--mids` names one to see it.
     let sources: Vec<Mids> = args.mids.map_or_else(|| vec![Mids::Gml, Mids::Cow5], |m| vec![m]);
@@ -47,9 +51,10 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
                     let years = sources.iter().map(|m| (Some(*m), m.coverage().first, m.coverage().last)).collect();
                     (src.join(" or "), years)
                 }
+                Source::User(dataset, y) => (format!("user data `{dataset}`"), vec![(None, y.first, y.last)]),
                 s => {
                     let y = s.years(Mids::Gml);
-                    (s.dataset(Mids::Gml).name().to_string(), vec![(None, y.first, y.last)])
+                    (s.dataset(Mids::Gml).map(|d| d.name().to_string()).unwrap_or_default(), vec![(None, y.first, y.last)])
                 }
             };
             let kind = if v.directed_only { "directed only" } else { "variable" };

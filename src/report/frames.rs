@@ -61,6 +61,6 @@ pub fn build_frames(requests: &[&FrameRequest], derived: &[Derived], dir: &DataD
         }
         frames.insert(key, frame);
     }
-    inputs.sort_by_key(|i| i.dataset.name());
+    inputs.sort_by(|a, b| a.dataset.cmp(&b.dataset));
     Ok((frames, inputs, notes))
 }

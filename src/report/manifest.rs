@@ -154,9 +154,19 @@ impl Hashes {
     }
 }
 
-/// sha256 of every data file the study reads, by dataset name.
+/// sha256 of every data file the study reads (the user's own too), by dataset name.
 pub fn inputs(study: &Checked, dir: &DataDir, hashes: &mut Hashes) -> BTreeMap<String, String> {
-    study.datasets().into_iter().map(|id| (id.name().to_string(), hashes.of(&dir.path_of(id.dataset())))).collect()
+    let mut out: BTreeMap<String, String> =
+        study.datasets().into_iter().map(|id| (id.name().to_string(), hashes.of(&dir.path_of(id.dataset())))).collect();
+    let user = study.user_datasets();
+    if !user.is_empty() {
+        let (path, catalog) = (dir.user_catalog_path(), dir.user_catalog().unwrap_or_default());
+        for name in user {
+            let file = catalog.dataset(name).map_or_else(|| path.with_file_name("missing"), |d| d.path(&path));
+            out.insert(name.to_string(), hashes.of(&file));
+        }
+    }
+    out
 }
 
 /// sha256 of every file in a study's folder but its spec.

@@ -300,7 +300,7 @@ fn data_and_notes(s: &mut String, o: &Outcome) {
         let _ = writeln!(
             s,
             "<tr><td>{}</td><td>{}</td><td><code>{}…</code>{flag}</td></tr>",
-            i.dataset.name(),
+            escape_html(&i.dataset),
             escape_html(&i.version),
             &i.sha256[..12.min(i.sha256.len())]
         );

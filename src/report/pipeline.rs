@@ -118,7 +118,7 @@ fn write(path: &Path, text: &str) -> Result<(), StudyError> {
 pub fn inputs_json(inputs: &[Input]) -> serde_json::Value {
     inputs
         .iter()
-        .map(|i| serde_json::json!({"dataset": i.dataset.name(), "version": i.version, "sha256": i.sha256, "verified": i.verified}))
+        .map(|i| serde_json::json!({"dataset": i.dataset, "version": i.version, "sha256": i.sha256, "verified": i.verified}))
         .collect()
 }
 
@@ -147,7 +147,7 @@ pub fn run(study: &Checked, dir: &DataDir, folder: &Path, progress: &(dyn Fn(&st
         }
         episodes.push((e.name.clone(), e.title.clone(), listing));
     }
-    inputs.sort_by_key(|i| i.dataset.name());
+    inputs.sort_by(|a, b| a.dataset.cmp(&b.dataset));
     let mut results = Vec::new();
     for m in &study.models {
         progress(&format!("fitting {}", m.name));

@@ -283,6 +283,21 @@ impl Checked {
             .chain(multiverse)
     }
 
+    /// The user's own datasets (`allywar data add`) the study's frames read, by name.
+    pub fn user_datasets(&self) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = Vec::new();
+        for r in self.requests() {
+            for v in r.check().unwrap_or_default() {
+                if let crate::types::Source::User(d, _) = v.source {
+                    out.push(d);
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// The datasets the study reads, in catalog order (a network figure also reads the state
     /// system's abbreviations).
     pub fn datasets(&self) -> Vec<crate::catalog::DatasetId> {

@@ -14,8 +14,10 @@ use std::path::PathBuf;
 /// One input file of a build.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Input {
-    /// Dataset.
-    pub dataset: DatasetId,
+    /// Dataset name: a catalog dataset, or one of the user's own (`allywar data add`).
+    pub dataset: String,
+    /// The file as the catalog (or the user catalog) names it.
+    pub file: String,
     /// Catalog version.
     pub version: String,
     /// File read.
@@ -83,7 +85,8 @@ impl<'a> Sources<'a> {
         t.done(&format!("load {id}"));
         let d = id.dataset();
         let input = Input {
-            dataset: id,
+            dataset: id.name().to_string(),
+            file: d.path.clone(),
             version: d.version.clone(),
             path: self.dir.path_of(d),
             sha256: loaded.sha256,

@@ -26,6 +26,7 @@ pub mod interventions;
 pub mod mid;
 pub mod rivalry;
 pub mod system;
+pub mod user;
 pub mod war;
 
 pub use crate::types::LoadError;
@@ -66,6 +67,14 @@ pub fn parse_file(d: &crate::catalog::Dataset, path: &std::path::Path, bytes: &[
     }
 }
 
+/// The bytes of dataset `name`'s file at `path`; a missing file says which dataset it is.
+pub fn read_bytes(path: &std::path::Path, name: &str) -> Result<Vec<u8>, LoadError> {
+    std::fs::read(path).map_err(|source| match source.kind() {
+        std::io::ErrorKind::NotFound => LoadError::NotFound { path: path.to_path_buf(), dataset: name.to_string() },
+        _ => LoadError::Io { path: path.to_path_buf(), source },
+    })
+}
+
 /// Loads a catalog dataset.
 pub fn load_id(dir: &DataDir, id: crate::catalog::DatasetId) -> Result<DataFrame, LoadError> {
     load(dir, id.name())
@@ -95,10 +104,7 @@ pub fn load_table(dir: &DataDir, name: &str) -> Result<Loaded, LoadError> {
         Format::Csv | Format::Xls => {}
     }
     let path = dir.path_of(d);
-    let bytes = std::fs::read(&path).map_err(|source| match source.kind() {
-        std::io::ErrorKind::NotFound => LoadError::NotFound { path: path.clone(), dataset: d.name.clone() },
-        _ => LoadError::Io { path: path.clone(), source },
-    })?;
+    let bytes = read_bytes(&path, &d.name)?;
     let sha = sha256_hex(&bytes);
     let verification = dir.verify(d, bytes.len() as u64, &sha)?;
     if verification != Verification::Verified && !dir.allow_unverified {

@@ -10,7 +10,12 @@ use std::path::Path;
 
 /// Decodes the bytes per the catalog and turns every line ending into `\n`.
 pub(crate) fn decode(d: &Dataset, path: &Path, bytes: &[u8]) -> Result<String, LoadError> {
-    let text: Cow<'_, str> = match d.encoding {
+    decode_as(d.encoding, path, bytes)
+}
+
+/// Decodes `bytes` as `encoding`, every line ending turned into `\n`.
+pub(crate) fn decode_as(encoding: Encoding, path: &Path, bytes: &[u8]) -> Result<String, LoadError> {
+    let text: Cow<'_, str> = match encoding {
         Encoding::Utf8 => {
             let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
             match std::str::from_utf8(bytes) {

@@ -62,6 +62,43 @@ pub enum LoadError {
         actual_bytes: u64,
     },
 
+    /// A file of the user's own differs from the one `allywar data add` checked.
+    #[error("{}: sha256 {actual} is not that of the file added as `{dataset}` ({expected}); `allywar data add {dataset} --file {}` checks it and accepts it, or pass --allow-unverified to use it once", path.display(), path.display())]
+    UserChecksum {
+        /// Dataset name.
+        dataset: String,
+        /// File.
+        path: PathBuf,
+        /// sha256 recorded when it was added.
+        expected: String,
+        /// sha256 of the file.
+        actual: String,
+    },
+
+    /// A file of the user's own is not where the user catalog says.
+    #[error("{}: not found (your dataset `{dataset}`, added from {added_from}); `allywar data add {dataset} --file PATH …` adds it again", path.display())]
+    UserNotFound {
+        /// Dataset name.
+        dataset: String,
+        /// Expected location.
+        path: PathBuf,
+        /// The file it was added from.
+        added_from: String,
+    },
+
+    /// A symmetric dyad-year file with a pair in both orders.
+    #[error("{}: the pair {ccode1}–{ccode2} in {year} appears in both orders; a symmetric dyad-year file lists each pair once a year (add it without --symmetric if it is directed)", path.display())]
+    Symmetric {
+        /// File.
+        path: PathBuf,
+        /// State 1 of the second row.
+        ccode1: i32,
+        /// State 2 of the second row.
+        ccode2: i32,
+        /// Year.
+        year: i32,
+    },
+
     /// Bytes that are not valid in the file's declared encoding.
     #[error("{}:{line}:{column}: byte 0x{byte:02X} is not valid UTF-8; expected UTF-8 text (the catalog declares this file utf-8; cp1252 files must be declared so)", path.display())]
     Decode {

@@ -10,6 +10,7 @@ pub mod region;
 pub mod registry;
 pub mod selection;
 mod unit;
+pub mod user_data;
 mod years;
 
 pub use build_error::BuildError;

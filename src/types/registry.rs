@@ -41,6 +41,8 @@ pub enum Group {
     Identity,
     /// Third-party variables composed on request (`tgt_def[major]`).
     Composed,
+    /// Columns of a dataset of the user's own (`allywar data add`).
+    User,
 }
 
 impl Group {
@@ -64,6 +66,7 @@ impl Group {
             Group::Unit => "the unit's own columns",
             Group::Identity => "state abbreviations and regions",
             Group::Composed => "composed third-party variables",
+            Group::User => "the user's own data",
         }
     }
 }
@@ -96,14 +99,17 @@ pub enum Source {
     /// A column of a catalog dataset with years of its own (the column's `years` in the
     /// catalog; Polity5's polity2 ends in 2018 inside a file that runs to 2025).
     Column(DatasetId, &'static str),
+    /// A dataset of the user's own (`allywar data add`), over the years of its file.
+    User(&'static str, Years),
 }
 
 impl Source {
-    /// The dataset (the dispute source's for [`Source::Mids`]).
-    pub fn dataset(self, mids: Mids) -> DatasetId {
+    /// The catalog dataset (the dispute source's for [`Source::Mids`]; none for the user's own).
+    pub fn dataset(self, mids: Mids) -> Option<DatasetId> {
         match self {
-            Source::Mids => mids.dataset(),
-            Source::Data(d) | Source::Column(d, _) => d,
+            Source::Mids => Some(mids.dataset()),
+            Source::Data(d) | Source::Column(d, _) => Some(d),
+            Source::User(..) => None,
         }
     }
 
@@ -116,6 +122,7 @@ impl Source {
                 let years = d.dataset().columns.iter().find(|c| c.name == col).and_then(|c| c.years);
                 years.map_or_else(|| Years::of(d), |[first, last]| Years { first, last })
             }
+            Source::User(_, years) => years,
         }
     }
 }
@@ -148,8 +155,9 @@ macro_rules! var {
 
 mod abandonment;
 
-/// Every variable, in the order columns appear in frames: the units' registries one after
-/// the other.
+/// Every built-in variable, in the order columns appear in frames: the units' registries one
+/// after the other (the user's own are in [`super::user_data`]; [`super::selection::all`]
+/// gives both).
 pub fn all() -> impl Iterator<Item = &'static Var> {
     VARS.iter().chain(abandonment::VARS)
 }

@@ -2,7 +2,7 @@
 //! them (unknown names with the nearest one, names of other units, directed-only names), and
 //! lookup by name.
 
-use super::registry::{all, Var};
+use super::registry::Var;
 use super::Unit;
 
 /// Why a variable list is not acceptable.
@@ -41,6 +41,12 @@ fn hint(s: &Option<String>, unit: &str) -> String {
         Some(s) => crate::suggest::hint(Some(s)),
         None => format!("; `allywar vars {unit}` lists them"),
     }
+}
+
+/// Every variable: the registry's, then those of the user's own datasets installed for the
+/// run ([`super::user_data::install`]).
+pub fn all() -> impl Iterator<Item = &'static Var> {
+    super::registry::all().chain(super::user_data::installed().into_iter().map(|u| u.var))
 }
 
 /// The variables of a unit, in frame order.

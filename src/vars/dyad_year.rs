@@ -289,7 +289,8 @@ fn add_group(ctx: &BuildContext, g: Group, u: &DyadUniverse) -> Result<GroupOut,
             let riv = Rivalries::new(&ctx.src.get(DatasetId::Rivalries)?)?;
             cols.ints([("rival", (0..c1.len()).map(|i| riv.rival(c1[i], c2[i], y[i])).collect())]);
         }
-        Group::Unit => {}
+        // The user's own columns are joined after the frame is built (`frame::Spec::build_with`).
+        Group::Unit | Group::User => {}
     }
     Ok(cols)
 }

@@ -21,8 +21,9 @@ pub mod specific;
 pub mod spells;
 pub mod state_year;
 pub mod third_party;
+pub mod user_data;
 
-pub use crate::types::registry::all as all_vars;
+pub use crate::types::selection::all as all_vars;
 pub use crate::types::selection::{find, for_unit, parse_list, select};
 pub use crate::types::{Group, Var, VarError};
 
