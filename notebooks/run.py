@@ -1,7 +1,7 @@
 """Executes every notebook in this folder from the repository root, in memory (the committed
 notebooks are left as they are), and fails on the first cell that raises. CI runs it:
 
-    ALLYWAR_BIN=target/debug/allywar ALLYWAR_DATA=../shared/data/raw python3 notebooks/run.py
+    ALLYWAR_DATA=../shared/data/raw python3 notebooks/run.py   (after `pip install ./python`)
 """
 
 import pathlib

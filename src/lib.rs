@@ -24,6 +24,7 @@
 pub mod atomic;
 pub mod bench;
 pub mod catalog;
+pub mod cmd;
 pub mod datadir;
 pub mod estimate;
 pub mod expr;

@@ -7,10 +7,10 @@
 //! specs and `allywar vars`.
 
 use super::{DataArgs, Out};
-use allywar::catalog::{catalog, ColumnType};
-use allywar::pins::{today, Record, UserColumn, UserDataset, UserUnit};
-use allywar::report::{spec, studies};
-use allywar::types::user_data::{conflicts, vars_of};
+use crate::catalog::{catalog, ColumnType};
+use crate::pins::{today, Record, UserColumn, UserDataset, UserUnit};
+use crate::report::{spec, studies};
+use crate::types::user_data::{conflicts, vars_of};
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -60,6 +60,7 @@ pub struct Args {
     /// The reports folder whose studies are checked for the dataset (when it is added again).
     #[arg(long, default_value = "reports", value_name = "DIR")]
     pub reports: PathBuf,
+    /// Where the raw data is.
     #[command(flatten)]
     pub data: DataArgs,
 }
@@ -87,15 +88,15 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     if keys.len() != unit.keys().len() {
         bail!("--keys: a {} file has {} key columns ({}), not {}", unit.name(), unit.keys().len(), unit.keys().join(", "), keys.len());
     }
-    let header = allywar::sources::user::header(file, &bytes)?;
+    let header = crate::sources::user::header(file, &bytes)?;
     for k in &keys {
         if !header.contains(k) {
-            let hint = allywar::suggest::did_you_mean(k, header.iter().map(String::as_str));
+            let hint = crate::suggest::did_you_mean(k, header.iter().map(String::as_str));
             bail!("{}: no key column `{k}` in the header ({}){hint}; --keys names them", file.display(), header.join(", "));
         }
     }
     let mut columns = if args.schema.is_empty() {
-        allywar::sources::user::infer(file, &bytes, &keys, &args.na)?
+        crate::sources::user::infer(file, &bytes, &keys, &args.na)?
     } else {
         args.schema.iter().map(|s| column(s)).collect::<Result<Vec<_>>>().context("--schema")?
     };
@@ -105,7 +106,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     for d in &args.describe {
         let Some((col, text)) = d.split_once('=') else { bail!("--describe {d:?}: expected NAME=TEXT") };
         let Some(c) = columns.iter_mut().find(|c| c.name == col.trim()) else {
-            let hint = allywar::suggest::did_you_mean(col.trim(), columns.iter().map(|c| c.name.as_str()));
+            let hint = crate::suggest::did_you_mean(col.trim(), columns.iter().map(|c| c.name.as_str()));
             bail!("--describe {d:?}: no column `{}`{hint}", col.trim());
         };
         c.desc = text.trim().to_string();
@@ -119,7 +120,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         na: args.na.clone(),
         cite: args.cite.clone().unwrap_or_default(),
         record: Record {
-            sha256: allywar::verify::sha256_hex(&bytes),
+            sha256: crate::verify::sha256_hex(&bytes),
             bytes: bytes.len() as u64,
             rows: 0,
             years: None,
@@ -129,7 +130,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         columns,
     };
     // Every check the loader makes, on these bytes, before anything is written.
-    let frame = allywar::vars::user_data::read(&dataset, file, &bytes).with_context(|| format!("not added as `{name}`"))?;
+    let frame = crate::vars::user_data::read(&dataset, file, &bytes).with_context(|| format!("not added as `{name}`"))?;
     dataset.record.rows = frame.height() as u64;
     dataset.record.years = years(&frame);
     let catalog_path = dir.user_catalog_path();
@@ -141,7 +142,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     }
     let again = user.dataset(name).is_some();
     let dest = dataset.path(&catalog_path);
-    allywar::atomic::write_bytes(&dest, &bytes).with_context(|| format!("{}: cannot write", dest.display()))?;
+    crate::atomic::write_bytes(&dest, &bytes).with_context(|| format!("{}: cannot write", dest.display()))?;
     user.add(dataset.clone());
     user.write(&catalog_path)?;
     let span = dataset.record.years.map_or_else(String::new, |[a, b]| format!(", {a}–{b}"));
@@ -186,7 +187,7 @@ fn column(item: &str) -> Result<UserColumn> {
 
 /// The variables a dataset gives, by unit, for the confirmation line.
 fn variables(d: &UserDataset) -> String {
-    let mut by_unit: Vec<(allywar::types::Unit, Vec<String>)> = Vec::new();
+    let mut by_unit: Vec<(crate::types::Unit, Vec<String>)> = Vec::new();
     for (unit, name, _, _) in vars_of(d) {
         match by_unit.iter_mut().find(|(u, _)| *u == unit) {
             Some((_, names)) => names.push(name),

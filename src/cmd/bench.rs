@@ -4,7 +4,7 @@
 //! on the fit's frame in the same run.
 
 use super::{DataArgs, Out};
-use allywar::bench::{median, Scenario};
+use crate::bench::{median, Scenario};
 use anyhow::{Context, Result};
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -50,6 +50,7 @@ pub struct Args {
     /// (fit; needs python3 with them).
     #[arg(long)]
     pub peers: bool,
+    /// Where the raw data is.
     #[command(flatten)]
     pub data: DataArgs,
 }
@@ -65,7 +66,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         Target::Multiverse => return multiverse(&args, out),
         Target::Build => {}
     }
-    let r = allywar::bench::run(&args.data.dir()?, args.scenario, args.runs)?;
+    let r = crate::bench::run(&args.data.dir()?, args.scenario, args.runs)?;
     writeln!(out, "{}", args.scenario.describe())?;
     writeln!(out, "frame: {} rows × {} columns, written to Parquet each run", r.rows, r.columns)?;
     let runs: Vec<String> = r.seconds.iter().map(|s| format!("{s:.3}")).collect();
@@ -79,27 +80,27 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
 }
 
 fn fit(args: &Args, out: &mut Out) -> Result<ExitCode> {
-    let mut built = allywar::bench::fit_spec().build(&args.data.dir()?)?;
+    let mut built = crate::bench::fit_spec().build(&args.data.dir()?)?;
     let frame = &mut built.frame;
-    writeln!(out, "logit, init on {} regressors, directed dyad-years 1816–2014 (COW MID 5)", allywar::bench::FIT_REGRESSORS.len())?;
+    writeln!(out, "logit, init on {} regressors, directed dyad-years 1816–2014 (COW MID 5)", crate::bench::FIT_REGRESSORS.len())?;
     writeln!(
         out,
         "frame: {} rows × {} columns; each run takes the design from the frame, fits and computes the variance",
         frame.height(),
         frame.width()
     )?;
-    let timings = allywar::bench::run_fit(frame, args.runs)?;
+    let timings = crate::bench::run_fit(frame, args.runs)?;
     let mut peers: serde_json::Value = serde_json::Value::Null;
     if args.peers {
         let scratch = tempfile::tempdir()?;
         let csv = scratch.path().join("frame.csv");
-        allywar::output::write_frame(frame, &csv)?;
+        crate::output::write_frame(frame, &csv)?;
         let res = std::process::Command::new("python3")
             .arg("-c")
             .arg(PEERS)
             .arg(&csv)
             .arg(args.runs.to_string())
-            .arg(allywar::bench::FIT_REGRESSORS.join(","))
+            .arg(crate::bench::FIT_REGRESSORS.join(","))
             .output()
             .context("--peers runs python3")?;
         anyhow::ensure!(res.status.success(), "the peers' script failed:\n{}", String::from_utf8_lossy(&res.stderr));
@@ -146,8 +147,7 @@ struct ReproduceRun {
 
 fn reproduce(args: &Args, out: &mut Out) -> Result<ExitCode> {
     let exe = std::env::current_exe().context("finding the allywar binary")?;
-    let studies =
-        allywar::report::studies(&args.reports).with_context(|| format!("{}: cannot list the studies", args.reports.display()))?;
+    let studies = crate::report::studies(&args.reports).with_context(|| format!("{}: cannot list the studies", args.reports.display()))?;
     anyhow::ensure!(!studies.is_empty(), "{}: no study (a folder with a spec.toml) found", args.reports.display());
     let data = args.data.dir()?;
     let mut runs = Vec::new();

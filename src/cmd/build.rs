@@ -7,10 +7,10 @@
 //! ```
 
 use super::{DataArgs, Out};
-use allywar::expr::{derive, Derived, RowFilter};
-use allywar::frame::{Built, Spec};
-use allywar::output::{check_path, write_frame_with, Metadata};
-use allywar::types::{Conflicts, Mids, Unit, Years};
+use crate::expr::{derive, Derived, RowFilter};
+use crate::frame::{Built, Spec};
+use crate::output::{check_path, write_frame_with, Metadata};
+use crate::types::{Conflicts, Mids, Unit, Years};
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,6 +21,7 @@ pub struct Args {
     /// Unit of analysis.
     #[arg(value_enum)]
     pub unit: Unit,
+    /// What to build and from which data.
     #[command(flatten)]
     pub frame: FrameArgs,
     /// Variables, comma-separated (spaces allowed), in the order wanted, or all (see `allywar
@@ -71,6 +72,7 @@ pub struct FrameArgs {
     /// 212 uses of force).
     #[arg(long)]
     pub crises: bool,
+    /// Where the raw data is.
     #[command(flatten)]
     pub data: DataArgs,
 }
@@ -156,7 +158,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     let derived: Vec<Derived> = args.derive.iter().map(|d| Derived::parse(d).context("--derive")).collect::<Result<_>>()?;
     let filter = args.filter.as_deref().map(RowFilter::parse).transpose().context("--filter")?.unwrap_or_default();
     // The columns the expressions read are built with the ones asked for (all: already there).
-    let mut vars = allywar::vars::parse_list(&args.vars);
+    let mut vars = crate::vars::parse_list(&args.vars);
     if !vars.is_empty() && !vars.iter().any(|v| v == "all") {
         let made: Vec<&str> = derived.iter().map(|d| d.name.as_str()).collect();
         let read = derived.iter().flat_map(|d| d.columns().iter()).chain(filter.columns());

@@ -11,11 +11,11 @@
 //! ```
 
 use super::{DataArgs, Out};
-use allywar::catalog::{catalog, Dataset, Format};
-use allywar::datadir::Inventory;
-use allywar::fetch::{FetchOptions, Fetcher, Mirror, Outcome};
-use allywar::verify::Verification;
-use allywar::{sources, DataDir};
+use crate::catalog::{catalog, Dataset, Format};
+use crate::datadir::Inventory;
+use crate::fetch::{FetchOptions, Fetcher, Mirror, Outcome};
+use crate::verify::Verification;
+use crate::{sources, DataDir};
 use anyhow::{bail, Context, Result};
 use polars::prelude::*;
 use std::fmt::Write as _;
@@ -321,10 +321,10 @@ fn show(out: &mut Out, name: &str, head: usize, filters: &[String], data: &DataA
             }
             _ => f.clone(),
         };
-        let filter = allywar::expr::RowFilter::parse(&text).with_context(|| format!("--filter {f:?}"))?;
+        let filter = crate::expr::RowFilter::parse(&text).with_context(|| format!("--filter {f:?}"))?;
         for c in filter.columns() {
             if d.column(c).is_none() {
-                let hint = allywar::suggest::did_you_mean(c, d.columns.iter().map(|c| c.name.as_str()));
+                let hint = crate::suggest::did_you_mean(c, d.columns.iter().map(|c| c.name.as_str()));
                 bail!("--filter {f:?}: `{name}` has no column `{c}`{hint}");
             }
         }

@@ -5,10 +5,10 @@
 
 use super::build::{build_frame, FrameArgs};
 use super::Out;
-use allywar::estimate::formula::parse;
-use allywar::estimate::{estimate_with, Control, Estimator, Options, VarianceSpec};
-use allywar::expr::{derive, Derived, RowFilter};
-use allywar::types::Unit;
+use crate::estimate::formula::parse;
+use crate::estimate::{estimate_with, Control, Estimator, Options, VarianceSpec};
+use crate::expr::{derive, Derived, RowFilter};
+use crate::types::Unit;
 use anyhow::{bail, Context, Result};
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -120,8 +120,8 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
                 );
             }
             let path = PathBuf::from(&args.frame);
-            let df = allywar::input::read_frame(&path)?;
-            let (_, sha256) = allywar::verify::sha256_file(&path)?;
+            let df = crate::input::read_frame(&path)?;
+            let (_, sha256) = crate::verify::sha256_file(&path)?;
             (df, vec![serde_json::json!({"file": args.frame, "sha256": sha256})])
         }
     };
@@ -147,7 +147,9 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         first_differences: args.first_difference.iter().map(|p| difference(p)).collect::<Result<_>>()?,
         sims: args.sims,
         seed: args.seed,
-        margins: true,
+        // Average marginal effects cost more than the fit on large frames: only when printed
+        // or written.
+        margins: args.margins || args.out.is_some(),
         margins_at: args.margins_at.as_deref().map(grid).transpose()?,
     };
     let results = estimate_with(&df, &args.formula, model, &args.se, &options)?;
@@ -169,14 +171,14 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         write!(out, "{}", results.margins_at_text())?;
     }
     if let Some(stem) = &args.margins_plot {
-        let profile = allywar::report::marginsplot::Profile::new(&results);
-        allywar::report::marginsplot::write(&profile, stem)?;
+        let profile = crate::report::marginsplot::Profile::new(&results);
+        crate::report::marginsplot::write(&profile, stem)?;
         out.done(&format!("wrote {} and {}", stem.with_extension("png").display(), stem.with_extension("svg").display()));
     }
     if let Some(path) = &args.out {
         let json = results.to_json(serde_json::Value::Array(data));
         let text = serde_json::to_string_pretty(&json)? + "\n";
-        allywar::atomic::write_bytes(path, text.as_bytes()).with_context(|| format!("{}: cannot write", path.display()))?;
+        crate::atomic::write_bytes(path, text.as_bytes()).with_context(|| format!("{}: cannot write", path.display()))?;
         out.done(&format!("wrote {}", path.display()));
     }
     Ok(ExitCode::SUCCESS)

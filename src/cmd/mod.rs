@@ -12,9 +12,10 @@ pub mod reproduce;
 pub mod table;
 pub mod vars;
 
-use allywar::DataDir;
+use crate::DataDir;
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 /// Where the raw data is, and whether files the catalog does not know may be used.
 #[derive(clap::Args, Debug, Clone)]
@@ -99,4 +100,70 @@ impl std::fmt::Write for Out {
         self.stdout.push_str(s);
         Ok(())
     }
+}
+
+/// Quantitative research on alliances and war: COW and GML MIDs, ATOP, NMC and more as typed
+/// frames.
+#[derive(clap::Parser, Debug)]
+#[command(name = "allywar", version, about, long_about = None)]
+pub struct Cli {
+    /// No progress bars, notes or `wrote …` lines (warnings and errors still print).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(clap::Subcommand, Debug)]
+pub enum Command {
+    /// Raw datasets: status, fetch, describe, cite, show.
+    Data(data::Args),
+    /// Build an analysis frame (state-year, dyad-year, joiner, dispute, mission, us-force,
+    /// invocation, commitment, alliance-year).
+    Build(build::Args),
+    /// Every variable a unit can carry: name, definition, source, years.
+    Vars(vars::Args),
+    /// Estimate a model on a frame (OLS, logit, probit, Poisson, negative binomial, ordered and
+    /// multinomial logit, rare-events logit; classical, robust, clustered, two-way and dyadic
+    /// SEs; fixed effects; margins, predictions, first differences).
+    Fit(Box<fit::Args>),
+    /// A regression table (Markdown, LaTeX, HTML, CSV) from fits saved by `fit --out`.
+    Table(table::Args),
+    /// Time whole builds from the raw files (peacesciencer's frame, or every variable).
+    Bench(bench::Args),
+    /// Run the studies of reports/ into tables, figures, results.json and reports/index.html.
+    Reproduce(reproduce::Args),
+    /// Fit every specification of a study's multiverse: the estimates, the curve, the summary.
+    Multiverse(multiverse::Args),
+}
+
+/// Runs a parsed command line.
+pub fn run(command: Command, out: &mut Out) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Data(args) => data::run(args, out),
+        Command::Build(args) => build::run(args, out),
+        Command::Vars(args) => vars::run(args, out),
+        Command::Fit(args) => fit::run(*args, out),
+        Command::Table(args) => table::run(args, out),
+        Command::Bench(args) => bench::run(args, out),
+        Command::Reproduce(args) => reproduce::run(args, out),
+        Command::Multiverse(args) => multiverse::run(args, out),
+    }
+}
+
+/// Runs the command line `argv` (without the program name) in this process: the exit code and
+/// what the command wrote to stdout (notes and progress go to stderr, as from the binary). A usage
+/// error is returned as the error clap prints.
+pub fn run_args<I, S>(argv: I) -> Result<(ExitCode, String), anyhow::Error>
+where
+    I: IntoIterator<Item = S>,
+    S: Into<std::ffi::OsString> + Clone,
+{
+    use clap::Parser as _;
+    let cli = Cli::try_parse_from(std::iter::once(std::ffi::OsString::from("allywar")).chain(argv.into_iter().map(Into::into)))?;
+    let mut out = Out::new(cli.quiet);
+    let code = run(cli.command, &mut out)?;
+    Ok((code, out.stdout))
 }

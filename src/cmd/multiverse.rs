@@ -3,9 +3,9 @@
 //! multiverse.md into the study's folder (or `--out`), printing the summary.
 
 use super::{DataArgs, Out};
-use allywar::report::frames::build_frames;
-use allywar::report::multiverse::{self, run};
-use allywar::report::spec;
+use crate::report::frames::build_frames;
+use crate::report::multiverse::{self, run};
+use crate::report::spec;
 use anyhow::{bail, Context, Result};
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -31,6 +31,7 @@ pub struct Args {
     /// The reports folder.
     #[arg(long, default_value = "reports", value_name = "DIR")]
     pub reports: PathBuf,
+    /// Where the raw data is.
     #[command(flatten)]
     pub data: DataArgs,
 }
@@ -39,8 +40,8 @@ pub struct Args {
 pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     let path = if args.study.ends_with(".toml") { PathBuf::from(&args.study) } else { args.reports.join(&args.study).join("spec.toml") };
     if !path.is_file() {
-        let names: Vec<String> = allywar::report::studies(&args.reports).unwrap_or_default().into_iter().map(|s| s.0).collect();
-        let hint = allywar::suggest::did_you_mean(&args.study, names.iter().map(String::as_str));
+        let names: Vec<String> = crate::report::studies(&args.reports).unwrap_or_default().into_iter().map(|s| s.0).collect();
+        let hint = crate::suggest::did_you_mean(&args.study, names.iter().map(String::as_str));
         bail!("no study `{}`: {} does not exist{hint}", args.study, path.display());
     }
     let dir = args.data.dir()?;
@@ -52,14 +53,14 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         // The title, summary and curve then speak of the specifications actually run.
         let total = m.specs.len();
         m.specs.truncate(n);
-        m.title = format!("{} — the first {} of {} specifications (--limit {n})", m.title, n, allywar::report::table::thousands(total));
+        m.title = format!("{} — the first {} of {} specifications (--limit {n})", m.title, n, crate::report::table::thousands(total));
     }
     let m = &m;
     let term = args.term.clone().unwrap_or_else(|| m.term.clone());
     for s in &m.specs {
-        let columns = allywar::estimate::formula::parse(&s.formula).map(|f| f.columns()).unwrap_or_default();
+        let columns = crate::estimate::formula::parse(&s.formula).map(|f| f.columns()).unwrap_or_default();
         if !columns.contains(&term) {
-            let hint = allywar::suggest::did_you_mean(&term, columns.iter().map(String::as_str));
+            let hint = crate::suggest::did_you_mean(&term, columns.iter().map(String::as_str));
             bail!("--term {term}: not in specification {}'s formula `{}`{hint}", s.id, s.formula);
         }
     }

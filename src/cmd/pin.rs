@@ -6,11 +6,11 @@
 //! then the studies that read it are named, since `reproduce` will find them stale.
 
 use super::{DataArgs, Out};
-use allywar::catalog::catalog;
-use allywar::fetch::{FetchOptions, Fetcher, Mirror};
-use allywar::pins::{today, Record};
-use allywar::report::{spec, studies};
-use allywar::sources;
+use crate::catalog::catalog;
+use crate::fetch::{FetchOptions, Fetcher, Mirror};
+use crate::pins::{today, Record};
+use crate::report::{spec, studies};
+use crate::sources;
 use anyhow::{Context, Result};
 use polars::prelude::*;
 use std::path::PathBuf;
@@ -34,6 +34,7 @@ pub struct Args {
     /// The reports folder whose studies are checked for the dataset.
     #[arg(long, default_value = "reports", value_name = "DIR")]
     pub reports: PathBuf,
+    /// Where the raw data is.
     #[command(flatten)]
     pub data: DataArgs,
 }
@@ -57,7 +58,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     let named = args.file.clone().unwrap_or_else(|| PathBuf::from(&source));
     // Every check the loader makes, on the new bytes, before anything is written.
     let frame = sources::parse_file(d, &named, &bytes).with_context(|| format!("{}: not accepted as `{}`", source, d.name))?;
-    let sha256 = allywar::verify::sha256_hex(&bytes);
+    let sha256 = crate::verify::sha256_hex(&bytes);
     let record = Record {
         sha256: sha256.clone(),
         bytes: bytes.len() as u64,
@@ -74,7 +75,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if std::fs::read(&dest).ok().as_deref() != Some(bytes.as_slice()) {
-        allywar::atomic::write_bytes(&dest, &bytes).with_context(|| format!("{}: cannot write", dest.display()))?;
+        crate::atomic::write_bytes(&dest, &bytes).with_context(|| format!("{}: cannot write", dest.display()))?;
     }
     let catalog_path = dir.user_catalog_path();
     if !pins.set(&d.name, record.clone()) {

@@ -7,11 +7,11 @@
 //! verified. A failing study does not stop the others; the exit code says one failed.
 
 use super::{DataArgs, Out};
-use allywar::fetch::{FetchOptions, Fetcher, Mirror};
-use allywar::report::manifest::{self, Hashes, Manifest};
-use allywar::report::page;
-use allywar::report::spec::{self, Checked};
-use allywar::report::{findings, pipeline, studies};
+use crate::fetch::{FetchOptions, Fetcher, Mirror};
+use crate::report::manifest::{self, Hashes, Manifest};
+use crate::report::page;
+use crate::report::spec::{self, Checked};
+use crate::report::{findings, pipeline, studies};
 use anyhow::{bail, Context, Result};
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -47,6 +47,7 @@ pub struct Args {
     /// of the producers (default: $ALLYWAR_MIRROR).
     #[arg(long, value_name = "DIR|URL")]
     pub mirror: Option<String>,
+    /// Where the raw data is.
     #[command(flatten)]
     pub data: DataArgs,
 }
@@ -70,7 +71,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     }
     for name in &args.studies {
         if !all.iter().any(|(id, _)| id == name) {
-            let hint = allywar::suggest::did_you_mean(name, all.iter().map(|(id, _)| id.as_str()));
+            let hint = crate::suggest::did_you_mean(name, all.iter().map(|(id, _)| id.as_str()));
             bail!("no study `{name}` under {}{hint}; `allywar reproduce --list` lists them", args.reports.display());
         }
     }
@@ -133,7 +134,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         let done = pipeline::run(&c, &dir, &folder, &|stage| bar.set_message(stage.to_string())).map_err(|e| e.to_string());
         bar.inc(1);
         if let (Some(old), Some(new), true) = (&before, read(), done.is_ok()) {
-            moved.extend(allywar::report::changes::moved(&id, old, &new));
+            moved.extend(crate::report::changes::moved(&id, old, &new));
         }
         inputs_of.insert(id.clone(), inputs);
         outcomes.push((id, done));
@@ -145,7 +146,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         let folder = args.reports.join(id);
         match o {
             Ok(o) => {
-                let mut lines = allywar::report::replication::sentences(&o.replications, &o.study.study.labels);
+                let mut lines = crate::report::replication::sentences(&o.replications, &o.study.study.labels);
                 lines.extend(findings::sentences(
                     &o.results,
                     o.study.study.focus.as_ref().map(|f| f.get_ref().as_str()),
@@ -154,7 +155,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
                 lines.extend(o.descriptions.iter().cloned());
                 let html = page::section(o, &lines, &args.reports);
                 let path = folder.join(SECTION);
-                allywar::atomic::write_bytes(&path, html.as_bytes()).with_context(|| format!("{}: cannot write", path.display()))?;
+                crate::atomic::write_bytes(&path, html.as_bytes()).with_context(|| format!("{}: cannot write", path.display()))?;
                 let entry = manifest::entry(&folder, inputs_of.remove(id).unwrap_or_default())
                     .with_context(|| format!("{}: cannot read the outputs", folder.display()))?;
                 manifest.studies.insert(id.clone(), entry);
@@ -192,16 +193,16 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     parts.sort_by(|a, b| order_of(&a.id).cmp(&order_of(&b.id)).then(a.id.cmp(&b.id)));
     let html = page::render(&parts);
     let path = args.reports.join("index.html");
-    allywar::atomic::write_bytes(&path, html.as_bytes()).with_context(|| format!("{}: cannot write", path.display()))?;
+    crate::atomic::write_bytes(&path, html.as_bytes()).with_context(|| format!("{}: cannot write", path.display()))?;
     manifest.index = manifest::sha256_file(&path)?;
     manifest.write(&manifest_path)?;
     if let Some(file) = &args.changes {
-        let text = allywar::report::changes::markdown(&moved);
-        allywar::atomic::write_bytes(file, text.as_bytes()).with_context(|| format!("{}: cannot write", file.display()))?;
+        let text = crate::report::changes::markdown(&moved);
+        crate::atomic::write_bytes(file, text.as_bytes()).with_context(|| format!("{}: cannot write", file.display()))?;
         out.note(&format!("{} reported numbers moved; listed in {}", moved.len(), file.display()));
     }
     out.done(&format!("wrote {} and {}", path.display(), manifest_path.display()));
-    if let (Some(_), Some(b)) = (std::env::var_os("ALLYWAR_TIMINGS"), allywar::bench::peak_rss()) {
+    if let (Some(_), Some(b)) = (std::env::var_os("ALLYWAR_TIMINGS"), crate::bench::peak_rss()) {
         eprintln!("timing: peak {:.0} MiB", b as f64 / 1048576.0);
     }
     if failed > 0 {
@@ -219,7 +220,7 @@ fn check(
     args: &Args,
     checked: &[(String, Result<Checked, String>)],
     manifest: &Manifest,
-    dir: &allywar::DataDir,
+    dir: &crate::DataDir,
     chosen: &dyn Fn(&str) -> bool,
     out: &mut Out,
 ) -> Result<ExitCode> {
@@ -263,8 +264,8 @@ fn check(
 }
 
 /// Fetches (and verifies) the datasets the studies read that the data directory lacks.
-fn fetch_missing(checked: &[(String, Result<Checked, String>)], dir: &allywar::DataDir, args: &Args, out: &Out) -> Result<()> {
-    let mut needed: Vec<&'static allywar::Dataset> = Vec::new();
+fn fetch_missing(checked: &[(String, Result<Checked, String>)], dir: &crate::DataDir, args: &Args, out: &Out) -> Result<()> {
+    let mut needed: Vec<&'static crate::Dataset> = Vec::new();
     for c in checked.iter().filter_map(|(_, c)| c.as_ref().ok()) {
         for id in c.datasets() {
             let d = id.dataset();
@@ -273,7 +274,7 @@ fn fetch_missing(checked: &[(String, Result<Checked, String>)], dir: &allywar::D
             }
         }
     }
-    let missing: Vec<&allywar::Dataset> = needed.into_iter().filter(|d| !dir.path_of(d).is_file()).collect();
+    let missing: Vec<&crate::Dataset> = needed.into_iter().filter(|d| !dir.path_of(d).is_file()).collect();
     if missing.is_empty() {
         return Ok(());
     }

@@ -3,8 +3,8 @@
 //! in columns, standard errors beneath, stars, N, log-likelihood, AIC, clusters and the variance.
 
 use super::Out;
-use allywar::estimate::Results;
-use allywar::report::table::{self, Column};
+use crate::estimate::Results;
+use crate::report::table::{self, Column};
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -65,7 +65,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         "csv" => table::csv(&columns, &labels),
         other => bail!("--out {}: `.{other}` is not a table format; use .md, .tex, .html or .csv", path.display()),
     };
-    allywar::atomic::write_bytes(path, text.as_bytes()).with_context(|| format!("{}: cannot write", path.display()))?;
+    crate::atomic::write_bytes(path, text.as_bytes()).with_context(|| format!("{}: cannot write", path.display()))?;
     out.done(&format!("wrote {}", path.display()));
     Ok(ExitCode::SUCCESS)
 }

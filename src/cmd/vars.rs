@@ -2,7 +2,7 @@
 //! years (for dispute variables, the years of the dispute source: `--mids` picks one).
 
 use super::Out;
-use allywar::types::{Mids, Source, Unit};
+use crate::types::{Mids, Source, Unit};
 use anyhow::Result;
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -44,7 +44,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         for k in unit.keys() {
             rows.push(Row { unit, name: k, kind: "key", definition: unit.key_definition(k), source: String::new(), years: vec![] });
         }
-        for v in allywar::vars::for_unit(unit, true) {
+        for v in crate::vars::for_unit(unit, true) {
             let (source, years) = match v.source {
                 Source::Mids => {
                     let src: Vec<String> = sources.iter().map(|m| format!("{} (--mids {})", m.dataset(), m.name())).collect();
@@ -61,12 +61,12 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
             rows.push(Row { unit, name: v.name, kind, definition: v.definition, source, years });
         }
         if unit == Unit::DyadYear {
-            let y = Source::Data(allywar::catalog::DatasetId::AtopDdy).years(Mids::Gml);
+            let y = Source::Data(crate::catalog::DatasetId::AtopDdy).years(Mids::Gml);
             rows.push(Row {
                 unit,
                 name: "tgt_def[major] ...",
                 kind: "composed",
-                definition: allywar::types::composed::SYNTAX,
+                definition: crate::types::composed::SYNTAX,
                 source: "atop_ddy, and majors, democracy, contdird or nmc for the condition".into(),
                 years: vec![(None, y.first, y.last)],
             });

@@ -148,10 +148,53 @@ fn factor_levels(d: &Design, c: &str) -> Vec<(f64, String)> {
     out
 }
 
-/// Row `i`'s regressors with column `c` set to `value`.
-fn row_with(d: &Design, raw: &[(String, Vec<f64>)], index: &BTreeMap<&str, usize>, i: usize, c: &str, value: f64) -> Vec<f64> {
+/// The design columns whose value reads column `c` (the others keep their observed values when
+/// `c` is set).
+fn reading(d: &Design, c: &str) -> Vec<usize> {
+    let reads = |p: &Part| match p {
+        Part::Value(e) => {
+            let mut cols = Vec::new();
+            e.columns(&mut cols);
+            cols.iter().any(|x| x == c)
+        }
+        Part::Level(col, _) => col == c,
+    };
+    (0..d.k()).filter(|&j| d.parts[j].iter().any(reads)).collect()
+}
+
+/// Design column `parts` evaluated on `get` (NaN where a value is undefined).
+fn column_at(parts: &[Part], get: &dyn Fn(&str) -> Option<f64>) -> f64 {
+    parts
+        .iter()
+        .try_fold(1.0, |acc, p| {
+            Some(
+                acc * match p {
+                    Part::Value(e) => e.eval(get)?,
+                    Part::Level(col, v) => f64::from(get(col)? == *v),
+                },
+            )
+        })
+        .unwrap_or(f64::NAN)
+}
+
+/// Row `i`'s regressors with column `c` set to `value`, written into `x`: the observed row, with
+/// the columns in `reads` evaluated again.
+#[allow(clippy::too_many_arguments)]
+fn row_with(
+    d: &Design,
+    raw: &[(String, Vec<f64>)],
+    index: &BTreeMap<&str, usize>,
+    reads: &[usize],
+    i: usize,
+    c: &str,
+    value: f64,
+    x: &mut [f64],
+) {
+    x.copy_from_slice(d.row(i));
     let get = |name: &str| if name == c { Some(value) } else { index.get(name).map(|&j| raw[j].1[i]) };
-    d.row_at(&get).unwrap_or_else(|| vec![f64::NAN; d.k()])
+    for &j in reads {
+        x[j] = column_at(&d.parts[j], &get);
+    }
 }
 
 fn dot(x: &[f64], b: &[f64]) -> f64 {
@@ -170,8 +213,11 @@ fn discrete_change(
 ) -> (f64, Vec<f64>) {
     let (n, k) = (d.n(), d.k());
     let (mut estimate, mut grad) = (0.0, vec![0.0; k]);
+    let reads = reading(d, c);
+    let (mut x0, mut x1) = (vec![0.0; k], vec![0.0; k]);
     for i in 0..n {
-        let (x0, x1) = (row_with(d, raw, index, i, c, from), row_with(d, raw, index, i, c, to));
+        row_with(d, raw, index, &reads, i, c, from, &mut x0);
+        row_with(d, raw, index, &reads, i, c, to, &mut x1);
         let (e0, e1) = (dot(&x0, &f.beta), dot(&x1, &f.beta));
         estimate += f.model.mean(e1) - f.model.mean(e0);
         let (s0, s1) = (f.model.slopes(e0).0, f.model.slopes(e1).0);
@@ -188,10 +234,13 @@ fn discrete_change(
 fn derivative(d: &Design, f: &Fit, raw: &[(String, Vec<f64>)], index: &BTreeMap<&str, usize>, c: &str) -> (f64, Vec<f64>) {
     let (n, k) = (d.n(), d.k());
     let (mut estimate, mut grad) = (0.0, vec![0.0; k]);
+    // Columns that do not read c have no derivative in it: they stay 0.
+    let reads = reading(d, c);
     let mut dx = vec![0.0; k];
     for i in 0..n {
         let get = |name: &str| index.get(name).map(|&j| raw[j].1[i]);
-        for (slot, parts) in dx.iter_mut().zip(&d.parts) {
+        for &j in &reads {
+            let (slot, parts) = (&mut dx[j], &d.parts[j]);
             // The product rule over the column's parts.
             let (_, dv) = parts.iter().fold((1.0, 0.0), |(v, dv), p| {
                 let (pv, pd) = match p {
@@ -242,12 +291,14 @@ pub fn average_predictions(
     }
     let index: BTreeMap<&str, usize> = raw.iter().enumerate().map(|(j, (c, _))| (c.as_str(), j)).collect();
     let (n, k) = (d.n(), d.k());
+    let reads = reading(d, column);
+    let mut x = vec![0.0; k];
     Ok(values
         .iter()
         .map(|&value| {
             let (mut estimate, mut grad) = (0.0, vec![0.0; k]);
             for i in 0..n {
-                let x = row_with(d, &raw, &index, i, column, value);
+                row_with(d, &raw, &index, &reads, i, column, value, &mut x);
                 let eta = dot(&x, &f.beta);
                 estimate += f.model.mean(eta);
                 let slope = f.model.slopes(eta).0;

@@ -79,6 +79,10 @@ pub struct Results {
     pub scale: f64,
     /// Model-level numbers.
     pub glance: Glance,
+    /// The variance matrix of the coefficients, in the coefficient table's order (not in the
+    /// JSON: `fit --out` and results.json give the standard errors).
+    #[serde(skip)]
+    pub vcov: Vec<Vec<f64>>,
 }
 
 /// An absorbed fixed effect.
@@ -404,6 +408,7 @@ fn results(
         first_differences,
         fixed_effects,
         scale: f.eta.iter().map(|&e| model.slopes(e).0).sum::<f64>() / n,
+        vcov: (0..v.matrix.nrows()).map(|i| (0..v.matrix.ncols()).map(|j| v.matrix[(i, j)]).collect()).collect(),
         glance: Glance {
             nobs: d.n(),
             logLik: f.loglik,
