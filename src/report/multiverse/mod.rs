@@ -5,10 +5,12 @@
 //! [`plan`] reads `[multiverse]` and expands it; [`run`] builds each distinct frame once, fits
 //! each distinct design once (the variance types of a design share its fit, and a rare-events
 //! logit corrects the logit beside it), on all cores; [`summary`] says how robust the estimate
-//! is; the curve itself is drawn by [`super::curve`].
+//! is; the curve itself is drawn by [`super::curve`]; [`shard`] splits a run across machines and
+//! merges the parts.
 
 pub mod plan;
 pub mod run;
+pub mod shard;
 pub mod summary;
 
 use super::curve;
@@ -62,6 +64,17 @@ pub struct Multiverse {
 }
 
 impl Multiverse {
+    /// Only the first `limit` specifications (when fewer than all), the title saying so: the
+    /// title, summary and curve then speak of the specifications actually run.
+    pub fn limited(mut self, limit: Option<usize>) -> Multiverse {
+        if let Some(n) = limit.filter(|&n| n < self.specs.len()) {
+            let total = self.specs.len();
+            self.specs.truncate(n);
+            self.title = format!("{} — the first {} of {} specifications (--limit {n})", self.title, n, super::table::thousands(total));
+        }
+        self
+    }
+
     /// The alternative a specification picked of choice `c`.
     pub fn pick(&self, spec: &Specification, c: usize) -> &str {
         &self.choices[c].alternatives[spec.picks[c]]

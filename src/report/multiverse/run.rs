@@ -197,7 +197,7 @@ pub fn run(m: &Multiverse, term: &str, frames: &BTreeMap<String, DataFrame>, job
             Some((f, fe)) => (f.to_string(), fe.split('+').map(|c| c.trim().to_string()).collect()),
             None => (s.formula.clone(), Vec::new()),
         };
-        let key = format!("{frame}|{}|{formula}", s.filter);
+        let key = super::shard::group_key(s);
         let g = *index.entry(key).or_insert_with(|| {
             groups.push(Group { frame: frame.clone(), formula, variants: Vec::new() });
             groups.len() - 1
