@@ -120,7 +120,9 @@ fn script(name: &str) -> PathBuf {
 /// this test fails and says so.
 #[test]
 fn a_sharded_multiverse_on_a_real_slurm_cluster_equals_one_run() {
-    let data = common::real_data_dir();
+    // The jobs run in their own folder: the data directory must not be relative ($ALLYWAR_DATA
+    // is ../shared/data/raw in CI).
+    let data = common::real_data_dir().canonicalize().unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let reports = study(tmp.path());
     let single = tmp.path().join("single");
@@ -161,13 +163,24 @@ fn a_sharded_multiverse_on_a_real_slurm_cluster_equals_one_run() {
     let ids: Vec<String> = String::from_utf8_lossy(&submitted.stdout).split_whitespace().map(String::from).collect();
     assert_eq!(ids.len(), 2, "expected the array's and the merge's job ids: {ids:?}");
     // No accounting on the test cluster: wait until squeue no longer lists the jobs.
+    let logs = || {
+        std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "out"))
+            .map(|p| format!("{}:\n{}", p.display(), std::fs::read_to_string(&p).unwrap_or_default()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     let start = std::time::Instant::now();
     loop {
-        let q = slurm("squeue").args(["-h", "-o", "%i %T", "-j", &ids.join(",")]).output().unwrap();
+        let q = slurm("squeue").args(["-h", "-o", "%i %T %r", "-j", &ids.join(",")]).output().unwrap();
         let listed = String::from_utf8_lossy(&q.stdout).trim().to_string();
         if listed.is_empty() {
             break;
         }
+        // A shard failed: the merge will never run.
+        assert!(!listed.contains("DependencyNeverSatisfied"), "a shard failed: {listed}; job logs:\n{}", logs());
         assert!(start.elapsed().as_secs() < 1200, "jobs still queued after 20 minutes: {listed}");
         std::thread::sleep(std::time::Duration::from_secs(2));
     }
@@ -180,15 +193,6 @@ fn a_sharded_multiverse_on_a_real_slurm_cluster_equals_one_run() {
         std::fs::read_dir(tmp.path().join("parts")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(parts.len(), 4, "{parts:?}");
     let merged = tmp.path().join("merged");
-    let logs = || {
-        std::fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "out"))
-            .map(|p| format!("{}:\n{}", p.display(), std::fs::read_to_string(&p).unwrap_or_default()))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
     assert!(merged.join("multiverse.parquet").is_file(), "the merge job wrote nothing; job logs:\n{}", logs());
     let (a, b) = (files(&single), files(&merged));
     assert_eq!(a.len(), 5);
