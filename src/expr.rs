@@ -35,6 +35,22 @@ fn parse_sql(text: &str) -> Result<(Expr, Vec<String>), ExprError> {
     Ok((expr, columns))
 }
 
+/// Why an expression's value in a row depends on other rows (an aggregate, a window, a sort,
+/// a count), or None when it reads only its own row. Such an expression means something else
+/// when a frame is computed block by block.
+fn reads_other_rows(expr: &Expr) -> Option<&'static str> {
+    expr.into_iter().find_map(|e| match e {
+        // An aggregate of constants (the list of `IN (...)`) reads no rows.
+        Expr::Agg(_) if !e.clone().meta().root_names().is_empty() => Some("an aggregate"),
+        Expr::Over { .. } => Some("a window"),
+        Expr::Sort { .. } | Expr::SortBy { .. } | Expr::Gather { .. } | Expr::Slice { .. } | Expr::Filter { .. } => {
+            Some("a sort, slice or selection of rows")
+        }
+        Expr::Len | Expr::Explode { .. } => Some("a count or reshaping of rows"),
+        _ => None,
+    })
+}
+
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or_default().trim()
 }
@@ -96,6 +112,11 @@ impl RowFilter {
     /// The frame's columns it reads.
     pub fn columns(&self) -> &[String] {
         &self.columns
+    }
+
+    /// Why it reads rows other than its own (None: it does not), for a frame built in blocks.
+    pub fn reads_other_rows(&self) -> Option<&'static str> {
+        self.expr.as_ref().and_then(reads_other_rows)
     }
 
     /// The rows of `df` where it holds.
@@ -161,6 +182,11 @@ impl Derived {
     pub fn columns(&self) -> &[String] {
         &self.columns
     }
+
+    /// Why it reads rows other than its own (None: it does not), for a frame built in blocks.
+    pub fn reads_other_rows(&self) -> Option<&'static str> {
+        reads_other_rows(&self.expr)
+    }
 }
 
 /// `df` with the derived columns added in order (a later one may read an earlier one); a
@@ -211,6 +237,20 @@ mod tests {
         }
         let f = RowFilter::parse("year >= 1950 and x < 3").unwrap();
         assert_eq!(f.columns(), ["year", "x"]);
+    }
+
+    #[test]
+    fn expressions_that_read_other_rows_are_told_apart() {
+        for text in ["x - avg(x)", "x / sum(x)", "count(*)", "x - avg(x) OVER (PARTITION BY abb)", "max(year)"] {
+            let d = Derived::new("d", text).unwrap();
+            assert!(d.reads_other_rows().is_some(), "{text}");
+        }
+        for text in ["ln(x + 1)", "CASE WHEN year >= 1950 THEN 1 ELSE 0 END", "abb IN ('USA')", "x * 2 + year", "coalesce(x, 0)"] {
+            assert_eq!(Derived::new("d", text).unwrap().reads_other_rows(), None, "{text}");
+        }
+        assert!(RowFilter::parse("x > avg(x)").unwrap().reads_other_rows().is_some());
+        assert_eq!(RowFilter::parse("x > 1").unwrap().reads_other_rows(), None);
+        assert_eq!(RowFilter::all().reads_other_rows(), None);
     }
 
     #[test]

@@ -19,6 +19,7 @@ use crate::catalog::DatasetId;
 use crate::datadir::DataDir;
 use crate::sources::{Input, Sources};
 use crate::types::{Conflicts, Group, Mids, Unit, Var, Years};
+use crate::units::dyad_year::PeaceCarry;
 use crate::units::{self, BuildContext};
 use crate::vars;
 use polars::prelude::*;
@@ -61,6 +62,9 @@ pub struct Built {
     pub inputs: Vec<Input>,
     /// The variables of the frame, in column order after the keys.
     pub vars: Vec<&'static Var>,
+    /// The years built (the request's, open ends filled and cut to the sources'), for units
+    /// built by years.
+    pub years: Option<Years>,
 }
 
 impl Spec {
@@ -237,13 +241,74 @@ impl Spec {
 
     /// Builds the frame, telling `progress` each stage (loading a dataset, computing a group).
     pub fn build_with(&self, dir: &DataDir, progress: &dyn Fn(&str)) -> Result<Built, BuildError> {
-        dir.install_user_data().map_err(crate::types::LoadError::from)?;
-        let chosen = self.check()?;
-        // The unit's builders compute the built-in variables; the user's own are joined after.
-        let (user, builtin): (Vec<&'static Var>, Vec<&'static Var>) = chosen.iter().partition(|v| v.group == Group::User);
+        let chosen = self.prepare(dir)?;
         let src = Sources::new(dir).with_progress(progress);
         src.require(&self.datasets(&chosen))?;
-        let mut ctx = BuildContext::new(&src);
+        self.build_from(dir, &src, &chosen, None)
+    }
+
+    /// Builds the frame in blocks of `block` years, in year order, handing each block to `each`
+    /// as it is done, so that memory holds the sources and one block, not the whole span.
+    /// Every block holds exactly the rows and values the whole span's frame has for its years:
+    /// what counts history (peace years) counts it from before the block, as any window does.
+    /// Only units keyed by year can be built so (dyad-year, state-year, alliance-year). Returns
+    /// the span built.
+    pub fn build_blocks<E: From<BuildError>>(
+        &self,
+        dir: &DataDir,
+        block: u16,
+        progress: &dyn Fn(&str),
+        each: &mut dyn FnMut(Built) -> Result<(), E>,
+    ) -> Result<Years, E> {
+        if !self.unit.keys().contains(&"year") {
+            return Err(BuildError::Options(format!(
+                "{} frames have no year key to build in blocks of years; only dyad-year, state-year and alliance-year frames do",
+                self.unit
+            ))
+            .into());
+        }
+        if block == 0 {
+            return Err(BuildError::Options("a block of years must hold at least one year".into()).into());
+        }
+        let chosen = self.prepare(dir)?;
+        let src = Sources::new(dir).with_progress(progress);
+        src.require(&self.datasets(&chosen)).map_err(BuildError::from)?;
+        let span = self.span(&src)?;
+        let carry = std::cell::RefCell::new(PeaceCarry::default());
+        let mut first = span.first;
+        while first <= span.last {
+            let last = first.saturating_add(i32::from(block) - 1).min(span.last);
+            let mut part = self.clone();
+            part.years = Some(Years { first, last });
+            src.stage(&format!("building {first}–{last}"));
+            each(part.build_from(dir, &src, &chosen, Some(&carry))?)?;
+            first = last + 1;
+        }
+        Ok(span)
+    }
+
+    /// Installs the user's own variables and checks the request.
+    fn prepare(&self, dir: &DataDir) -> Result<Vec<&'static Var>, BuildError> {
+        dir.install_user_data().map_err(crate::types::LoadError::from)?;
+        self.check()
+    }
+
+    /// The years the unit's builder settles on for this request, found by building the
+    /// universe alone.
+    fn span(&self, src: &Sources) -> Result<Years, BuildError> {
+        let ctx = self.context(src, Vec::new());
+        match self.unit {
+            Unit::DyadYear => drop(units::dyad_year::build(&ctx)?),
+            Unit::StateYear => drop(units::state_year::build(&ctx)?),
+            Unit::AllianceYear => drop(units::alliance_year::build(&ctx)?),
+            other => return Err(BuildError::Options(format!("{other} frames are not built by years"))),
+        }
+        ctx.built_years().ok_or_else(|| BuildError::Years(format!("the {} builder settled on no years", self.unit)))
+    }
+
+    /// A build context for this request over `src`.
+    fn context<'a>(&self, src: &'a Sources<'a>, chosen: Vec<&'static Var>) -> BuildContext<'a> {
+        let mut ctx = BuildContext::new(src);
         ctx.years = self.years;
         ctx.directed = self.directed;
         ctx.prd = self.prd;
@@ -251,7 +316,23 @@ impl Spec {
         ctx.drop_ongoing = self.drop_ongoing;
         ctx.conflicts = self.conflicts;
         ctx.crises = self.crises;
-        ctx.chosen = builtin;
+        ctx.chosen = chosen;
+        ctx
+    }
+
+    /// Builds the frame of the checked variables `chosen` from loaded sources, continuing the
+    /// peace spells of `carry` where it holds the years before.
+    fn build_from(
+        &self,
+        dir: &DataDir,
+        src: &Sources,
+        chosen: &[&'static Var],
+        carry: Option<&std::cell::RefCell<PeaceCarry>>,
+    ) -> Result<Built, BuildError> {
+        // The unit's builders compute the built-in variables; the user's own are joined after.
+        let (user, builtin): (Vec<&'static Var>, Vec<&'static Var>) = chosen.iter().partition(|v| v.group == Group::User);
+        let mut ctx = self.context(src, builtin);
+        ctx.peace_carry = carry;
         let frame = match self.unit {
             Unit::DyadYear => vars::dyad_year::frame(&ctx, units::dyad_year::build(&ctx)?)?,
             Unit::StateYear => vars::state_year::frame(&ctx, units::state_year::build(&ctx)?)?,
@@ -274,7 +355,7 @@ impl Spec {
                 self.unit.keys().iter().copied().chain(chosen.iter().map(|v| v.name)).filter(|c| joined.schema().contains(c)).collect();
             joined.select(order)?
         };
-        Ok(Built { frame, notes: ctx.take_notes(), inputs, vars: chosen })
+        Ok(Built { frame, notes: ctx.take_notes(), inputs, vars: chosen.to_vec(), years: ctx.built_years() })
     }
 }
 

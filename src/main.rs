@@ -18,6 +18,9 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     };
+    if let (Some(_), Some(b)) = (std::env::var_os("ALLYWAR_TIMINGS"), allywar::bench::peak_rss()) {
+        eprintln!("timing: peak {:.0} MiB", b as f64 / 1048576.0);
+    }
     // Output is written once; a reader that went away (`| head`) is not an error.
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(out.stdout.as_bytes()).and_then(|()| stdout.flush()) {

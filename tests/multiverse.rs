@@ -65,17 +65,6 @@ fn read_csv(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
     r.records().map(|rec| headers.iter().zip(rec.unwrap().iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()).collect()
 }
 
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().is_some_and(|n| n != "spec.toml"))
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
-        .collect();
-    out.sort();
-    out
-}
-
 #[test]
 fn a_multiverse_is_every_allowed_specification_each_equal_to_its_own_fit() {
     let data = common::real_data_dir();
@@ -154,7 +143,7 @@ fn a_multiverse_is_every_allowed_specification_each_equal_to_its_own_fit() {
     // The same inputs give the same bytes.
     let second = tmp.path().join("two");
     run(&second);
-    let (a, b) = (files(&first), files(&second));
+    let (a, b) = (common::files(&first, |p| p != "spec.toml"), common::files(&second, |p| p != "spec.toml"));
     assert_eq!(a.len(), b.len());
     for ((n, x), (m, y)) in a.iter().zip(&b) {
         assert_eq!(n, m);

@@ -37,24 +37,6 @@ fn stale(stdout: &[u8]) -> BTreeSet<String> {
         .collect()
 }
 
-/// Every file under `dir`, by path relative to it, with its bytes.
-fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(root, &p, out);
-            } else {
-                out.push((p.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out);
-    out.sort();
-    out
-}
-
 #[test]
 fn a_changed_data_file_makes_exactly_its_studies_stale() {
     let data = common::real_data_dir();
@@ -75,7 +57,7 @@ fn a_changed_data_file_makes_exactly_its_studies_stale() {
     let edited = text.replacen(",1773700,", ",1773701,", 1);
     assert_ne!(text, edited, "the war file has Germany's WWI battle deaths");
     std::fs::write(&war, edited).unwrap();
-    let before = files(&reports);
+    let before = common::files(&reports, |_| true);
 
     let out = allywar().args(["reproduce", "--check", "--reports"]).arg(&reports).arg("--data-dir").arg(&changed).assert().failure();
     let stdout = out.get_output().stdout.clone();
@@ -83,7 +65,7 @@ fn a_changed_data_file_makes_exactly_its_studies_stale() {
     let listing = String::from_utf8_lossy(&stdout);
     assert!(listing.contains("data `war_inter` changed") && listing.contains("abandonment/table.md"), "{listing}");
     assert!(listing.contains("stale: ") && listing.contains("index.html"), "{listing}");
-    assert!(files(&reports) == before, "--check changes nothing");
+    assert!(common::files(&reports, |_| true) == before, "--check changes nothing");
 
     // A file the catalog does not know is used only with --allow-unverified.
     allywar().args(["reproduce", "-q", "--reports"]).arg(&reports).arg("--data-dir").arg(&changed).assert().failure();
@@ -98,11 +80,11 @@ fn a_changed_data_file_makes_exactly_its_studies_stale() {
     let why = stderr.lines().find(|l| l.contains("abandonment: its last run failed")).unwrap_or_default();
     assert!(why.contains("does not match the catalog") && why.contains("data `war_inter` changed"), "{stderr}");
     // The others' files are untouched; the page says which input was not verified.
-    let after = files(&reports);
+    let after = common::files(&reports, |_| true);
     for (path, bytes) in &before {
-        let top = path.components().next().unwrap().as_os_str().to_string_lossy().into_owned();
+        let top = path.split('/').next().unwrap_or_default();
         if top != "abandonment" && !path.ends_with("manifest.json") && !path.ends_with("index.html") {
-            assert!(after.iter().find(|(p, _)| p == path).map(|(_, b)| b) == Some(bytes), "{} changed", path.display());
+            assert!(after.iter().find(|(p, _)| p == path).map(|(_, b)| b) == Some(bytes), "{path} changed");
         }
     }
     let section = std::fs::read_to_string(reports.join("abandonment/section.html")).unwrap();
@@ -133,13 +115,13 @@ fn two_runs_give_the_same_bytes() {
             std::fs::copy(root().join("reports").join(id).join("spec.toml"), reports.join(id).join("spec.toml")).unwrap();
         }
         allywar().args(["reproduce", "-q", "--reports"]).arg(&reports).arg("--data-dir").arg(&data).assert().success();
-        made.push(files(&reports));
+        made.push(common::files(&reports, |_| true));
     }
-    assert!(made[0].iter().any(|(p, _)| p.extension().is_some_and(|e| e == "png")));
+    assert!(made[0].iter().any(|(p, _)| p.ends_with(".png")));
     assert_eq!(made[0].len(), made[1].len());
     for ((p, a), (q, b)) in made[0].iter().zip(&made[1]) {
         assert_eq!(p, q);
-        assert!(a == b, "{} differs between two runs", p.display());
+        assert!(a == b, "{p} differs between two runs");
     }
 }
 

@@ -18,20 +18,6 @@ fn study(dir: &Path) -> PathBuf {
     dir.join("reports")
 }
 
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("multiverse") || n.to_string_lossy().starts_with("specification_curve"))
-        })
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
-        .collect();
-    out.sort();
-    out
-}
-
 #[test]
 fn shards_merged_equal_one_run_byte_for_byte_and_bad_sets_are_refused() {
     let data = common::real_data_dir();
@@ -63,7 +49,7 @@ fn shards_merged_equal_one_run_byte_for_byte_and_bad_sets_are_refused() {
     };
     let merged = tmp.path().join("merged");
     merge(&[&parts], &merged).success();
-    let (a, b) = (files(&single), files(&merged));
+    let (a, b) = (outputs(&single), outputs(&merged));
     assert_eq!(
         a.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
         ["multiverse.csv", "multiverse.md", "multiverse.parquet", "specification_curve.png", "specification_curve.svg"]
@@ -194,10 +180,15 @@ fn a_sharded_multiverse_on_a_real_slurm_cluster_equals_one_run() {
     assert_eq!(parts.len(), 4, "{parts:?}");
     let merged = tmp.path().join("merged");
     assert!(merged.join("multiverse.parquet").is_file(), "the merge job wrote nothing; job logs:\n{}", logs());
-    let (a, b) = (files(&single), files(&merged));
+    let (a, b) = (outputs(&single), outputs(&merged));
     assert_eq!(a.len(), 5);
     assert_eq!(a.iter().map(|(n, _)| n).collect::<Vec<_>>(), b.iter().map(|(n, _)| n).collect::<Vec<_>>());
     for ((name, x), (_, y)) in a.iter().zip(&b) {
         assert!(x == y, "{name} differs between the single run and the Slurm shards");
     }
+}
+
+/// A multiverse's outputs in a folder.
+fn outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    common::files(dir, |p| p.starts_with("multiverse") || p.starts_with("specification_curve"))
 }

@@ -1,7 +1,8 @@
-//! `allywar bench [build|fit|reproduce|multiverse]`: time a whole build from the raw files (and its
-//! Parquet write), the estimation engine on the full directed dyad-year frame, or `reproduce
-//! --all` cold from the raw files, with peak memory. `--peers` times statsmodels, pyfixest and R
-//! on the fit's frame in the same run.
+//! `allywar bench [build|fit|reproduce|multiverse|partition]`: time a whole build from the raw
+//! files (and its Parquet write), the estimation engine on the full directed dyad-year frame,
+//! `reproduce --all` cold from the raw files, a multiverse as it grows (and in shards), or a
+//! partitioned build against one file, with peak memory. `--peers` times statsmodels, pyfixest
+//! and R on the fit's frame in the same run.
 
 use super::{DataArgs, Out};
 use crate::bench::{median, Scenario};
@@ -20,9 +21,32 @@ pub enum Target {
     /// `reproduce --all` of the studies under --reports, cold: a fresh process with the parse
     /// cache off, into a scratch folder, each run.
     Reproduce,
-    /// `multiverse` of a study's first --specs specifications, cold: a fresh process with the
-    /// parse cache off, into a scratch folder, each run; split into frames and fits.
+    /// `multiverse` of a study's first --specs specifications (each count of the list), cold:
+    /// a fresh process with the parse cache off, into a scratch folder, each run; split into
+    /// frames and fits, with peak memory; with --shards, the last count also in shards and merged.
     Multiverse,
+    /// `build dyad-year --vars all` (COW MID 5) of each span of --spans, to one Parquet file and
+    /// partitioned by year, each a fresh process: time and peak memory.
+    Partition,
+}
+
+/// How many specifications of a multiverse: a number or all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpecCount {
+    /// The first N.
+    First(usize),
+    /// The whole multiverse.
+    All,
+}
+
+impl std::str::FromStr for SpecCount {
+    type Err = String;
+    fn from_str(s: &str) -> Result<SpecCount, String> {
+        match s.trim() {
+            "all" | "full" => Ok(SpecCount::All),
+            n => n.replace('_', "").parse().map(SpecCount::First).map_err(|_| format!("`{n}`: expected a number of specifications or all")),
+        }
+    }
 }
 
 /// Time whole builds, or fits.
@@ -43,9 +67,19 @@ pub struct Args {
     /// The study whose multiverse is timed (multiverse).
     #[arg(long, default_value = "deterrence")]
     pub study: String,
-    /// Specifications timed: the multiverse's first N (multiverse).
-    #[arg(long, default_value_t = 500)]
-    pub specs: usize,
+    /// Specifications timed: the multiverse's first N, or all; a list times each (multiverse).
+    #[arg(long, value_name = "N,..|all", value_delimiter = ',', default_value = "500")]
+    pub specs: Vec<SpecCount>,
+    /// Also run the last --specs count in this many shards, one process after another, and
+    /// merge them (multiverse).
+    #[arg(long, value_name = "N")]
+    pub shards: Option<usize>,
+    /// Year spans built (partition).
+    #[arg(long, value_name = "A:B,..", value_delimiter = ',', default_value = "1816:1900,1816:1950,1816:2014")]
+    pub spans: Vec<crate::types::Years>,
+    /// Years built at a time by the partitioned build (partition).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub block_years: u16,
     /// Also time statsmodels, pyfixest and (where Rscript is) R glm + sandwich on the same frame
     /// (fit; needs python3 with them).
     #[arg(long)]
@@ -64,6 +98,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         Target::Fit => return fit(&args, out),
         Target::Reproduce => return reproduce(&args, out),
         Target::Multiverse => return multiverse(&args, out),
+        Target::Partition => return partition(&args, out),
         Target::Build => {}
     }
     let r = crate::bench::run(&args.data.dir()?, args.scenario, args.runs)?;
@@ -208,48 +243,159 @@ fn seconds_after(text: &str, prefix: &str) -> f64 {
     text.split(prefix).nth(1).and_then(|r| r.split_whitespace().next()).and_then(|v| v.parse().ok()).unwrap_or(f64::NAN)
 }
 
-fn multiverse(args: &Args, out: &mut Out) -> Result<ExitCode> {
+/// One cold child process: its wall time, peak memory (`timing: peak`) and output.
+struct Child {
+    wall: f64,
+    peak_mib: f64,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs allywar with `args` in a fresh process, parse cache off, timings on.
+fn child(args: &[std::ffi::OsString]) -> Result<Child> {
     let exe = std::env::current_exe().context("finding the allywar binary")?;
+    let t = std::time::Instant::now();
+    let res = std::process::Command::new(&exe).args(args).env("ALLYWAR_CACHE", "off").env("ALLYWAR_TIMINGS", "1").output()?;
+    let wall = t.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&res.stderr).into_owned();
+    let shown: Vec<&str> = stderr.lines().filter(|l| !l.starts_with("timing: ")).collect();
+    anyhow::ensure!(res.status.success(), "allywar {:?} failed:\n{}", args, shown.join("\n"));
+    let peak_mib = stderr.lines().find_map(|l| l.strip_prefix("timing: peak ")).and_then(|r| r.split_whitespace().next()?.parse().ok());
+    Ok(Child { wall, peak_mib: peak_mib.unwrap_or(f64::NAN), stdout: String::from_utf8_lossy(&res.stdout).into_owned(), stderr })
+}
+
+/// `["a", "b", path]` as process arguments.
+macro_rules! argv {
+    ($($a:expr),* $(,)?) => { vec![$(std::ffi::OsString::from($a)),*] };
+}
+
+/// The run of median wall time.
+fn median_run<T>(mut runs: Vec<T>, wall: impl Fn(&T) -> f64) -> T {
+    runs.sort_by(|a, b| wall(a).total_cmp(&wall(b)));
+    let i = runs.len() / 2;
+    runs.swap_remove(i)
+}
+
+/// One cold multiverse run: (wall, frames s, fits s, peak MiB, specifications, designs).
+fn multiverse_run(args: &Args, count: SpecCount, extra: &[std::ffi::OsString], out_dir: &std::path::Path) -> Result<(Child, [f64; 4])> {
     let data = args.data.dir()?;
-    let mut runs: Vec<(f64, f64, f64)> = Vec::new();
-    let mut specs = 0;
-    for _ in 0..args.runs.max(1) {
-        let scratch = tempfile::tempdir()?;
-        let t = std::time::Instant::now();
-        let res = std::process::Command::new(&exe)
-            .args(["multiverse", &args.study, "--limit", &args.specs.to_string(), "--reports"])
-            .arg(&args.reports)
-            .arg("--out")
-            .arg(scratch.path())
-            .arg("--data-dir")
-            .arg(&data.root)
-            .env("ALLYWAR_CACHE", "off")
-            .output()?;
-        let wall = t.elapsed().as_secs_f64();
-        let err = String::from_utf8_lossy(&res.stderr);
-        anyhow::ensure!(res.status.success(), "multiverse failed:\n{err}");
-        specs = String::from_utf8_lossy(&res.stdout)
-            .lines()
-            .find_map(|l| {
-                l.strip_prefix("- ").and_then(|l| l.split(" specifications").next()).and_then(|n| n.replace(',', "").parse().ok())
-            })
-            .unwrap_or(0);
-        runs.push((wall, seconds_after(&err, "frames built in "), seconds_after(&err, "specifications in ")));
+    let mut argv = argv!["multiverse", &args.study, "--reports", &args.reports, "--out", out_dir, "--data-dir", &data.root];
+    if let SpecCount::First(n) = count {
+        argv.extend(argv!["--limit", n.to_string()]);
     }
-    runs.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let m = runs[runs.len() / 2];
-    writeln!(out, "multiverse of {}: {specs} specifications, cold (a fresh process, parse cache off)", args.study)?;
-    let walls: Vec<String> = runs.iter().map(|r| format!("{:.1}", r.0)).collect();
-    writeln!(out, "runs (s, sorted): {}", walls.join(" "))?;
+    argv.extend(extra.iter().cloned());
+    let c = child(&argv)?;
+    let designs = c.stderr.split(" designs fitted for ").next().and_then(|l| l.rsplit(' ').next()).and_then(|n| n.parse().ok());
+    let specs = c.stderr.split(" designs fitted for ").nth(1).and_then(|r| r.split_whitespace().next()).and_then(|n| n.parse().ok());
+    let parts = [
+        seconds_after(&c.stderr, "frames built in "),
+        seconds_after(&c.stderr, "specifications in "),
+        specs.unwrap_or(f64::NAN),
+        designs.unwrap_or(f64::NAN),
+    ];
+    Ok((c, parts))
+}
+
+fn multiverse(args: &Args, out: &mut Out) -> Result<ExitCode> {
+    let runs = args.runs.max(1);
+    writeln!(out, "multiverse of {}: cold runs (a fresh process each, parse cache off), medians of {runs}", args.study)?;
+    writeln!(out, "| specifications | designs | wall s | frames s | fits s | fit s per design | peak MiB |")?;
+    writeln!(out, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")?;
+    let mut last_wall = f64::NAN;
+    for &count in &args.specs {
+        let mut all = Vec::new();
+        for _ in 0..runs {
+            let scratch = tempfile::tempdir()?;
+            all.push(multiverse_run(args, count, &[], scratch.path())?);
+        }
+        let (c, [frames, fits, specs, designs]) = median_run(all, |r| r.0.wall);
+        last_wall = c.wall;
+        writeln!(
+            out,
+            "| {specs:.0} | {designs:.0} | {:.1} | {frames:.1} | {fits:.1} | {:.3} | {:.0} |",
+            c.wall,
+            fits / designs,
+            c.peak_mib
+        )?;
+    }
+    let Some(n) = args.shards else { return Ok(ExitCode::SUCCESS) };
+    anyhow::ensure!(n >= 1, "--shards takes at least 1");
+    let count = *args.specs.last().unwrap_or(&SpecCount::All);
+    let mut all = Vec::new();
+    for _ in 0..runs {
+        let scratch = tempfile::tempdir()?;
+        let (mut sum, mut longest, mut peak) = (0.0_f64, 0.0_f64, 0.0_f64);
+        for k in 0..n {
+            let part = scratch.path().join(format!("part-{k}"));
+            let shard = argv!["--shard", format!("{k}/{n}")];
+            let (c, _) = multiverse_run(args, count, &shard, &part)?;
+            sum += c.wall;
+            longest = longest.max(c.wall);
+            peak = peak.max(c.peak_mib);
+        }
+        let mut merge = argv!["multiverse", "merge"];
+        merge.extend((0..n).map(|k| scratch.path().join(format!("part-{k}")).into_os_string()));
+        merge.extend(argv!["--out", scratch.path().join("merged")]);
+        let m = child(&merge)?;
+        all.push((sum, longest, peak, m.wall));
+    }
+    let (sum, longest, peak, merge) = median_run(all, |r| r.0);
+    writeln!(out)?;
     writeln!(
         out,
-        "median {:.1} s: frames {:.1} s ({:.0}%), fits {:.1} s ({:.0}%), the rest (curve, files, start) {:.1} s",
-        m.0,
-        m.1,
-        100.0 * m.1 / m.0,
-        m.2,
-        100.0 * m.2 / m.0,
-        m.0 - m.1 - m.2
+        "{n} shards of the last count, one process after another: their walls sum to {sum:.1} s, {:.3} of the single run's {last_wall:.1} s \
+         (overhead {:+.1}%); the longest shard {longest:.1} s ({:.2} of the single run: the wall time with {n} machines); peak {peak:.0} MiB; merge {merge:.2} s",
+        sum / last_wall,
+        100.0 * (sum / last_wall - 1.0),
+        longest / last_wall
     )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn partition(args: &Args, out: &mut Out) -> Result<ExitCode> {
+    let data = args.data.dir()?;
+    let runs = args.runs.max(1);
+    writeln!(out, "build dyad-year --vars all --mids cow5, cold (a fresh process each, parse cache off), medians of {runs}")?;
+    let block = if args.block_years == 1 { "1 year".to_string() } else { format!("{} years", args.block_years) };
+    writeln!(out, "| years | rows | one file: s | MiB | partitioned, {block} a block: s | MiB | time ratio | memory ratio |")?;
+    writeln!(out, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")?;
+    for span in &args.spans {
+        let common = argv![
+            "build",
+            "dyad-year",
+            "--vars",
+            "all",
+            "--mids",
+            "cow5",
+            "--years",
+            format!("{}:{}", span.first, span.last),
+            "--data-dir",
+            &data.root
+        ];
+        let (mut one, mut parts) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            let scratch = tempfile::tempdir()?;
+            let mut a = common.clone();
+            a.extend(argv!["--out", scratch.path().join("frame.parquet")]);
+            one.push(child(&a)?);
+            let mut a = common.clone();
+            a.extend(argv!["--partition", "year", "--block-years", args.block_years.to_string(), "--out", scratch.path().join("frame")]);
+            parts.push(child(&a)?);
+        }
+        let (one, parts) = (median_run(one, |c| c.wall), median_run(parts, |c| c.wall));
+        let rows =
+            one.stderr.lines().chain(one.stdout.lines()).find_map(|l| l.split(" (").nth(1)?.split(" rows").next()?.parse::<u64>().ok());
+        writeln!(
+            out,
+            "| {span} | {} | {:.2} | {:.0} | {:.2} | {:.0} | {:.2} | {:.2} |",
+            rows.map_or("?".into(), |r| r.to_string()),
+            one.wall,
+            one.peak_mib,
+            parts.wall,
+            parts.peak_mib,
+            parts.wall / one.wall,
+            parts.peak_mib / one.peak_mib
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,15 +3,20 @@
 //! ```text
 //! allywar build UNIT [--years A:B] [--directed|--nondirected] [--prd] [--mids gml|cow5]
 //!                    [--vars LIST|all] [--drop-ongoing] [--conflicts war|mid] [--out FILE]
-//!                    [--data-dir DIR]
+//!                    [--partition year [--block-years N]] [--data-dir DIR]
 //! ```
+//!
+//! With `--partition year` the frame is built in blocks of years and written as hive-partitioned
+//! Parquet, `DIR/year=1816/part-0.parquet`, one part a year (see [`crate::output::partition`]).
 
 use super::{DataArgs, Out};
 use crate::expr::{derive, Derived, RowFilter};
 use crate::frame::{Built, Spec};
+use crate::output::partition::{PartitionWriter, MANIFEST};
 use crate::output::{check_path, write_frame_with, Metadata};
 use crate::types::{Conflicts, Mids, Unit, Years};
 use anyhow::{bail, Context, Result};
+use polars::prelude::DataFrame;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -39,6 +44,21 @@ pub struct Args {
     /// Keep the rows where this SQL expression holds (as `fit --filter`).
     #[arg(long, value_name = "EXPR")]
     pub filter: Option<String>,
+    /// Write a folder of hive-partitioned Parquet, `OUT/year=Y/part-0.parquet`, built a block of
+    /// years at a time so that memory holds one block, not the span (dyad-year, state-year,
+    /// alliance-year). --out names the folder (default: UNIT/).
+    #[arg(long, value_enum, value_name = "COLUMN")]
+    pub partition: Option<Partition>,
+    /// Years built at a time with --partition: fewer use less memory and more time.
+    #[arg(long, value_name = "N", default_value_t = 10, requires = "partition", value_parser = clap::value_parser!(u16).range(1..))]
+    pub block_years: u16,
+}
+
+/// What a partitioned frame is split by.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Partition {
+    /// One part a year.
+    Year,
 }
 
 /// The flags that shape a frame, shared by `build` and `fit UNIT`.
@@ -171,21 +191,17 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     let spec = args.frame.spec(args.unit, &vars);
     // Everything that can be checked without data is checked before any work is done.
     spec.check()?;
+    if args.partition.is_some() {
+        return partitioned(&args, &spec, &derived, &filter, out);
+    }
     let path = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("{}.parquet", args.unit.name())));
     check_path(&path)?;
     let mut built = build_frame(&spec, &args.frame, out)?;
     let mut meta = metadata(&built, &spec);
-    if !derived.is_empty() || !filter.is_all() {
-        built.frame = derive(std::mem::take(&mut built.frame), &derived).context("--derive")?;
-        let before = built.frame.height();
-        built.frame = filter.apply(&built.frame).context("--filter")?;
-        if !filter.is_all() {
-            out.note(&format!("--filter {filter}: {} of {before} rows kept", built.frame.height()));
-        }
-        // The output says how its extra columns and rows came to be.
-        let said: Vec<String> = derived.iter().map(|d| format!("{} = {}", d.name, d.text())).collect();
-        meta.entries.push(("allywar_derive".into(), serde_json::json!({"derive": said, "filter": filter.text()}).to_string()));
-        meta.labels.extend(derived.iter().map(|d| (d.name.clone(), format!("derived: {}", d.text()))));
+    let before = built.frame.height();
+    built.frame = derive_and_filter(std::mem::take(&mut built.frame), &derived, &filter, &mut meta)?;
+    if !filter.is_all() {
+        out.note(&format!("--filter {filter}: {} of {before} rows kept", built.frame.height()));
     }
     write_frame_with(&mut built.frame, &path, &meta)?;
     for note in &built.notes {
@@ -196,6 +212,87 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Adds the derived columns and keeps the filter's rows, saying so in `meta`.
+fn derive_and_filter(frame: DataFrame, derived: &[Derived], filter: &RowFilter, meta: &mut Metadata) -> Result<DataFrame> {
+    if derived.is_empty() && filter.is_all() {
+        return Ok(frame);
+    }
+    let frame = derive(frame, derived).context("--derive")?;
+    let frame = filter.apply(&frame).context("--filter")?;
+    // The output says how its extra columns and rows came to be.
+    let said: Vec<String> = derived.iter().map(|d| format!("{} = {}", d.name, d.text())).collect();
+    meta.entries.push(("allywar_derive".into(), serde_json::json!({"derive": said, "filter": filter.text()}).to_string()));
+    meta.labels.extend(derived.iter().map(|d| (d.name.clone(), format!("derived: {}", d.text()))));
+    Ok(frame)
+}
+
+/// `allywar build --partition year`: the frame built a block of years at a time, each block's
+/// years written as parts as soon as it is built.
+fn partitioned(args: &Args, spec: &Spec, derived: &[Derived], filter: &RowFilter, out: &mut Out) -> Result<ExitCode> {
+    // Expressions are computed block by block, so one that reads other rows would change meaning.
+    let whole = derived.iter().find_map(|d| d.reads_other_rows().map(|why| (format!("--derive {} = {}", d.name, d.text()), why)));
+    if let Some((flag, why)) = whole.or_else(|| filter.reads_other_rows().map(|why| (format!("--filter {filter}"), why))) {
+        bail!("{flag}: {why} reads rows other than its own, and a partitioned frame is computed a block of years at a time; compute it after reading the folder, or build one file");
+    }
+    let dest = args.out.clone().unwrap_or_else(|| PathBuf::from(args.unit.name()));
+    let mut writer = PartitionWriter::create(&dest, "year")?;
+    let dir = args.frame.data.dir()?;
+    let bar = spinner(out, &format!("building {}", spec.unit));
+    let mut blocks: Vec<(String, Vec<String>)> = Vec::new();
+    let (mut rows, mut kept, mut last) = (0, 0, None);
+    let span =
+        spec.build_blocks(&dir, args.block_years, &|stage| bar.set_message(stage.to_string()), &mut |mut built: Built| -> Result<()> {
+            let mut meta = metadata(&built, spec);
+            rows += built.frame.height();
+            built.frame = derive_and_filter(std::mem::take(&mut built.frame), derived, filter, &mut meta)?;
+            kept += built.frame.height();
+            writer.write(&built.frame, &meta)?;
+            blocks.push((built.years.map(|y| y.to_string()).unwrap_or_default(), std::mem::take(&mut built.notes)));
+            built.frame = DataFrame::empty();
+            last = Some(built);
+            Ok(())
+        });
+    bar.finish_and_clear();
+    let span = span?;
+    let Some(last) = last else { bail!("no block was built for {}", spec.unit) };
+    warn_unverified(&last, out);
+    let meta = metadata(&last, spec);
+    let mut about: serde_json::Map<String, serde_json::Value> =
+        meta.entries.iter().map(|(k, v)| (k.clone(), serde_json::from_str(v).unwrap_or_else(|_| v.clone().into()))).collect();
+    // Each block's notes (its rows, collapses, removals) are kept in the manifest; a note every
+    // block made is also said here.
+    let said: Vec<serde_json::Value> = blocks.iter().map(|(years, notes)| serde_json::json!({"years": years, "notes": notes})).collect();
+    about.insert("allywar_blocks".into(), said.into());
+    let parts = writer.finish(serde_json::Value::Object(about))?;
+    let mut per_block = 0;
+    for (i, (_, notes)) in blocks.iter().enumerate() {
+        for note in notes {
+            if !blocks.iter().all(|(_, n)| n.contains(note)) {
+                per_block += 1;
+            } else if i == 0 {
+                out.note(note);
+            }
+        }
+    }
+    if per_block > 0 {
+        out.note(&format!(
+            "{per_block} notes of single blocks (their rows and what was removed or collapsed) are in {}",
+            dest.join(MANIFEST).display()
+        ));
+    }
+    if !filter.is_all() {
+        out.note(&format!("--filter {filter}: {kept} of {rows} rows kept"));
+    }
+    let columns = last.vars.len() + spec.unit.keys().len() + derived.len();
+    out.done(&format!(
+        "wrote {} ({kept} rows × {columns} columns, {span}, in {} yearly parts built {} years at a time)",
+        dest.display(),
+        parts.len(),
+        args.block_years
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Builds `spec` with a spinner, warning about unverified inputs.
 pub fn build_frame(spec: &Spec, frame: &FrameArgs, out: &Out) -> Result<Built> {
     let dir = frame.data.dir()?;
@@ -203,6 +300,12 @@ pub fn build_frame(spec: &Spec, frame: &FrameArgs, out: &Out) -> Result<Built> {
     let built = spec.build_with(&dir, &|stage| bar.set_message(stage.to_string()));
     bar.finish_and_clear();
     let built = built?;
+    warn_unverified(&built, out);
+    Ok(built)
+}
+
+/// Warns about every input that did not match the catalog.
+fn warn_unverified(built: &Built, out: &Out) {
     for input in built.inputs.iter().filter(|i| !i.verified) {
         out.warn(&format!(
             "{} ({}) is UNVERIFIED: its sha256 {} differs from the catalog's; recorded as unverified in the output",
@@ -211,7 +314,6 @@ pub fn build_frame(spec: &Spec, frame: &FrameArgs, out: &Out) -> Result<Built> {
             input.sha256
         ));
     }
-    Ok(built)
 }
 
 /// What goes into the output file: the allywar version, the request, every input and the

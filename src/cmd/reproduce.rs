@@ -202,9 +202,6 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
         out.note(&format!("{} reported numbers moved; listed in {}", moved.len(), file.display()));
     }
     out.done(&format!("wrote {} and {}", path.display(), manifest_path.display()));
-    if let (Some(_), Some(b)) = (std::env::var_os("ALLYWAR_TIMINGS"), crate::bench::peak_rss()) {
-        eprintln!("timing: peak {:.0} MiB", b as f64 / 1048576.0);
-    }
     if failed > 0 {
         eprintln!("error: {failed} of {} studies failed", outcomes.len());
         return Ok(ExitCode::FAILURE);

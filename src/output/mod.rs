@@ -5,6 +5,7 @@
 //! metadata, .dta characteristics (`notes`), or for CSV a `FILE.csv.meta.json` sidecar.
 
 mod dta;
+pub mod partition;
 
 use polars::prelude::*;
 use std::io::{Seek, Write};

@@ -8,7 +8,7 @@ use crate::sources::index::{dyad_key, keys};
 use crate::sources::{days_from_civil, year_of_day};
 use crate::types::BuildError;
 use polars::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Builds the universe of the request: the dispute source's years by default, within the state
 /// system's.
@@ -38,6 +38,27 @@ pub fn history(ctx: &BuildContext, u: &DyadUniverse) -> Result<Option<DyadUniver
         return Ok(None);
     }
     Ok(Some(universe(&spells, Years { first, last: u.years.last }, u.directed)))
+}
+
+/// Where each dyad's peace spells stood at the end of the years built so far, so that a frame
+/// of the next years (the next block of a partitioned build) counts them on without building
+/// their history again.
+#[derive(Debug, Default)]
+pub struct PeaceCarry {
+    /// The last year built; a frame continues the spells only if it starts the year after.
+    pub through: Option<i32>,
+    /// Per dyad (ccode1, ccode2): its last year, its peace years then, and whether a dispute
+    /// began that year; for peace years since onsets.
+    pub onset: HashMap<(i32, i32), (i32, i32, bool)>,
+    /// The same for peace years since ongoing dispute years.
+    pub ongoing: HashMap<(i32, i32), (i32, i32, bool)>,
+}
+
+impl PeaceCarry {
+    /// Whether a frame starting in `first` continues these spells.
+    pub fn continues_into(&self, first: i32) -> bool {
+        self.through == Some(first - 1)
+    }
 }
 
 /// Membership spells as (ccode, first day, last day), days since 1970-01-01.

@@ -19,7 +19,7 @@ pub use crate::types::{Conflicts, Mids, Unit, Years};
 use crate::sources::Sources;
 use crate::types::{BuildError, Group, Var};
 use polars::prelude::*;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 /// What one build needs: the sources, the request's options and the variables chosen, and the
 /// notes written on the way (what was removed, collapsed or not covered).
@@ -42,7 +42,11 @@ pub struct BuildContext<'a> {
     pub crises: bool,
     /// Variables chosen, in the order asked.
     pub chosen: Vec<&'static Var>,
+    /// Peace spells carried from the block of years built before this one (a partitioned
+    /// build); None: count them from each dyad's history.
+    pub peace_carry: Option<&'a RefCell<dyad_year::PeaceCarry>>,
     notes: RefCell<Vec<String>>,
+    built_years: Cell<Option<Years>>,
 }
 
 impl<'a> BuildContext<'a> {
@@ -58,7 +62,9 @@ impl<'a> BuildContext<'a> {
             conflicts: Conflicts::War,
             crises: false,
             chosen: Vec::new(),
+            peace_carry: None,
             notes: RefCell::new(Vec::new()),
+            built_years: Cell::new(None),
         }
     }
 
@@ -70,6 +76,12 @@ impl<'a> BuildContext<'a> {
     /// The notes so far.
     pub fn take_notes(&self) -> Vec<String> {
         self.notes.take()
+    }
+
+    /// The years the unit's builder settled on (the request's, open ends filled and cut to the
+    /// source's cover), once it has run.
+    pub fn built_years(&self) -> Option<Years> {
+        self.built_years.get()
     }
 
     /// Whether a variable group was chosen.
@@ -88,6 +100,7 @@ impl<'a> BuildContext<'a> {
             let out: Vec<String> = asked.outside(cover).iter().map(ToString::to_string).collect();
             self.note(format!("years {} are outside {source} ({cover}) and are left out; building {kept}", out.join(" and ")));
         }
+        self.built_years.set(Some(kept));
         Ok(kept)
     }
 }

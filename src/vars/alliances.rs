@@ -31,9 +31,24 @@ fn bits_of(b: u8) -> [bool; 5] {
 impl Atop {
     /// Indexes the `atop_ddy` frame.
     pub fn new(atop: &DataFrame) -> PolarsResult<Atop> {
+        Atop::within(atop, None)
+    }
+
+    /// Indexes the rows of the `atop_ddy` frame in `years` (None: all), for a frame of those
+    /// years; the cover stays the file's.
+    pub fn within(atop: &DataFrame, years: Option<Years>) -> PolarsResult<Atop> {
+        let all = keys(atop, "year")?;
+        let cover = Years { first: all.iter().copied().min().unwrap_or(0), last: all.iter().copied().max().unwrap_or(0) };
+        let kept;
+        let atop = match years {
+            Some(years) => {
+                kept = super::in_years(atop.clone(), years)?;
+                &kept
+            }
+            None => atop,
+        };
         let (c1, c2, y) = (keys(atop, "ccode1")?, keys(atop, "ccode2")?, keys(atop, "year")?);
         let cols: Vec<Vec<Option<i32>>> = KINDS.iter().map(|k| ints(atop, &format!("atop_{k}"))).collect::<PolarsResult<_>>()?;
-        let cover = Years { first: y.iter().copied().min().unwrap_or(0), last: y.iter().copied().max().unwrap_or(0) };
         let mut by_key = Vec::with_capacity(c1.len());
         let mut by_mirror = Vec::with_capacity(c1.len());
         let mut received: StateYearTable<[u16; 5]> = StateYearTable::new(cover.first, cover.last);

@@ -17,7 +17,7 @@ use crate::sources::index::{column, FrameKeys};
 use crate::timing::Stage;
 use crate::types::composed::{Composed, Condition};
 use crate::types::{BuildError, Group, Mids, Years};
-use crate::units::dyad_year::DyadUniverse;
+use crate::units::dyad_year::{DyadUniverse, PeaceCarry};
 use crate::units::BuildContext;
 use polars::prelude::*;
 use std::collections::{BTreeSet, HashMap};
@@ -162,8 +162,9 @@ fn add_group(ctx: &BuildContext, g: Group, u: &DyadUniverse) -> Result<GroupOut,
                 return Err(BuildError::Years(format!("years {years} are outside the dispute data (--mids {}: {cover})", ctx.mids.name())));
             }
             // Spells count from the dyad's first joint year whatever the window: computed over
-            // the history, then cut to the window.
-            let history = crate::units::dyad_year::history(ctx, u)?;
+            // the history, then cut to the window; or continued from the block before.
+            let carried = ctx.peace_carry.filter(|c| c.borrow().continues_into(years.first));
+            let history = if carried.is_some() { None } else { crate::units::dyad_year::history(ctx, u)? };
             let h = history.as_ref().unwrap_or(u);
             let ddys = dispute_dyad_years(ctx, ctx.mids)?;
             let c = conflict::dyad_conflict(&ddys, &h.ccode1, &h.ccode2, &h.year, cover, u.directed);
@@ -177,8 +178,24 @@ fn add_group(ctx: &BuildContext, g: Group, u: &DyadUniverse) -> Result<GroupOut,
                 if history.is_some() { format!(" (counted over {}, the years peace years need)", h.years) } else { String::new() }
             ));
             cols.coverage_note("conflict variables", years, cover);
-            let py = spells::peace_years(&h.ccode1, &h.ccode2, &h.year, &c.mid_onset);
-            let pyo = spells::peace_years(&h.ccode1, &h.ccode2, &h.year, &c.mid_ongoing);
+            let (py, pyo) = match ctx.peace_carry {
+                Some(cell) => {
+                    let mut carry = cell.borrow_mut();
+                    if carried.is_none() {
+                        *carry = PeaceCarry::default();
+                    }
+                    let carry = &mut *carry;
+                    carry.through = Some(h.years.last);
+                    (
+                        spells::peace_years_on(&h.ccode1, &h.ccode2, &h.year, &c.mid_onset, &mut carry.onset),
+                        spells::peace_years_on(&h.ccode1, &h.ccode2, &h.year, &c.mid_ongoing, &mut carry.ongoing),
+                    )
+                }
+                None => (
+                    spells::peace_years(&h.ccode1, &h.ccode2, &h.year, &c.mid_onset),
+                    spells::peace_years(&h.ccode1, &h.ccode2, &h.year, &c.mid_ongoing),
+                ),
+            };
             cols.floats([
                 ("peace_years_ongoing2", spells::power(&pyo, 2)),
                 ("peace_years_ongoing3", spells::power(&pyo, 3)),
@@ -207,7 +224,7 @@ fn add_group(ctx: &BuildContext, g: Group, u: &DyadUniverse) -> Result<GroupOut,
         }
         Group::Peace => {} // computed with the conflict group
         Group::AtopDirect | Group::AtopThird => {
-            let atop = Atop::new(&ctx.src.get(DatasetId::AtopDdy)?)?;
+            let atop = Atop::within(&ctx.src.get(DatasetId::AtopDdy)?, Some(years))?;
             cols.coverage_note("ATOP variables", years, atop.cover);
             cols.columns(alliances::dyad_columns(&atop, c1, c2, y));
         }
@@ -224,9 +241,9 @@ fn add_group(ctx: &BuildContext, g: Group, u: &DyadUniverse) -> Result<GroupOut,
             cols.columns(specific::dyad_columns(&promises, c1, c2, y));
         }
         Group::Similarity => {
-            let atop = Atop::new(&ctx.src.get(DatasetId::AtopDdy)?)?;
+            let atop = Atop::within(&ctx.src.get(DatasetId::AtopDdy)?, Some(years))?;
             cols.coverage_note("S-score (ATOP 5.1)", years, atop.cover);
-            let s = Similarity::new(&atop, &ctx.src.get(DatasetId::System)?)?;
+            let s = Similarity::new(&atop, &ctx.src.get(DatasetId::System)?, years)?;
             cols.columns(vec![similarity::dyad_column(&s, c1, c2, y)]);
         }
         Group::Capabilities => {
@@ -264,7 +281,7 @@ fn add_group(ctx: &BuildContext, g: Group, u: &DyadUniverse) -> Result<GroupOut,
             cols.columns(super::identity::columns(&abb, &[("1", c1), ("2", c2)]));
         }
         Group::Contiguity => {
-            let cont = Contiguity::new(&ctx.src.get(DatasetId::Contdird)?)?;
+            let cont = Contiguity::new(&super::in_years(ctx.src.get(DatasetId::Contdird)?, years)?)?;
             let ct: Vec<Option<i32>> = cont.for_rows(&FrameKeys::new(c1, c2, y)).into_iter().map(Some).collect();
             let land = ct.iter().map(|c| c.map(|c| i32::from(c == 1))).collect();
             let any = ct.iter().map(|c| c.map(|c| i32::from(c <= 5))).collect();
@@ -277,7 +294,7 @@ fn add_group(ctx: &BuildContext, g: Group, u: &DyadUniverse) -> Result<GroupOut,
             cols.floats([("ln_capdist", ln), ("capdist", d)]);
         }
         Group::Mindist => {
-            let md = Mindist::new(&ctx.src.get(DatasetId::Mindist)?)?;
+            let md = Mindist::new(&super::in_years(ctx.src.get(DatasetId::Mindist)?, years)?)?;
             cols.coverage_note("mindist", years, Years::of(DatasetId::Mindist));
             cols.floats([("mindist", md.for_rows(&FrameKeys::new(c1, c2, y)))]);
         }

@@ -27,7 +27,7 @@ pub use crate::types::selection::all as all_vars;
 pub use crate::types::selection::{find, for_unit, parse_list, select};
 pub use crate::types::{Group, Var, VarError};
 
-use crate::types::Mids;
+use crate::types::{Mids, Years};
 use polars::prelude::*;
 
 /// Nulls every chosen variable outside its source's years (from the catalog, see
@@ -49,6 +49,12 @@ pub fn null_outside_sources(frame: DataFrame, years: &[i32], chosen: &[&'static 
         frame.replace(v.name, col.zip_with(&inside, &nulls)?.into_column())?;
     }
     Ok(frame)
+}
+
+/// The rows of a source keyed by `year` that fall in `years`: an index built from them serves
+/// a frame of those years (one block of a partitioned build) without reading the rest.
+pub(crate) fn in_years(df: DataFrame, years: Years) -> PolarsResult<DataFrame> {
+    df.lazy().filter(col("year").gt_eq(lit(years.first)).and(col("year").lt_eq(lit(years.last)))).collect()
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use super::alliances::Atop;
 use crate::sources::index::{column, keys};
+use crate::types::Years;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
@@ -41,13 +42,13 @@ pub struct Similarity {
 }
 
 impl Similarity {
-    /// Tie matrices of every year in which `system` (COW system2016: ccode, year) and ATOP
-    /// both have data.
-    pub fn new(atop: &Atop, system: &DataFrame) -> PolarsResult<Similarity> {
+    /// Tie matrices of every year of `years` in which `system` (COW system2016: ccode, year)
+    /// and ATOP both have data.
+    pub fn new(atop: &Atop, system: &DataFrame, years: Years) -> PolarsResult<Similarity> {
         let (ccode, year) = (keys(system, "ccode")?, keys(system, "year")?);
         let mut members: BTreeMap<i32, Vec<i32>> = BTreeMap::new();
         for (&c, &y) in ccode.iter().zip(&year) {
-            if atop.cover.contains(y) {
+            if atop.cover.contains(y) && years.contains(y) {
                 members.entry(y).or_default().push(c);
             }
         }
@@ -102,7 +103,7 @@ mod tests {
         .unwrap();
         let atop = Atop::new(&atop).unwrap();
         let system = df!("ccode" => [2, 20, 200], "year" => [1900, 1900, 1900]).unwrap();
-        let s = Similarity::new(&atop, &system).unwrap();
+        let s = Similarity::new(&atop, &system, atop.cover).unwrap();
         // Ties (rows 2, 20, 200): 2 = [3, 3, 0]; 20 = [3, 3, 2]; 200 = [0, 2, 3].
         // S(2, 20) = 1 − 2·(0 + 0 + 2)/9 = 5/9; S(2, 200) = 1 − 2·(3 + 1 + 3)/9 = −5/9;
         // S(20, 200) = 1 − 2·(3 + 1 + 1)/9 = −1/9; S(2, 2) = 1.

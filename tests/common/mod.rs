@@ -3,7 +3,7 @@
 
 use assert_cmd::Command;
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The allywar binary with no data directory or mirror from the environment: every test says
 /// where its data are.
@@ -71,4 +71,26 @@ pub fn ymd(y: i32, m: i32, d: i32, last: bool) -> i32 {
         1
     };
     y * 10000 + m * 100 + d
+}
+
+/// Every file under `dir` whose path relative to it (`a/b.csv`) `keep` accepts, with its bytes,
+/// sorted by path: what two runs of a command are compared by.
+pub fn files(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<(String, Vec<u8>)> {
+    fn walk(root: &Path, dir: &Path, keep: &dyn Fn(&str) -> bool, out: &mut Vec<(String, Vec<u8>)>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, keep, out);
+                continue;
+            }
+            let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            if keep(&rel) {
+                out.push((rel, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &keep, &mut out);
+    out.sort();
+    out
 }

@@ -184,6 +184,12 @@ impl Shared<'_> {
     }
 }
 
+/// The design group of a specification: its frame, rows and formula without fixed effects.
+pub fn group_key(s: &Specification) -> String {
+    let formula = s.formula.split_once(" | ").map_or(s.formula.as_str(), |(f, _)| f);
+    format!("{}|{}|{formula}", frame_key(&s.frame), s.filter)
+}
+
 /// Runs every specification of `m`, following `term`, on `frames` (built by
 /// [`crate::report::frames::build_frames`] from the specifications' requests, with whatever else
 /// the study builds), with `jobs` workers.
@@ -197,7 +203,7 @@ pub fn run(m: &Multiverse, term: &str, frames: &BTreeMap<String, DataFrame>, job
             Some((f, fe)) => (f.to_string(), fe.split('+').map(|c| c.trim().to_string()).collect()),
             None => (s.formula.clone(), Vec::new()),
         };
-        let key = super::shard::group_key(s);
+        let key = group_key(s);
         let g = *index.entry(key).or_insert_with(|| {
             groups.push(Group { frame: frame.clone(), formula, variants: Vec::new() });
             groups.len() - 1

@@ -7,13 +7,15 @@
 //! Shards are made of whole design groups (the specifications that share a frame, rows and
 //! formula, fixed effects aside, share one design: see [`super::run`]), so a shard builds each
 //! design once. Groups go costliest first to the least loaded shard (longest processing time
-//! first), by an estimate of their cost: rows (years of the frame × its unit's rows a year) ×
-//! (regressors + 1) × the fits the group asks for.
+//! first), by an estimate of their cost: rows (the frame's years, each weighed by the system's
+//! size then, cut by a filter on year) × (regressors + 1) × the fits the group asks for, each
+//! weighed by its estimator; a shard that lacks a group's frame counts building it too.
 
-use super::run::Row;
+use super::run::{group_key, Row};
 use super::{Multiverse, Specification};
+use crate::estimate::Model;
 use crate::report::frames::frame_key;
-use crate::types::Unit;
+use crate::types::{Unit, Years};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -46,35 +48,79 @@ impl std::fmt::Display for Shard {
     }
 }
 
-/// The design group of a specification: its frame, rows and formula without fixed effects.
-pub fn group_key(s: &Specification) -> String {
-    let formula = s.formula.split_once(" | ").map_or(s.formula.as_str(), |(f, _)| f);
-    format!("{}|{}|{formula}", frame_key(&s.frame), s.filter)
+/// States in the COW system, roughly, at a few years (linear between them): what makes a
+/// dyad-year of 2000 forty times a dyad-year of 1816 in rows.
+const SYSTEM_SIZE: [(i32, f64); 9] =
+    [(1816, 23.0), (1860, 40.0), (1900, 43.0), (1920, 60.0), (1945, 65.0), (1960, 107.0), (1980, 160.0), (1992, 185.0), (2016, 195.0)];
+
+fn system_size(year: i32) -> f64 {
+    let w = SYSTEM_SIZE.windows(2).find(|w| year <= w[1].0).unwrap_or(&SYSTEM_SIZE[SYSTEM_SIZE.len() - 2..]);
+    let ((a, na), (b, nb)) = (w[0], w[1]);
+    na + (nb - na) * f64::from((year - a).clamp(0, b - a)) / f64::from(b - a)
 }
 
-/// Rows a year of a unit's frame, roughly (what matters is the ratio between frames).
-fn rows_a_year(unit: Unit, directed: bool) -> f64 {
+/// Rows of a frame in `year`, roughly (what matters is the ratio between designs).
+fn rows_in(unit: Unit, directed: bool, prd: bool, year: i32) -> f64 {
+    let n = system_size(year);
     match unit {
-        Unit::DyadYear if directed => 14_000.0,
-        Unit::DyadYear => 7_000.0,
-        Unit::StateYear | Unit::AllianceYear => 120.0,
+        // About one directed dyad-year in twelve is politically relevant.
+        Unit::DyadYear => n * (n - 1.0) / if directed { 1.0 } else { 2.0 } / if prd { 12.0 } else { 1.0 },
+        Unit::StateYear => n,
         _ => 50.0,
     }
 }
 
-/// The estimated cost of a design group.
-fn cost(specs: &[&Specification]) -> f64 {
-    let Some(first) = specs.first() else { return 0.0 };
-    let r = &first.frame;
-    let years = r.years.map_or(200.0, |y| f64::from(y.last - y.first + 1));
-    let regressors = first.formula.matches('+').count() as f64 + 2.0;
-    let mut fits: Vec<String> = specs.iter().map(|s| format!("{:?}|{}", s.model, s.formula)).collect();
-    fits.sort();
-    fits.dedup();
-    years * rows_a_year(r.unit, r.directed) * regressors * fits.len() as f64
+/// The rows of a specification's frame that its filter keeps, roughly: a filter on `year`
+/// alone is applied to the years; any other counts every row.
+fn rows(s: &Specification) -> f64 {
+    let r = &s.frame;
+    let years = r.years.unwrap_or(Years { first: 1816, last: 2014 });
+    let all: Vec<i32> = (years.first..=years.last).collect();
+    let kept = if s.filter.columns() == ["year"] {
+        let frame = polars::df!("year" => &all).ok().and_then(|df| s.filter.apply(&df).ok());
+        frame.and_then(|df| Some(df.column("year").ok()?.i32().ok()?.into_no_null_iter().collect())).unwrap_or(all)
+    } else {
+        all
+    };
+    kept.iter().map(|&y| rows_in(r.unit, r.directed, r.prd, y)).sum()
 }
 
-/// The shard of every specification of `m` (by position in `m.specs`).
+/// The estimated cost of a design group: rows × (regressors + 1) × its fits, each weighed by
+/// how long its estimator takes (absorbed effects and King & Zeng's correction cost more, least
+/// squares less), and a little for each variance type.
+fn cost(specs: &[&Specification]) -> f64 {
+    let Some(first) = specs.first() else { return 0.0 };
+    let regressors = first.formula.matches('+').count() as f64 + 2.0;
+    let mut fits: Vec<(String, f64)> = specs
+        .iter()
+        .map(|s| {
+            let fe = if s.formula.contains(" | ") { 2.0 } else { 1.0 };
+            let model = match s.model {
+                Model::Gaussian => 0.5,
+                Model::Relogit { .. } => 1.5,
+                _ => 1.0,
+            };
+            (format!("{:?}|{}", s.model, s.formula), model * fe)
+        })
+        .collect();
+    let variances = specs.len() as f64;
+    fits.sort_by(|a, b| a.0.cmp(&b.0));
+    fits.dedup_by(|a, b| a.0 == b.0);
+    rows(first) * regressors * (fits.iter().map(|f| f.1).sum::<f64>() + 0.3 * variances)
+}
+
+/// The estimated cost of building a frame, in the units of [`cost`]: about two fits of a
+/// twelve-regressor logit on it.
+fn frame_cost(s: &Specification) -> f64 {
+    let r = &s.frame;
+    let years = r.years.unwrap_or(Years { first: 1816, last: 2014 });
+    (years.first..=years.last).map(|y| rows_in(r.unit, r.directed, r.prd, y)).sum::<f64>() * 26.0
+}
+
+/// The shard of every specification of `m` (by position in `m.specs`). Groups go costliest
+/// first to the shard where they add least, counting the frame a shard must build when it does
+/// not have it yet, so that a frame's designs tend to share a shard and frames are not built
+/// on every machine.
 pub fn assign(m: &Multiverse, n: usize) -> Vec<usize> {
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
@@ -96,13 +142,21 @@ pub fn assign(m: &Multiverse, n: usize) -> Vec<usize> {
         })
         .collect();
     costed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut load = vec![0.0_f64; n.max(1)];
+    let n = n.max(1);
+    let mut load = vec![0.0_f64; n];
+    let mut frames: Vec<Vec<String>> = vec![Vec::new(); n];
     let mut shard_of = vec![0; m.specs.len()];
     for (c, _, members) in costed {
-        let lightest = (0..load.len()).min_by(|&a, &b| load[a].total_cmp(&load[b]).then(a.cmp(&b))).unwrap_or(0);
-        load[lightest] += c;
+        let first = &m.specs[members[0]];
+        let frame = frame_key(&first.frame);
+        let extra = |k: usize| if frames[k].contains(&frame) { 0.0 } else { frame_cost(first) };
+        let best = (0..n).min_by(|&a, &b| (load[a] + extra(a)).total_cmp(&(load[b] + extra(b))).then(a.cmp(&b))).unwrap_or(0);
+        load[best] += c + extra(best);
+        if !frames[best].contains(&frame) {
+            frames[best].push(frame);
+        }
         for &i in members {
-            shard_of[i] = lightest;
+            shard_of[i] = best;
         }
     }
     shard_of
