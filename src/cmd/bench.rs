@@ -169,6 +169,11 @@ fn fit(args: &Args, out: &mut Out) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `["a", "b", path]` as process arguments.
+macro_rules! argv {
+    ($($a:expr),* $(,)?) => { Vec::from([$(std::ffi::OsString::from($a)),*]) };
+}
+
 /// Seconds of one cold `reproduce --all`, by kind of work (from its `ALLYWAR_TIMINGS` lines).
 #[derive(Debug, Default, Clone, Copy)]
 struct ReproduceRun {
@@ -181,7 +186,6 @@ struct ReproduceRun {
 }
 
 fn reproduce(args: &Args, out: &mut Out) -> Result<ExitCode> {
-    let exe = std::env::current_exe().context("finding the allywar binary")?;
     let studies = crate::report::studies(&args.reports).with_context(|| format!("{}: cannot list the studies", args.reports.display()))?;
     anyhow::ensure!(!studies.is_empty(), "{}: no study (a folder with a spec.toml) found", args.reports.display());
     let data = args.data.dir()?;
@@ -192,36 +196,26 @@ fn reproduce(args: &Args, out: &mut Out) -> Result<ExitCode> {
             std::fs::create_dir_all(scratch.path().join(id))?;
             std::fs::copy(spec, scratch.path().join(id).join("spec.toml"))?;
         }
-        let t = std::time::Instant::now();
-        let res = std::process::Command::new(&exe)
-            .args(["reproduce", "--all", "-q", "--reports"])
-            .arg(scratch.path())
-            .arg("--data-dir")
-            .arg(&data.root)
-            .env("ALLYWAR_CACHE", "off")
-            .env("ALLYWAR_TIMINGS", "1")
-            .output()?;
-        let mut run = ReproduceRun { wall: t.elapsed().as_secs_f64(), ..ReproduceRun::default() };
-        anyhow::ensure!(res.status.success(), "reproduce failed:\n{}", String::from_utf8_lossy(&res.stderr));
-        for line in String::from_utf8_lossy(&res.stderr).lines().filter_map(|l| l.strip_prefix("timing: ")) {
-            let mut words = line.split_whitespace();
-            let kind = words.next().unwrap_or("");
-            let value: f64 = line.split_whitespace().rev().nth(1).and_then(|v| v.parse().ok()).unwrap_or(0.0);
-            match kind {
-                "load" => run.load += value / 1e3,
-                "build" => run.build += value / 1e3,
-                "fit" => run.fit += value / 1e3,
-                "draw" => run.draw += value / 1e3,
-                "peak" => run.peak_mib = value,
+        let c = child(&argv!["reproduce", "--all", "-q", "--reports", scratch.path(), "--data-dir", &data.root])?;
+        let mut run = ReproduceRun { wall: c.wall, peak_mib: c.peak_mib, ..ReproduceRun::default() };
+        for line in c.stderr.lines().filter_map(|l| l.strip_prefix("timing: ")) {
+            // `timing: build dyad-year      4321.0 ms`: the kind, then the milliseconds.
+            let ms: f64 = line.split_whitespace().rev().nth(1).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+            match line.split_whitespace().next() {
+                Some("load") => run.load += ms / 1e3,
+                Some("build") => run.build += ms / 1e3,
+                Some("fit") => run.fit += ms / 1e3,
+                Some("draw") => run.draw += ms / 1e3,
                 _ => {}
             }
         }
         runs.push(run);
     }
-    runs.sort_by(|a, b| a.wall.total_cmp(&b.wall));
-    let m = runs[runs.len() / 2];
+    let mut walls: Vec<f64> = runs.iter().map(|r| r.wall).collect();
+    walls.sort_by(f64::total_cmp);
+    let walls: Vec<String> = walls.iter().map(|w| format!("{w:.2}")).collect();
+    let m = median_run(runs, |r| r.wall);
     writeln!(out, "reproduce --all of {} studies, cold (a fresh process, parse cache off)", studies.len())?;
-    let walls: Vec<String> = runs.iter().map(|r| format!("{:.2}", r.wall)).collect();
     writeln!(out, "runs (s, sorted): {}", walls.join(" "))?;
     writeln!(out, "median {:.2} s; of the median run:", m.wall)?;
     let rest = m.wall - m.build - m.fit - m.draw;
@@ -262,11 +256,6 @@ fn child(args: &[std::ffi::OsString]) -> Result<Child> {
     anyhow::ensure!(res.status.success(), "allywar {:?} failed:\n{}", args, shown.join("\n"));
     let peak_mib = stderr.lines().find_map(|l| l.strip_prefix("timing: peak ")).and_then(|r| r.split_whitespace().next()?.parse().ok());
     Ok(Child { wall, peak_mib: peak_mib.unwrap_or(f64::NAN), stdout: String::from_utf8_lossy(&res.stdout).into_owned(), stderr })
-}
-
-/// `["a", "b", path]` as process arguments.
-macro_rules! argv {
-    ($($a:expr),* $(,)?) => { vec![$(std::ffi::OsString::from($a)),*] };
 }
 
 /// The run of median wall time.
