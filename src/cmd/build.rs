@@ -256,9 +256,7 @@ fn partitioned(args: &Args, spec: &Spec, derived: &[Derived], filter: &RowFilter
     let span = span?;
     let Some(last) = last else { bail!("no block was built for {}", spec.unit) };
     warn_unverified(&last, out);
-    let meta = metadata(&last, spec);
-    let mut about: serde_json::Map<String, serde_json::Value> =
-        meta.entries.iter().map(|(k, v)| (k.clone(), serde_json::from_str(v).unwrap_or_else(|_| v.clone().into()))).collect();
+    let mut about = metadata(&last, spec).to_json();
     // Each block's notes (its rows, collapses, removals) are kept in the manifest; a note every
     // block made is also said here.
     let said: Vec<serde_json::Value> = blocks.iter().map(|(years, notes)| serde_json::json!({"years": years, "notes": notes})).collect();

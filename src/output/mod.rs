@@ -115,6 +115,14 @@ pub struct Metadata {
 }
 
 impl Metadata {
+    /// The entries as one JSON object; an entry that holds JSON is nested as JSON, others as text.
+    pub fn to_json(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.entries
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::from_str(v).unwrap_or_else(|_| serde_json::Value::String(v.clone()))))
+            .collect()
+    }
+
     fn label(&self, column: &str) -> Option<&str> {
         self.labels.iter().find(|(c, _)| c == column).map(|(_, l)| l.as_str())
     }
@@ -145,12 +153,7 @@ pub fn write_frame_with(df: &mut DataFrame, path: &Path, meta: &Metadata) -> Res
     if format == OutputFormat::Csv && !meta.entries.is_empty() {
         let mut side = path.as_os_str().to_owned();
         side.push(".meta.json");
-        let map: serde_json::Map<String, serde_json::Value> = meta
-            .entries
-            .iter()
-            .map(|(k, v)| (k.clone(), serde_json::from_str(v).unwrap_or_else(|_| serde_json::Value::String(v.clone()))))
-            .collect();
-        let text = serde_json::to_string_pretty(&map).unwrap_or_default() + "\n";
+        let text = serde_json::to_string_pretty(&meta.to_json()).unwrap_or_default() + "\n";
         let side = PathBuf::from(side);
         crate::atomic::write_bytes(&side, text.as_bytes()).map_err(|source| OutputError::Io { path: side, source })?;
     }
