@@ -70,11 +70,16 @@ fn rows_in(unit: Unit, directed: bool, prd: bool, year: i32) -> f64 {
     }
 }
 
+/// The years of a specification's frame: those asked, or the dispute source's.
+fn years(s: &Specification) -> Years {
+    s.frame.years.unwrap_or_else(|| s.frame.mids.coverage())
+}
+
 /// The rows of a specification's frame that its filter keeps, roughly: a filter on `year`
 /// alone is applied to the years; any other counts every row.
 fn rows(s: &Specification) -> f64 {
     let r = &s.frame;
-    let years = r.years.unwrap_or(Years { first: 1816, last: 2014 });
+    let years = years(s);
     let all: Vec<i32> = (years.first..=years.last).collect();
     let kept = if s.filter.columns() == ["year"] {
         let frame = polars::df!("year" => &all).ok().and_then(|df| s.filter.apply(&df).ok());
@@ -113,7 +118,7 @@ fn cost(specs: &[&Specification]) -> f64 {
 /// twelve-regressor logit on it.
 fn frame_cost(s: &Specification) -> f64 {
     let r = &s.frame;
-    let years = r.years.unwrap_or(Years { first: 1816, last: 2014 });
+    let years = years(s);
     (years.first..=years.last).map(|y| rows_in(r.unit, r.directed, r.prd, y)).sum::<f64>() * 26.0
 }
 
