@@ -178,24 +178,25 @@ fn add_group(ctx: &BuildContext, g: Group, u: &DyadUniverse) -> Result<GroupOut,
                 if history.is_some() { format!(" (counted over {}, the years peace years need)", h.years) } else { String::new() }
             ));
             cols.coverage_note("conflict variables", years, cover);
-            let (py, pyo) = match ctx.peace_carry {
+            // A block build continues the spells of the block before (or starts them afresh
+            // when it does not follow on); a whole build counts them in a carry of its own.
+            let (mut own, mut shared);
+            let carry: &mut PeaceCarry = match ctx.peace_carry {
                 Some(cell) => {
-                    let mut carry = cell.borrow_mut();
+                    shared = cell.borrow_mut();
                     if carried.is_none() {
-                        *carry = PeaceCarry::default();
+                        *shared = PeaceCarry::default();
                     }
-                    let carry = &mut *carry;
-                    carry.through = Some(h.years.last);
-                    (
-                        spells::peace_years_on(&h.ccode1, &h.ccode2, &h.year, &c.mid_onset, &mut carry.onset),
-                        spells::peace_years_on(&h.ccode1, &h.ccode2, &h.year, &c.mid_ongoing, &mut carry.ongoing),
-                    )
+                    &mut shared
                 }
-                None => (
-                    spells::peace_years(&h.ccode1, &h.ccode2, &h.year, &c.mid_onset),
-                    spells::peace_years(&h.ccode1, &h.ccode2, &h.year, &c.mid_ongoing),
-                ),
+                None => {
+                    own = PeaceCarry::default();
+                    &mut own
+                }
             };
+            carry.through = Some(h.years.last);
+            let py = spells::peace_years_on(&h.ccode1, &h.ccode2, &h.year, &c.mid_onset, &mut carry.onset);
+            let pyo = spells::peace_years_on(&h.ccode1, &h.ccode2, &h.year, &c.mid_ongoing, &mut carry.ongoing);
             cols.floats([
                 ("peace_years_ongoing2", spells::power(&pyo, 2)),
                 ("peace_years_ongoing3", spells::power(&pyo, 3)),
