@@ -92,19 +92,15 @@ impl PartitionWriter {
             Some(_) => {}
             None => self.columns = Some(columns),
         }
-        let mut groups = df.partition_by_stable([self.column.as_str()], false).map_err(enc)?;
-        let values = df.column(&self.column).and_then(|c| c.cast(&DataType::Int64)).map_err(enc)?;
-        let mut firsts: Vec<i64> = Vec::new();
-        for v in values.i64().map_err(enc)?.iter() {
-            let v = v.ok_or_else(|| enc(polars_err!(ComputeError: "a row has no {}", self.column)))?;
-            if firsts.last() != Some(&v) && !firsts.contains(&v) {
-                firsts.push(v);
-            }
+        let column = self.column.as_str();
+        let mut groups = Vec::new();
+        for group in df.partition_by_stable([column], true).map_err(enc)? {
+            let value = group.column(column).and_then(|c| c.cast(&DataType::Int64)).map_err(enc)?.i64().map_err(enc)?.get(0);
+            let value = value.ok_or_else(|| enc(polars_err!(ComputeError: "a row has no {column}")))?;
+            groups.push((value, group.drop(column).map_err(enc)?));
         }
-        let mut order: Vec<usize> = (0..groups.len()).collect();
-        order.sort_by_key(|&i| firsts[i]);
-        for i in order {
-            let value = firsts[i];
+        groups.sort_by_key(|g| g.0);
+        for (value, mut group) in groups {
             if self.parts.iter().any(|p| p.value == value) {
                 return Err(enc(polars_err!(Duplicate: "{} = {value} came in two blocks", self.column)));
             }
@@ -113,10 +109,10 @@ impl PartitionWriter {
             let folder = parent_of(&path);
             std::fs::create_dir_all(&folder).map_err(io(&folder))?;
             let mut bytes = std::io::Cursor::new(Vec::new());
-            encode(&mut groups[i], OutputFormat::Parquet, meta, &mut bytes).map_err(enc)?;
+            encode(&mut group, OutputFormat::Parquet, meta, &mut bytes).map_err(enc)?;
             let bytes = bytes.into_inner();
             std::fs::write(&path, &bytes).map_err(io(&path))?;
-            self.parts.push(Part { value, file, rows: groups[i].height(), sha256: format!("{:x}", Sha256::digest(&bytes)) });
+            self.parts.push(Part { value, file, rows: group.height(), sha256: format!("{:x}", Sha256::digest(&bytes)) });
         }
         Ok(())
     }
