@@ -1,9 +1,12 @@
-//! Reading frame files for `fit`: Parquet, Arrow IPC and CSV through polars, and Stata .dta
+//! Reading frame files for `fit`: Parquet, Arrow IPC and CSV through polars, a folder that
+//! `allywar build --partition year` wrote (its parts checked against its manifest), and Stata .dta
 //! (formats 114 and 115 of Stata 10–13, 117 of Stata 13, 118 and 119 of Stata 14 and later) by
 //! the reader here. In CSV, `NA` (as R writes it) and empty cells are missing. Stata's missing values (`.`, `.a`–`.z`) become nulls; byte, int and long
 //! become 32-bit integers, float and double 64-bit floats, fixed-width strings text.
 
+use crate::output::partition::{Part, MANIFEST};
 use polars::prelude::*;
+use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// Why a frame file cannot be read.
@@ -31,6 +34,14 @@ pub enum ReadError {
         /// The error.
         source: PolarsError,
     },
+    /// A partitioned folder that is not as its manifest says.
+    #[error("{path}: {what}")]
+    Partitioned {
+        /// The folder or the part.
+        path: String,
+        /// What was expected.
+        what: String,
+    },
     /// The .dta file is not what its format says.
     #[error("{path}: byte {offset}: {what}")]
     Dta {
@@ -43,8 +54,11 @@ pub enum ReadError {
     },
 }
 
-/// Reads a frame file, the format from its extension.
+/// Reads a frame file, the format from its extension, or a partitioned folder.
 pub fn read_frame(path: &Path) -> Result<DataFrame, ReadError> {
+    if path.is_dir() {
+        return read_partitioned(path);
+    }
     let shown = path.display().to_string();
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let io = |source| ReadError::Io { path: shown.clone(), source };
@@ -64,6 +78,81 @@ pub fn read_frame(path: &Path) -> Result<DataFrame, ReadError> {
         Some("dta") => read_dta(&std::fs::read(path).map_err(io)?, &shown),
         _ => Err(ReadError::Extension { path: shown }),
     }
+}
+
+/// A frame's sha256, as its provenance: the file's, or for a partitioned folder its manifest's
+/// (which holds every part's).
+pub fn frame_sha256(path: &Path) -> std::io::Result<String> {
+    let file = if path.is_dir() { path.join(MANIFEST) } else { path.to_path_buf() };
+    Ok(crate::verify::sha256_file(&file)?.1)
+}
+
+/// What `read_partitioned` reads of a folder's manifest.
+#[derive(serde::Deserialize)]
+struct Folder {
+    about: serde_json::Value,
+    partition: Key,
+    parts: Vec<Part>,
+}
+
+/// The partition column: its name, and where and as what it stood in the frame.
+#[derive(serde::Deserialize)]
+struct Key {
+    column: String,
+    position: Option<usize>,
+    frame_type: Option<String>,
+}
+
+/// Reads a folder that `allywar build --partition` wrote back into the frame the single file
+/// holds: every part its manifest lists, each checked against its sha256 and rows; the
+/// partition column put back where and as it stood; the rows in the unit's key order.
+fn read_partitioned(dir: &Path) -> Result<DataFrame, ReadError> {
+    let manifest = dir.join(MANIFEST);
+    let bad = |path: &Path, what: String| ReadError::Partitioned { path: path.display().to_string(), what };
+    if !manifest.is_file() {
+        return Err(bad(dir, format!("expected a folder that `allywar build --partition` wrote (with {MANIFEST}), or a frame file")));
+    }
+    let text = std::fs::read_to_string(&manifest).map_err(|source| ReadError::Io { path: manifest.display().to_string(), source })?;
+    let folder: Folder = serde_json::from_str(&text).map_err(|e| bad(&manifest, format!("not a partitioned folder's manifest: {e}")))?;
+    let dtype = match folder.partition.frame_type.as_deref() {
+        Some("i16") => DataType::Int16,
+        Some("i32") => DataType::Int32,
+        _ => DataType::Int64,
+    };
+    let mut frames = Vec::with_capacity(folder.parts.len());
+    for part in &folder.parts {
+        let path = dir.join(&part.file);
+        let bytes = std::fs::read(&path).map_err(|source| ReadError::Io { path: path.display().to_string(), source })?;
+        let sha256 = format!("{:x}", Sha256::digest(&bytes));
+        if sha256 != part.sha256 {
+            return Err(bad(
+                &path,
+                format!("sha256 {sha256}, but {MANIFEST} lists {}: the part changed after allywar wrote it", part.sha256),
+            ));
+        }
+        let pol = |source| ReadError::Polars { path: path.display().to_string(), source };
+        let mut df = ParquetReader::new(std::io::Cursor::new(bytes)).finish().map_err(pol)?;
+        if df.height() != part.rows {
+            return Err(bad(&path, format!("{} rows, but {MANIFEST} lists {}", df.height(), part.rows)));
+        }
+        let key = Column::new(folder.partition.column.as_str().into(), vec![part.value; df.height()]).cast(&dtype).map_err(pol)?;
+        let at = folder.partition.position.unwrap_or(df.width()).min(df.width());
+        df.insert_column(at, key).map_err(pol)?;
+        frames.push(df);
+    }
+    let pol = |source| ReadError::Polars { path: dir.display().to_string(), source };
+    let Some(first) = frames.first_mut() else { return Err(bad(dir, format!("{MANIFEST} lists no parts"))) };
+    let mut df = std::mem::take(first);
+    for other in &frames[1..] {
+        df.vstack_mut(other).map_err(pol)?;
+    }
+    // Parts come a year after another; the single file is sorted by the unit's keys.
+    let unit = folder.about.pointer("/allywar_request/unit").and_then(|u| u.as_str()).and_then(|u| u.parse::<crate::types::Unit>().ok());
+    let keys: Vec<&str> = unit.map(|u| u.keys().iter().copied().filter(|k| df.get_column_index(k).is_some()).collect()).unwrap_or_default();
+    if keys.is_empty() {
+        return Ok(df);
+    }
+    df.sort(keys, SortMultipleOptions::default().with_maintain_order(true)).map_err(pol)
 }
 
 /// A cursor over the bytes of a .dta file.

@@ -272,7 +272,8 @@ def fit(
 
     Args:
         frame: a polars or pandas DataFrame, anything with ``__arrow_c_stream__``, or the path of
-            a frame file (Parquet, Arrow IPC, CSV, Stata .dta).
+            a frame file (Parquet, Arrow IPC, CSV, Stata .dta) or of a folder that
+            ``allywar build --partition year`` wrote.
         formula: ``outcome ~ terms [| fixed effects]``: ``I()``, ``log()``, ``a:b``, ``a*b``,
             ``C()``.
         model: ``ols``, ``logit``, ``probit``, ``poisson``, ``negbin``, ``ologit``, ``mlogit`` or

@@ -204,13 +204,13 @@ fn build(
     Ok((Frame { df: built.0 }, built.1, built.2))
 }
 
-/// Reads a frame file (Parquet, Arrow IPC, CSV, Stata .dta) as `allywar fit FILE` does; returns
-/// the frame and the file's sha256.
+/// Reads a frame file (Parquet, Arrow IPC, CSV, Stata .dta) or a partitioned folder as `allywar
+/// fit FILE` does; returns the frame and its sha256 (a folder's: its manifest's).
 #[pyfunction]
 fn read_frame(py: Python<'_>, path: PathBuf) -> PyResult<(Frame, String)> {
     let (df, sha) = interruptible(py, move || -> anyhow::Result<_> {
         let df = allywar::input::read_frame(&path)?;
-        let (_, sha) = allywar::verify::sha256_file(&path)?;
+        let sha = allywar::input::frame_sha256(&path)?;
         Ok((df, sha))
     })?
     .map_err(py_err)?;

@@ -17,8 +17,8 @@ use std::process::ExitCode;
 /// Estimate a model on a frame file.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The frame: a .parquet, .arrow (.ipc, .feather), .csv or Stata .dta file, such as `allywar build`
-    /// writes; or a unit name (dyad-year, state-year, ...) to build the frame with the flags below.
+    /// The frame: a .parquet, .arrow (.ipc, .feather), .csv or Stata .dta file, or a folder of
+    /// `build --partition year`, such as `allywar build` writes; or a unit name (dyad-year, state-year, ...) to build the frame with the flags below.
     pub frame: String,
     /// The model, R style: `outcome ~ x1 + I(x2^2) + log(x3) + a:b + c*d + C(region) - 1 | fe1 + fe2`.
     #[arg(long)]
@@ -121,7 +121,7 @@ pub fn run(args: Args, out: &mut Out) -> Result<ExitCode> {
             }
             let path = PathBuf::from(&args.frame);
             let df = crate::input::read_frame(&path)?;
-            let (_, sha256) = crate::verify::sha256_file(&path)?;
+            let sha256 = crate::input::frame_sha256(&path)?;
             (df, vec![serde_json::json!({"file": args.frame, "sha256": sha256})])
         }
     };

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 pub const MANIFEST: &str = "_allywar.json";
 
 /// One part written.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Part {
     /// The partition value (the year).
     pub value: i64,
@@ -35,6 +35,8 @@ pub struct PartitionWriter {
     tmp: tempfile::TempDir,
     parts: Vec<Part>,
     columns: Option<Vec<(String, String)>>,
+    /// Where the partition column stood in the frame, and its type there.
+    key: Option<(usize, String)>,
 }
 
 /// Checks, before any work is done, that a partitioned folder can be written at `dest`: not a
@@ -75,7 +77,7 @@ impl PartitionWriter {
         let parent = parent_of(dest);
         std::fs::create_dir_all(&parent).map_err(io(&parent))?;
         let tmp = tempfile::Builder::new().prefix(".allywar-").suffix(".partial").tempdir_in(&parent).map_err(io(&parent))?;
-        Ok(PartitionWriter { dest: dest.to_path_buf(), column: column.to_string(), tmp, parts: Vec::new(), columns: None })
+        Ok(PartitionWriter { dest: dest.to_path_buf(), column: column.to_string(), tmp, parts: Vec::new(), columns: None, key: None })
     }
 
     /// Writes the rows of `df` into one part per value of the partition column, in ascending
@@ -90,7 +92,11 @@ impl PartitionWriter {
                 return Err(enc(polars_err!(SchemaMismatch: "a block's columns differ from the first block's")));
             }
             Some(_) => {}
-            None => self.columns = Some(columns),
+            None => {
+                self.columns = Some(columns);
+                let at = df.get_column_index(&self.column);
+                self.key = at.map(|i| (i, df.schema().get_at_index(i).map(|(_, t)| t.to_string()).unwrap_or_default()));
+            }
         }
         let column = self.column.as_str();
         let mut groups = Vec::new();
@@ -125,7 +131,15 @@ impl PartitionWriter {
             self.columns.iter().flatten().map(|(n, t)| serde_json::json!({"name": n, "type": t})).collect();
         let manifest = serde_json::json!({
             "about": about,
-            "partition": {"column": self.column, "type": "Int64", "in": "path"},
+            // The year is Int64 in the path, as hive readers take it; `position` and
+            // `frame_type` say where and as what it stood, for `allywar fit DIR` to put it back.
+            "partition": {
+                "column": self.column,
+                "type": "Int64",
+                "in": "path",
+                "position": self.key.as_ref().map(|k| k.0),
+                "frame_type": self.key.as_ref().map(|k| k.1.clone()),
+            },
             "columns": columns,
             "rows": self.parts.iter().map(|p| p.rows).sum::<usize>(),
             "parts": self.parts,
@@ -189,6 +203,31 @@ mod tests {
         assert_eq!(again.iter().map(|p| &p.sha256).collect::<Vec<_>>(), parts.iter().map(|p| &p.sha256).collect::<Vec<_>>());
         assert_eq!(std::fs::read(dest.join(MANIFEST)).unwrap(), bytes);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary folder left");
+    }
+
+    #[test]
+    fn a_folder_reads_back_as_the_frame_and_a_changed_part_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("f");
+        // A state-year frame in its key order (ccode, year), the year between the key and x.
+        let df = df!("ccode" => [2, 2, 20, 20, 20], "year" => [1816, 1817, 1816, 1817, 1818], "x" => [0.5, 1.5, 2.5, 3.5, 4.5]).unwrap();
+        let mut w = PartitionWriter::create(&dest, "year").unwrap();
+        w.write(&df.filter(&df.column("year").unwrap().i32().unwrap().lt(1818)).unwrap(), &Metadata::default()).unwrap();
+        w.write(&df.filter(&df.column("year").unwrap().i32().unwrap().equal(1818)).unwrap(), &Metadata::default()).unwrap();
+        w.finish(serde_json::json!({"allywar_request": {"unit": "state-year"}})).unwrap();
+        let read = crate::input::read_frame(&dest).unwrap();
+        assert!(read.equals_missing(&df), "{read}");
+        assert_eq!(read.column("year").unwrap().dtype(), &DataType::Int32);
+
+        let part = dest.join("year=1817/part-0.parquet");
+        let mut bytes = std::fs::read(&part).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        std::fs::write(&part, bytes).unwrap();
+        let err = crate::input::read_frame(&dest).unwrap_err().to_string();
+        assert!(err.contains("year=1817/part-0.parquet") && err.contains("changed after allywar wrote it"), "{err}");
+        let err = crate::input::read_frame(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("expected a folder that `allywar build --partition` wrote"), "{err}");
     }
 
     #[test]
