@@ -141,10 +141,10 @@ fn read_partitioned(dir: &Path) -> Result<DataFrame, ReadError> {
         frames.push(df);
     }
     let pol = |source| ReadError::Polars { path: dir.display().to_string(), source };
-    let Some(first) = frames.first_mut() else { return Err(bad(dir, format!("{MANIFEST} lists no parts"))) };
-    let mut df = std::mem::take(first);
-    for other in &frames[1..] {
-        df.vstack_mut(other).map_err(pol)?;
+    let mut frames = frames.into_iter();
+    let Some(mut df) = frames.next() else { return Err(bad(dir, format!("{MANIFEST} lists no parts"))) };
+    for other in frames {
+        df.vstack_mut(&other).map_err(pol)?;
     }
     // Parts come a year after another; the single file is sorted by the unit's keys.
     let unit = folder.about.pointer("/allywar_request/unit").and_then(|u| u.as_str()).and_then(|u| u.parse::<crate::types::Unit>().ok());

@@ -39,14 +39,8 @@ impl Atop {
     pub fn within(atop: &DataFrame, years: Option<Years>) -> PolarsResult<Atop> {
         let all = keys(atop, "year")?;
         let cover = Years { first: all.iter().copied().min().unwrap_or(0), last: all.iter().copied().max().unwrap_or(0) };
-        let kept;
-        let atop = match years {
-            Some(years) => {
-                kept = super::in_years(atop.clone(), years)?;
-                &kept
-            }
-            None => atop,
-        };
+        let kept = years.map(|years| super::in_years(atop.clone(), years)).transpose()?;
+        let atop = kept.as_ref().unwrap_or(atop);
         let (c1, c2, y) = (keys(atop, "ccode1")?, keys(atop, "ccode2")?, keys(atop, "year")?);
         let cols: Vec<Vec<Option<i32>>> = KINDS.iter().map(|k| ints(atop, &format!("atop_{k}"))).collect::<PolarsResult<_>>()?;
         let mut by_key = Vec::with_capacity(c1.len());
